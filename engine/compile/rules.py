@@ -1,0 +1,161 @@
+"""Compile a ruleset into durable-rules JSON rule definitions (pure data, no engine calls).
+
+Per indicator there is a *met* and a *not-met* rule, so the rule that fired is the explanation;
+when neither can fire (a value is missing from the fact) the indicator is not evaluated. A
+``seen`` rule matches every county fact so that no session is ever left unhandled (durable-rules
+segfaults when deleting such a session). The verdict rules decide PASS or FAIL over a per-county
+summary fact.
+
+Values travel as scaled integers: ``actual 2.77`` at precision 2 is posted as ``277``. A threshold
+that is a constant of the ruleset is written into the rule; one that depends on the county (its
+target, its baseline) is a second field of the fact that the rule compares against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from engine.decimals import to_scaled
+from engine.errors import RulesetError
+from engine.model.ruleset import AbsoluteThreshold, Indicator, Operator, Ruleset
+
+#: durable-rules hangs when a ruleset has more than 512 rules: two per indicator plus ``seen``.
+MAX_INDICATORS = 255
+#: durable-rules refuses a fact with more than 255 properties (``sid`` and ``id`` included).
+MAX_FACT_FIELDS = 250
+
+SEEN_FIELD = "county"
+SEEN_RULE = "seen"
+
+# met / not-met condition operator for each comparison.
+_DURABLE_OPS: dict[Operator, tuple[str, str]] = {
+    ">=": ("$gte", "$lt"),
+    ">": ("$gt", "$lte"),
+    "<=": ("$lte", "$gt"),
+    "<": ("$lt", "$gte"),
+}
+
+
+def met_rule(indicator_id: str) -> str:
+    return f"met__{indicator_id}"
+
+
+def not_met_rule(indicator_id: str) -> str:
+    return f"not_met__{indicator_id}"
+
+
+@dataclass(frozen=True)
+class IndicatorFields:
+    actual: str
+    threshold: str | None  # None: the threshold is a constant inside the rule
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    indicator_ruleset: str
+    verdict_ruleset: str
+    indicator_rules: dict[str, Any]
+    verdict_rules: dict[str, Any]
+    fields: dict[str, IndicatorFields]
+
+
+# The verdict rules, over the summary fact (see engine.infer.run). Shares are compared as
+# integers: expected_met × 10000 against required share in basis points × expected_total.
+VERDICT_PASS = "pass"
+VERDICT_FAIL_RULES = ("binding_not_met", "binding_not_evaluated", "expected_share_below")
+_VERDICT_RULES: dict[str, Any] = {
+    VERDICT_PASS: {
+        "all": [
+            {
+                "m": {
+                    "$and": [
+                        {"binding_not_met": 0},
+                        {"binding_not_evaluated": 0},
+                        {"$gte": {"expected_met_x": {"$m": "expected_required_x"}}},
+                    ]
+                }
+            }
+        ],
+        "run": VERDICT_PASS,
+    },
+    "binding_not_met": {
+        "all": [{"m": {"$gt": {"binding_not_met": 0}}}],
+        "run": "binding_not_met",
+    },
+    "binding_not_evaluated": {
+        "all": [{"m": {"$gt": {"binding_not_evaluated": 0}}}],
+        "run": "binding_not_evaluated",
+    },
+    "expected_share_below": {
+        "all": [{"m": {"$lt": {"expected_met_x": {"$m": "expected_required_x"}}}}],
+        "run": "expected_share_below",
+    },
+    SEEN_RULE: {"all": [{"m": {"$ex": {SEEN_FIELD: 1}}}], "run": SEEN_RULE},
+}
+_VERDICT_NAME = "verdict_" + hashlib.sha256(
+    json.dumps(_VERDICT_RULES, sort_keys=True).encode()
+).hexdigest()[:16]
+
+
+def _conditions(
+    indicator: Indicator, fields: IndicatorFields
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    met_op, not_met_op = _DURABLE_OPS[indicator.operator]
+    right: int | dict[str, str]
+    if fields.threshold is None:
+        assert isinstance(indicator.threshold, AbsoluteThreshold)
+        right = to_scaled(indicator.threshold.value, indicator.precision)
+    else:
+        right = {"$m": fields.threshold}
+    return (
+        {"m": {met_op: {fields.actual: right}}},
+        {"m": {not_met_op: {fields.actual: right}}},
+    )
+
+
+def _compile(ruleset: Ruleset) -> CompiledRuleset:
+    if len(ruleset.indicators) > MAX_INDICATORS:
+        raise RulesetError(
+            f"has {len(ruleset.indicators)} indicators; the rule engine takes at most "
+            f"{MAX_INDICATORS} (two rules each, 512 in all)",
+            file=ruleset.id,
+        )
+    fields: dict[str, IndicatorFields] = {}
+    rules: dict[str, Any] = {}
+    n_fields = 1
+    for index, indicator in enumerate(ruleset.indicators):
+        threshold_field = None if indicator.threshold.constant else f"t{index}"
+        f = IndicatorFields(actual=f"a{index}", threshold=threshold_field)
+        fields[indicator.id] = f
+        n_fields += 1 if threshold_field is None else 2
+        met, not_met = _conditions(indicator, f)
+        rules[met_rule(indicator.id)] = {"all": [met], "run": met_rule(indicator.id)}
+        rules[not_met_rule(indicator.id)] = {"all": [not_met], "run": not_met_rule(indicator.id)}
+    if n_fields > MAX_FACT_FIELDS:
+        raise RulesetError(
+            f"needs {n_fields} fact fields; the rule engine takes at most {MAX_FACT_FIELDS}",
+            file=ruleset.id,
+        )
+    rules[SEEN_RULE] = {"all": [{"m": {"$ex": {SEEN_FIELD: 1}}}], "run": SEEN_RULE}
+    return CompiledRuleset(
+        indicator_ruleset=f"ind_{ruleset.content_hash[:16]}",
+        verdict_ruleset=_VERDICT_NAME,
+        indicator_rules=rules,
+        verdict_rules=_VERDICT_RULES,
+        fields=fields,
+    )
+
+
+_COMPILED: dict[str, CompiledRuleset] = {}
+
+
+def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
+    """Compile once per ruleset content; the names carry the content hash, so two different
+    rulesets never share a durable-rules name and an edited ruleset gets a new one."""
+    compiled = _COMPILED.get(ruleset.content_hash)
+    if compiled is None:
+        compiled = _COMPILED[ruleset.content_hash] = _compile(ruleset)
+    return compiled

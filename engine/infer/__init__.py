@@ -1,0 +1,1 @@
+"""Infer stage: durable-rules fires the compiled rules for a county and decides the verdict."""

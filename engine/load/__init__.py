@@ -1,0 +1,1 @@
+"""Load stage: ruleset YAML into validated models, county files into exact values."""

@@ -1,0 +1,165 @@
+"""Load rulesets: by bundled name (``provincial-2021``) or by path, strictly validated.
+
+The YAML reader keeps every number's text (floats become Decimals, never binary floats), refuses
+duplicate keys and aliases (a ruleset needs neither, and aliases can blow up memory), and remembers
+where each indicator starts so that an error names its line, indicator and field.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from engine.errors import RulesetError
+from engine.model.ruleset import Ruleset
+
+MAX_RULESET_BYTES = 1_000_000
+_PACKAGE = Path(__file__).resolve().parent.parent
+# Installed wheels carry the rulesets inside the package; a source checkout has them at the top.
+BUNDLED_DIRS = (_PACKAGE / "_rulesets", _PACKAGE.parent / "rulesets")
+_DECIMAL = re.compile(r"[+-]?(\d[\d_]*)?\.?\d*([eE][+-]?\d+)?")
+
+
+class _RulesetLoader(yaml.SafeLoader):
+    """SafeLoader that keeps decimal text, and refuses aliases and duplicate keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem=f"YAML aliases (*{event.anchor}) are not allowed in a ruleset",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node))
+    if not _DECIMAL.fullmatch(text):
+        raise yaml.MarkedYAMLError(
+            problem=f"'{text}' is not a finite decimal number", problem_mark=node.start_mark
+        )
+    return Decimal(text.replace("_", ""))
+
+
+_RulesetLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def bundled_rulesets() -> dict[str, Path]:
+    """Name → file of every ruleset shipped with the tool."""
+    found: dict[str, Path] = {}
+    for folder in BUNDLED_DIRS:
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def resolve_ruleset_path(name_or_path: str | Path) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            raise RulesetError("no such ruleset file", file=candidate)
+        return candidate
+    bundled = bundled_rulesets()
+    if str(name_or_path) in bundled:
+        return bundled[str(name_or_path)]
+    names = ", ".join(sorted(bundled)) or "none"
+    raise RulesetError(f"unknown ruleset '{name_or_path}' (bundled: {names}; or give a path)")
+
+
+def _indicator_lines(root: Any) -> list[int]:
+    """Line (1-based) where each item of the top-level ``indicators`` list starts."""
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "indicators" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _describe(error: dict[str, Any], data: Any, lines: list[int]) -> str:
+    loc = list(error["loc"])
+    where = []
+    if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int):
+        index = loc[1]
+        if index < len(lines):
+            where.append(f"line {lines[index]}")
+        items = data.get("indicators") if isinstance(data, dict) else None
+        item = items[index] if isinstance(items, list) and index < len(items) else None
+        ind_id = item.get("id") if isinstance(item, dict) else None
+        where.append(f"indicator '{ind_id}'" if ind_id else f"indicator #{index + 1}")
+        loc = loc[2:]
+    # Discriminated unions add the kind to the location (threshold.target.value); drop it.
+    field = ".".join(
+        str(p) for i, p in enumerate(loc)
+        if not (i > 0 and loc[i - 1] in ("threshold", "verdict_policy") and isinstance(p, str)
+                and p in _union_tags(loc[i - 1]))
+    )
+    if field:
+        where.append(f"field '{field}'")
+    message = "unknown key (not part of the ruleset format)" if error["type"] == "extra_forbidden" \
+        else str(error["msg"]).removeprefix("Value error, ")
+    return f"{', '.join(where)}: {message}" if where else message
+
+
+def _union_tags(parent: object) -> set[str]:
+    return {"target", "absolute", "growth"} if parent == "threshold" \
+        else {"binding_all_expected_share"}
+
+
+def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
+    """Parse and validate ruleset YAML; every problem found is listed in one RulesetError."""
+    try:
+        loader = _RulesetLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise RulesetError(f"{line}{exc.problem}", file=file) from None
+    except yaml.YAMLError as exc:
+        raise RulesetError(f"not valid YAML: {exc}", file=file) from None
+    if not isinstance(data, dict):
+        raise RulesetError("a ruleset is a YAML mapping (id, version, indicators, …)", file=file)
+    try:
+        return Ruleset.model_validate(data)
+    except ValidationError as exc:
+        lines = _indicator_lines(root)
+        problems = [_describe(e, data, lines) for e in exc.errors()]
+        if len(problems) == 1:
+            raise RulesetError(problems[0], file=file) from None
+        listing = "\n  ".join(problems)
+        raise RulesetError(f"{len(problems)} problems:\n  {listing}", file=file) from None
+
+
+def load_ruleset(name_or_path: str | Path) -> Ruleset:
+    """A bundled ruleset by name, or a ruleset file by path."""
+    path = resolve_ruleset_path(name_or_path)
+    if path.stat().st_size > MAX_RULESET_BYTES:
+        raise RulesetError(f"is larger than {MAX_RULESET_BYTES:,} bytes", file=path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RulesetError("is not UTF-8 text", file=path) from None
+    ruleset = parse_ruleset(text, file=path)
+    ruleset._source_path = path
+    return ruleset

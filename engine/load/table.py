@@ -1,0 +1,175 @@
+"""Read a county file (CSV or .xlsx) into a polars frame of cell texts, with file row numbers.
+
+Every cell stays text here: numbers are parsed later from that text, so nothing passes through a
+binary float. CSV may be UTF-8 (with or without BOM) or GBK/GB18030 (what a Chinese Excel writes);
+the encoding used is recorded. A title row above the header (one filled cell) is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import polars as pl
+
+from engine.errors import DataError
+from engine.model.county import DataFile
+
+MAX_DATA_BYTES = 20_000_000
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    header: list[str]
+    frame: pl.DataFrame  # one String column per header cell, in file order
+    rows: list[int]  # the file row number of each frame row (header is the row before)
+    data_file: DataFile
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    if raw.startswith(_BOM):
+        try:
+            return raw[len(_BOM):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise DataError(f"starts with a UTF-8 BOM but is not UTF-8 ({exc.reason} "
+                            f"at byte {exc.start + len(_BOM)})", file=path) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError("is UTF-16 text; save it as CSV UTF-8 or as .xlsx", file=path)
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"is neither UTF-8 nor GBK/GB18030 text (undecodable byte at {exc.start})", file=path
+        ) from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return max((",", "\t", ";"), key=first.count)
+
+
+def _read_csv(path: Path, raw: bytes) -> tuple[list[list[str | None]], str]:
+    text, encoding = _decode(raw, path)
+    if "\x00" in text:
+        raise DataError("contains NUL bytes: not a text CSV file", file=path)
+    if not text.strip():
+        raise DataError("is empty", file=path)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=False,
+            infer_schema=False,
+            separator=_sniff_delimiter(text),
+            quote_char='"',
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"is not a well-formed CSV table: {first}", file=path) from None
+    return [list(r) for r in frame.iter_rows()], encoding
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell's value as text. Numbers are doubles in .xlsx; 15 significant digits is what
+    Excel itself shows, so a value typed as 1.995 is read as 1.995, not 1.99499999…"""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format(value, ".15g")
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> tuple[list[list[str | None]], str]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise DataError(f"is not a readable .xlsx workbook ({exc})", file=path) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[str | None]] = []
+        for row in sheet.iter_rows(min_row=1, values_only=True):
+            rows.append([_cell_text(v) for v in row])
+        return rows, sheet.title
+    finally:
+        workbook.close()
+
+
+def _header_index(rows: list[list[str | None]], path: Path) -> int:
+    """The first row with two or more filled cells; rows above it may hold a title."""
+    for i, row in enumerate(rows):
+        filled = sum(1 for c in row if c is not None and c.strip())
+        if filled >= 2:
+            return i
+        if filled == 1 and i >= 3:
+            break
+    raise DataError("has no header row (indicator, actual, …)", file=path)
+
+
+def read_table(path: Path) -> RawTable:
+    try:
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            raise DataError(f"is larger than {MAX_DATA_BYTES:,} bytes", file=path)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror}", file=path) from None
+    suffix = path.suffix.lower()
+    encoding: str | None = None
+    sheet: str | None = None
+    if suffix == ".xlsx":
+        rows, sheet = _read_xlsx(path)
+        fmt = "xlsx"
+    elif suffix in (".xls", ".et"):
+        raise DataError("old binary Excel files are not read; save the sheet as .xlsx", file=path)
+    else:
+        rows, encoding = _read_csv(path, raw)
+        fmt = "csv"
+    if not rows:
+        raise DataError("is empty", file=path)
+    h = _header_index(rows, path)
+    header_cells = rows[h]
+    # Drop trailing columns with neither a header nor data (Excel's stray formatting).
+    width = len(header_cells)
+    while width and not (header_cells[width - 1] or "").strip() and all(
+        len(r) < width or not (r[width - 1] or "").strip() for r in rows[h + 1:]
+    ):
+        width -= 1
+    header = [(c or "").strip() for c in header_cells[:width]]
+    for col, name in enumerate(header, start=1):
+        if not name:
+            raise DataError(f"column {col} has data but no header", file=path, row=h + 1)
+    body = [(r + [None] * width)[:width] for r in rows[h + 1:]]
+    frame = pl.DataFrame(
+        {f"c{j}": [r[j] for r in body] for j in range(width)},
+        schema={f"c{j}": pl.String for j in range(width)},
+    )
+    return RawTable(
+        header=header,
+        frame=frame,
+        rows=list(range(h + 2, h + 2 + len(body))),
+        data_file=DataFile(
+            name=path.name,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            format=fmt,
+            encoding=encoding,
+            sheet=sheet,
+        ),
+    )

@@ -1,0 +1,67 @@
+"""A county's indicator table after loading: exact values keyed by indicator id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.decimals import parse_number
+
+
+class IndicatorValues(BaseModel):
+    """One row of the county table. ``None`` is a missing (blank) value, never zero."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    actual: Decimal | None = None
+    unit: str | None = None
+    source: str | None = None
+    note: str | None = None
+    row: int | None = Field(default=None, description="Row in the data file (header is row 1).")
+
+
+class DataFile(BaseModel):
+    """Where the data came from, so that a report can name and fingerprint it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    sha256: str
+    format: str
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+class CountyData(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    county: str
+    values: dict[str, IndicatorValues]
+    data_file: DataFile | None = None
+
+    @classmethod
+    def from_mapping(
+        cls, county: str, values: Mapping[str, Mapping[str, str | int | Decimal | None]]
+    ) -> CountyData:
+        """Build county data in code: ``{"rd_intensity": {"actual": "2.1", "target": "2.0"}}``.
+
+        Strings are parsed like data-file cells (``"1,234"``, ``"2.5%"``); floats are refused
+        because they have already lost the decimal text.
+        """
+        parsed: dict[str, IndicatorValues] = {}
+        for indicator, fields in values.items():
+            numbers: dict[str, Decimal | None] = {}
+            for key in ("baseline", "target", "actual"):
+                raw = fields.get(key)
+                if isinstance(raw, float | bool):
+                    raise TypeError(f"{indicator}.{key}: give a str, int or Decimal, not {raw!r}")
+                if isinstance(raw, str):
+                    numbers[key] = parse_number(raw, percent_allowed=True)
+                else:
+                    numbers[key] = Decimal(raw) if raw is not None else None
+            parsed[indicator] = IndicatorValues(**numbers)
+        return cls(county=county, values=parsed)

@@ -1,0 +1,95 @@
+"""The assessment result: a verdict, and an explanation for every rule, passing ones too.
+
+Numbers are Decimals and serialise to JSON as strings ("2.77"), so no reader meets a binary
+float. Key order is the field order below and stable.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.model.county import DataFile
+from engine.model.ruleset import Direction, IndicatorKind, LocalizedText, Operator
+
+Status = Literal["met", "not_met", "not_evaluated"]
+VerdictValue = Literal["PASS", "FAIL"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reason(Frozen):
+    """A stable reason code, its parameters, and the sentence rendered in both languages."""
+
+    code: str
+    zh: str
+    en: str
+
+
+class RuleResult(Frozen):
+    id: str
+    name: LocalizedText
+    kind: IndicatorKind
+    category: LocalizedText
+    status: Status
+    actual: Decimal | None = Field(description="Actual value, rounded half-up to precision.")
+    threshold: Decimal | None = Field(description="Threshold in force, rounded to precision.")
+    threshold_kind: str
+    operator: Operator
+    direction: Direction
+    unit: str
+    precision: int
+    margin: Decimal | None = Field(
+        description="actual − threshold in the good direction: ≥ 0 is on the right side."
+    )
+    completion: Decimal | None = Field(
+        description="actual ÷ threshold × 100 (threshold ÷ actual for lower-is-better), percent."
+    )
+    baseline: Decimal | None
+    growth: Decimal | None = Field(
+        description="(actual − baseline) ÷ baseline × 100 in the good direction, percent."
+    )
+    fired: str | None = Field(description="The durable-rules rule that fired, if any.")
+    reason: Reason
+    source: str | None = None
+    row: int | None = None
+
+
+class Summary(Frozen):
+    binding_met: int
+    binding_total: int
+    binding_not_evaluated: int
+    expected_met: int
+    expected_total: int
+    expected_not_evaluated: int
+    expected_share: Decimal | None = Field(description="Expected indicators met, percent.")
+    expected_required_share: Decimal
+    growth_over_50: int = Field(description="Indicators improved by more than 50 % over baseline.")
+    growth_over_100: int = Field(description="Indicators improved by more than 100 %.")
+    growth_evaluated: int = Field(description="Indicators with a growth figure (baseline > 0).")
+
+
+class RulesetRef(Frozen):
+    id: str
+    version: str
+    title: LocalizedText
+    content_hash: str
+    file: str | None = None
+
+
+class Result(Frozen):
+    verdict: VerdictValue
+    verdict_reasons: list[Reason]
+    county: str
+    ruleset: RulesetRef
+    data_file: DataFile | None
+    summary: Summary
+    rules: list[RuleResult]
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Stable JSON: identical input gives byte-identical output (no timestamps)."""
+        return self.model_dump_json(indent=indent) + "\n"

@@ -1,0 +1,1 @@
+"""Report stage: explanations (reasons in Chinese and English) and the output formats."""

@@ -1,0 +1,170 @@
+"""Build the result: every rule's numbers and reason, the summary and the verdict's reasons.
+
+All arithmetic is on the Decimals the rules compared (already rounded to precision); derived
+figures (completion, growth, shares) are rounded half-up for display, while the growth profile
+compares exactly.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.decimals import divide
+from engine.infer.run import Inference, Outcome
+from engine.model.county import CountyData
+from engine.model.result import Reason, Result, RuleResult, RulesetRef, Summary
+from engine.model.ruleset import Indicator, LocalizedText, Ruleset
+from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason, with_unit
+
+PERCENT_PLACES = 1  # completion and growth, as officials quote them
+SHARE_PLACES = 2
+
+
+def _good(ind: Indicator, delta: Decimal) -> Decimal:
+    """A difference oriented so that positive is better."""
+    return delta if ind.direction == "higher" else -delta
+
+
+def margin(o: Outcome) -> Decimal | None:
+    r = o.resolved
+    if r.actual is None or r.threshold is None:
+        return None
+    return _good(r.indicator, r.actual - r.threshold)
+
+
+def completion(o: Outcome) -> Decimal | None:
+    r = o.resolved
+    if r.actual is None or r.threshold is None:
+        return None
+    num, den = (
+        (r.actual, r.threshold) if r.indicator.direction == "higher" else (r.threshold, r.actual)
+    )
+    return None if den == 0 else divide(num * 100, den, PERCENT_PLACES)
+
+
+def growth(o: Outcome) -> Decimal | None:
+    r = o.resolved
+    if r.actual is None or r.baseline is None or r.baseline <= 0:
+        return None
+    return divide(_good(r.indicator, r.actual - r.baseline) * 100, r.baseline, PERCENT_PLACES)
+
+
+def grew_more_than(o: Outcome, percent: int) -> bool:
+    """Exact: (actual − baseline) × 100 > percent × baseline, in the good direction."""
+    r = o.resolved
+    if r.actual is None or r.baseline is None or r.baseline <= 0:
+        return False
+    return _good(r.indicator, r.actual - r.baseline) * 100 > percent * r.baseline
+
+
+def _rule_reason(o: Outcome, m: Decimal | None) -> Reason:
+    r = o.resolved
+    ind = r.indicator
+    if o.status == "not_evaluated":
+        return reason(f"{r.missing}_missing")
+    assert m is not None
+    return reason(
+        o.status,
+        actual=with_unit(r.actual, ind.unit),
+        threshold=with_unit(r.threshold, ind.unit),
+        threshold_label=THRESHOLD_LABELS[ind.threshold.kind],
+        op=OPERATOR_SYMBOLS[ind.operator],
+        margin=with_unit(abs(m), ind.unit),
+    )
+
+
+def rule_result(o: Outcome) -> RuleResult:
+    r = o.resolved
+    ind = r.indicator
+    m = margin(o)
+    return RuleResult(
+        id=ind.id,
+        name=ind.name,
+        kind=ind.kind,
+        category=ind.category,
+        status=o.status,
+        actual=r.actual,
+        threshold=r.threshold,
+        threshold_kind=ind.threshold.kind,
+        operator=ind.operator,
+        direction=ind.direction,
+        unit=ind.unit,
+        precision=ind.precision,
+        margin=m,
+        completion=completion(o),
+        baseline=r.baseline,
+        growth=growth(o),
+        fired=o.fired,
+        reason=_rule_reason(o, m),
+        source=r.values.source if r.values else None,
+        row=r.values.row if r.values else None,
+    )
+
+
+def _share(met: int, total: int) -> Decimal | None:
+    return None if total == 0 else divide(Decimal(met * 100), Decimal(total), SHARE_PLACES)
+
+
+def _names(outcomes: list[Outcome]) -> LocalizedText:
+    inds = [o.resolved.indicator for o in outcomes]
+    return LocalizedText(
+        zh="、".join(f"{i.name.zh}({i.id})" for i in inds) or "—",
+        en="; ".join(f"{i.name.en} ({i.id})" for i in inds) or "—",
+    )
+
+
+def _verdict_reasons(inference: Inference, share: Decimal | None) -> list[Reason]:
+    t = inference.tally
+    binding = [o for o in inference.outcomes if o.resolved.indicator.kind == "binding"]
+    params = {
+        "binding_met": t.binding_met,
+        "binding_total": t.binding_total,
+        "expected_met": t.expected_met,
+        "expected_total": t.expected_total,
+        "share": None if share is None else f"{share}%",
+        "required": f"{t.expected_required_share}%",
+    }
+    reasons = []
+    for code in inference.verdict_rules:
+        if code == "binding_not_met":
+            reasons.append(reason(code, indicators=_names(
+                [o for o in binding if o.status == "not_met"])))
+        elif code == "binding_not_evaluated":
+            reasons.append(reason(code, indicators=_names(
+                [o for o in binding if o.status == "not_evaluated"])))
+        else:
+            reasons.append(reason(code, **params))
+    return reasons
+
+
+def build_result(ruleset: Ruleset, county: CountyData, inference: Inference) -> Result:
+    t = inference.tally
+    share = _share(t.expected_met, t.expected_total)
+    summary = Summary(
+        binding_met=t.binding_met,
+        binding_total=t.binding_total,
+        binding_not_evaluated=t.binding_not_evaluated,
+        expected_met=t.expected_met,
+        expected_total=t.expected_total,
+        expected_not_evaluated=t.expected_not_evaluated,
+        expected_share=share,
+        expected_required_share=t.expected_required_share,
+        growth_over_50=sum(grew_more_than(o, 50) for o in inference.outcomes),
+        growth_over_100=sum(grew_more_than(o, 100) for o in inference.outcomes),
+        growth_evaluated=sum(growth(o) is not None for o in inference.outcomes),
+    )
+    return Result(
+        verdict=inference.verdict,
+        verdict_reasons=_verdict_reasons(inference, share),
+        county=county.county,
+        ruleset=RulesetRef(
+            id=ruleset.id,
+            version=ruleset.version,
+            title=ruleset.title,
+            content_hash=ruleset.content_hash,
+            file=ruleset.source_path.name if ruleset.source_path else None,
+        ),
+        data_file=county.data_file,
+        summary=summary,
+        rules=[rule_result(o) for o in inference.outcomes],
+    )

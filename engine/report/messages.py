@@ -1,0 +1,109 @@
+"""Message catalogue: every sentence a result carries, keyed by a stable reason code.
+
+The evaluator decides codes and parameters; only this module holds wording, in both languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from engine.model.result import Reason
+from engine.model.ruleset import LocalizedText
+
+Param = str | int | Decimal | LocalizedText | None
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # Per-rule outcomes.
+    "met": {
+        "zh": "已完成:实际值{actual},{threshold_label}{op}{threshold},余量{margin}。",
+        "en": "Met: actual {actual} against {threshold_label} {op} {threshold}, {margin} to spare.",
+    },
+    "not_met": {
+        "zh": "未完成:实际值{actual},{threshold_label}{op}{threshold},差{margin}。",
+        "en": "Not met: actual {actual} against {threshold_label} {op} {threshold}, "
+        "short by {margin}.",
+    },
+    "actual_missing": {
+        "zh": "未评价:缺少实际值。",
+        "en": "Not evaluated: the actual value is missing.",
+    },
+    "target_missing": {
+        "zh": "未评价:缺少目标值。",
+        "en": "Not evaluated: the county's target is missing.",
+    },
+    "baseline_missing": {
+        "zh": "未评价:缺少基期值,无法确定增长要求。",
+        "en": "Not evaluated: the baseline is missing, so the growth requirement cannot be set.",
+    },
+    # Verdict.
+    "pass": {
+        "zh": "通过:约束性指标{binding_met}/{binding_total}项全部完成;预期性指标完成"
+        "{expected_met}/{expected_total}项({share}),不低于要求的{required}。",
+        "en": "PASS: all {binding_total} binding indicators met; {expected_met} of "
+        "{expected_total} expected indicators met ({share}), at least the required {required}.",
+    },
+    "binding_not_met": {
+        "zh": "约束性指标未完成:{indicators}。",
+        "en": "Binding indicators not met: {indicators}.",
+    },
+    "binding_not_evaluated": {
+        "zh": "约束性指标缺少数据,无法评价(视为未完成):{indicators}。",
+        "en": "Binding indicators without data, not evaluated (they fail the verdict): "
+        "{indicators}.",
+    },
+    "expected_share_below": {
+        "zh": "预期性指标仅完成{expected_met}/{expected_total}项({share}),低于要求的{required}。",
+        "en": "Only {expected_met} of {expected_total} expected indicators met ({share}), "
+        "below the required {required}.",
+    },
+}
+
+THRESHOLD_LABELS: dict[str, LocalizedText] = {
+    "target": LocalizedText(zh="目标值", en="target"),
+    "absolute": LocalizedText(zh="标准值", en="standard"),
+    "growth": LocalizedText(zh="增长要求值", en="growth requirement"),
+}
+
+STATUS_LABELS: dict[str, LocalizedText] = {
+    "met": LocalizedText(zh="完成", en="met"),
+    "not_met": LocalizedText(zh="未完成", en="not met"),
+    "not_evaluated": LocalizedText(zh="未评价", en="not evaluated"),
+}
+
+KIND_LABELS: dict[str, LocalizedText] = {
+    "binding": LocalizedText(zh="约束性", en="binding"),
+    "expected": LocalizedText(zh="预期性", en="expected"),
+}
+
+VERDICT_LABELS: dict[str, LocalizedText] = {
+    "PASS": LocalizedText(zh="通过", en="PASS"),
+    "FAIL": LocalizedText(zh="不通过", en="FAIL"),
+}
+
+
+def _text(value: Param, lang: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, LocalizedText):
+        return value.get(lang)
+    return str(value)
+
+
+def render(code: str, lang: str, params: Mapping[str, Param]) -> str:
+    return CATALOGUE[code][lang].format(**{k: _text(v, lang) for k, v in params.items()})
+
+
+def reason(code: str, **params: Param) -> Reason:
+    """A reason with its sentence in both languages."""
+    return Reason(code=code, zh=render(code, "zh", params), en=render(code, "en", params))
+
+
+OPERATOR_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def with_unit(value: Decimal | None, unit: str) -> str:
+    """``2.50%``, ``2.77 亿元``: percent-like units attach, others take a space."""
+    if value is None:
+        return "—"
+    return f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}"

@@ -1,0 +1,110 @@
+"""The terminal report: the verdict with its reasons, then a table of every rule.
+
+rich lays out the table: it measures Chinese characters as double width, which hand-made padding
+gets wrong, and it honours NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from engine.model.result import Result, RuleResult
+from engine.report.messages import (
+    KIND_LABELS,
+    OPERATOR_SYMBOLS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+    with_unit,
+)
+
+_STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow"}
+_SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?"}
+
+_HEAD = {
+    "zh": ("序号", "指标", "类型", "实际值", "要求", "状态", "差额", "完成率", "增长率"),
+    "en": ("#", "Indicator", "Kind", "Actual", "Required", "Status", "Margin", "Completion",
+           "Growth"),
+}
+_LINES = {
+    "zh": {
+        "verdict": "结论", "ruleset": "规则集", "data": "数据", "county": "县(市、区)",
+        "summary": "约束性指标 {bm}/{bt} 项完成;预期性指标 {em}/{et} 项完成({share});"
+                   "较基期增长超50%的指标 {g50} 项,超100%的 {g100} 项。",
+        "issues": "未完成或未评价的指标",
+    },
+    "en": {
+        "verdict": "Verdict", "ruleset": "Ruleset", "data": "Data", "county": "County",
+        "summary": "Binding {bm}/{bt} met; expected {em}/{et} met ({share}); "
+                   "{g50} indicators grew by more than 50 % over the baseline, {g100} by more "
+                   "than 100 %.",
+        "issues": "Indicators not met or not evaluated",
+    },
+}
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _signed(rule: RuleResult) -> str:
+    if rule.margin is None:
+        return "—"
+    sign = "+" if rule.margin > 0 else ""
+    return sign + with_unit(rule.margin, rule.unit)
+
+
+def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: int = 120) -> str:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    out = io.StringIO()
+    console = Console(
+        file=out, width=width, no_color=not color, color_system="auto" if color else None,
+        force_terminal=color, highlight=False, emoji=False,
+    )
+    words = _LINES[lang]
+    rs = result.ruleset
+    console.print(f"{words['county']}: [bold]{result.county}[/]")
+    console.print(f"{words['ruleset']}: {rs.id} {rs.version} ({rs.title.get(lang)}) "
+                  f"sha256:{rs.content_hash[:12]}")
+    if result.data_file is not None:
+        df = result.data_file
+        extra = f", {df.encoding}" if df.encoding else (f", {df.sheet}" if df.sheet else "")
+        console.print(f"{words['data']}: {df.name} ({df.format}{extra}) sha256:{df.sha256[:12]}")
+    verdict_style = "bold green" if result.verdict == "PASS" else "bold red"
+    console.print(Text.assemble(f"{words['verdict']}: ",
+                                (VERDICT_LABELS[result.verdict].get(lang), verdict_style)))
+    for reason in result.verdict_reasons:
+        console.print(f"  • {getattr(reason, lang)}")
+    s = result.summary
+    console.print(words["summary"].format(
+        bm=s.binding_met, bt=s.binding_total, em=s.expected_met, et=s.expected_total,
+        share=_pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))
+
+    table = Table(show_lines=False, header_style="bold", pad_edge=False)
+    for i, head in enumerate(_HEAD[lang]):
+        table.add_column(head, justify="right" if i in (0, 3, 4, 6, 7, 8) else "left",
+                         overflow="fold")
+    for n, rule in enumerate(result.rules, start=1):
+        status = f"{_SYMBOL[rule.status]} {STATUS_LABELS[rule.status].get(lang)}"
+        table.add_row(
+            str(n),
+            f"{rule.name.get(lang)}\n[dim]{rule.id}[/]",
+            KIND_LABELS[rule.kind].get(lang),
+            with_unit(rule.actual, rule.unit),
+            f"{OPERATOR_SYMBOLS[rule.operator]} {with_unit(rule.threshold, rule.unit)}",
+            Text(status, style=_STYLE[rule.status]),
+            _signed(rule),
+            _pct(rule.completion),
+            _pct(rule.growth),
+        )
+    console.print(table)
+    shortfalls = [r for r in result.rules if r.status != "met"]
+    if shortfalls:
+        console.print(f"{words['issues']}:")
+        for rule in shortfalls:
+            console.print(f"  {_SYMBOL[rule.status]} {rule.name.get(lang)} ({rule.id}, "
+                          f"{KIND_LABELS[rule.kind].get(lang)}): {getattr(rule.reason, lang)}")
+    return out.getvalue()
