@@ -62,18 +62,41 @@ def _read_csv(path: Path, raw: bytes) -> tuple[list[list[str | None]], str]:
         raise DataError("contains NUL bytes: not a text CSV file", file=path)
     if not text.strip():
         raise DataError("is empty", file=path)
+    separator = _sniff_delimiter(text)
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
             has_header=False,
             infer_schema=False,
-            separator=_sniff_delimiter(text),
+            separator=separator,
             quote_char='"',
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"is not a well-formed CSV table: {first}", file=path) from None
+        raise _csv_problem(text, separator, path, exc) from None
     return [list(r) for r in frame.iter_rows()], encoding
+
+
+def _csv_problem(text: str, separator: str, path: Path, exc: Exception) -> DataError:
+    """polars does not say where a malformed table goes wrong; find the row for the user."""
+    import csv
+
+    try:
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+        width = None
+        for record in records:
+            if width is None:
+                width = len(record)
+            elif record and len(record) != width:
+                return DataError(
+                    f"has {len(record)} fields where the first row has {width} (a value that "
+                    f"contains '{separator}' must be in double quotes)",
+                    file=path, row=records.line_num,
+                )
+    except csv.Error as csv_exc:
+        return DataError(f"is not a well-formed CSV table: {csv_exc}", file=path,
+                         row=records.line_num)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DataError(f"is not a well-formed CSV table: {first}", file=path)
 
 
 def _cell_text(value: object) -> str | None:

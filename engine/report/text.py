@@ -22,9 +22,9 @@ _STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow"}
 _SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?"}
 
 _HEAD = {
-    "zh": ("序号", "指标", "类型", "实际值", "要求", "状态", "差额", "完成率", "增长率"),
-    "en": ("#", "Indicator", "Kind", "Actual", "Required", "Status", "Margin", "Completion",
-           "Growth"),
+    "zh": ("序号", "指标", "类型", "单位", "实际值", "要求", "状态", "差额", "完成率", "增长率"),
+    "en": ("#", "Indicator", "Kind", "Unit", "Actual", "Required", "Status", "Margin",
+           "Completion", "Growth"),
 }
 _LINES = {
     "zh": {
@@ -50,8 +50,11 @@ def _pct(value: Decimal | None) -> str:
 def _signed(rule: RuleResult) -> str:
     if rule.margin is None:
         return "—"
-    sign = "+" if rule.margin > 0 else ""
-    return sign + with_unit(rule.margin, rule.unit)
+    return f"+{rule.margin}" if rule.margin > 0 else str(rule.margin)
+
+
+def _plain(value: Decimal | None) -> str:
+    return "—" if value is None else str(value)
 
 
 def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: int = 120) -> str:
@@ -85,16 +88,22 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
 
     table = Table(show_lines=False, header_style="bold", pad_edge=False)
     for i, head in enumerate(_HEAD[lang]):
-        table.add_column(head, justify="right" if i in (0, 3, 4, 6, 7, 8) else "left",
-                         overflow="fold")
+        if i == 1:
+            table.add_column(head, overflow="fold", ratio=1, min_width=16)
+        elif i == 3:
+            table.add_column(head, overflow="fold", max_width=8)
+        else:
+            table.add_column(head, justify="right" if i in (0, 4, 5, 7, 8, 9) else "left",
+                             no_wrap=True)
     for n, rule in enumerate(result.rules, start=1):
         status = f"{_SYMBOL[rule.status]} {STATUS_LABELS[rule.status].get(lang)}"
         table.add_row(
             str(n),
-            f"{rule.name.get(lang)}\n[dim]{rule.id}[/]",
+            Text.assemble(rule.name.get(lang), " ", (rule.id, "dim")),
             KIND_LABELS[rule.kind].get(lang),
-            with_unit(rule.actual, rule.unit),
-            f"{OPERATOR_SYMBOLS[rule.operator]} {with_unit(rule.threshold, rule.unit)}",
+            rule.unit,
+            _plain(rule.actual),
+            f"{OPERATOR_SYMBOLS[rule.operator]} {_plain(rule.threshold)}",
             Text(status, style=_STYLE[rule.status]),
             _signed(rule),
             _pct(rule.completion),
