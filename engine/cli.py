@@ -89,7 +89,8 @@ def assess_command(
             from engine.report.text import render_text
 
             color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            width = shutil.get_terminal_size().columns if output is None and sys.stdout.isatty() else 120
+            interactive = output is None and sys.stdout.isatty()
+            width = shutil.get_terminal_size().columns if interactive else 120
             text = render_text(result, lang=lang or _default_lang(), color=color, width=width)
         if output is not None:
             inputs = [file] + ([ruleset.source_path] if ruleset.source_path else [])

@@ -53,20 +53,23 @@ def parse_number(text: str, *, percent_allowed: bool = False) -> Decimal | None:
     except InvalidOperation as exc:  # pragma: no cover - the patterns above admit only numbers
         raise NumberFormatError(f"'{text}' is not a number") from exc
     if abs(value) > MAX_MAGNITUDE:
-        raise NumberFormatError(f"'{text}' is larger in magnitude than {MAX_MAGNITUDE:,f}")
+        raise NumberFormatError(f"'{text}' is larger in magnitude than {MAX_MAGNITUDE:,.0f}")
     return value
 
 
 def round_half_up(value: Decimal, precision: int) -> Decimal:
     """Round to ``precision`` decimals, halves away from zero (1.995 → 2.00, -1.995 → -2.00)."""
-    return value.quantize(Decimal(1).scaleb(-precision), context=_CONTEXT)
+    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP, context=_CONTEXT)
 
 
 def to_scaled(value: Decimal, precision: int) -> int:
-    """The value rounded half-up to ``precision`` decimals, as an integer count of 10**-precision."""
+    """The value rounded half-up to ``precision`` decimals, counted in units of 10**-precision."""
     scaled = int(round_half_up(value, precision).scaleb(precision, context=_CONTEXT))
     if abs(scaled) > MAX_SCALED:
-        raise OverflowError(f"{value} at precision {precision} is too large for exact comparison")
+        raise OverflowError(
+            f"{value} is too large to compare exactly at {precision} decimals "
+            f"(at most {from_scaled(MAX_SCALED, precision)})"
+        )
     return scaled
 
 

@@ -63,7 +63,9 @@ class _SyncHost(_durable.Host):  # type: ignore[misc]
 
 def _check_definition(name: str, rules: Mapping[str, Any]) -> None:
     if len(rules) > MAX_RULES:
-        raise RuleEngineError(f"ruleset {name} has {len(rules)} rules; durable-rules takes {MAX_RULES}")
+        raise RuleEngineError(
+            f"ruleset {name} has {len(rules)} rules; durable-rules takes {MAX_RULES}"
+        )
     hashes: dict[int, str] = {fnv1a_32(f): f for f in _RESERVED_FIELDS}
     fields: set[str] = set()
     for rule in rules.values():

@@ -28,7 +28,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("indicator", "actual")
 NUMERIC = ("baseline", "target", "actual")
-_BY_ALIAS = {alias.casefold(): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
+_BY_ALIAS = {a.casefold(): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
 
 
 def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[str, int]:
@@ -116,7 +116,9 @@ def _indicator_values(
             raise DataError(f"{exc}; write a number, or leave the cell blank if unknown",
                             file=path, row=row, indicator=ind.id, field=names[column]) from None
     return IndicatorValues(
-        **numbers,
+        baseline=numbers["baseline"],
+        target=numbers["target"],
+        actual=numbers["actual"],
         unit=unit,
         source=cells.get("source") or None,
         note=cells.get("note") or None,

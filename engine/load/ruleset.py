@@ -30,7 +30,7 @@ class _RulesetLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem=f"YAML aliases (*{event.anchor}) are not allowed in a ruleset",
                 problem_mark=event.start_mark,
@@ -46,7 +46,7 @@ class _RulesetLoader(yaml.SafeLoader):
                     problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
@@ -144,7 +144,7 @@ def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
         return Ruleset.model_validate(data)
     except ValidationError as exc:
         lines = _indicator_lines(root)
-        problems = [_describe(e, data, lines) for e in exc.errors()]
+        problems = [_describe(dict(e), data, lines) for e in exc.errors()]
         if len(problems) == 1:
             raise RulesetError(problems[0], file=file) from None
         listing = "\n  ".join(problems)

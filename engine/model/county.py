@@ -63,5 +63,7 @@ class CountyData(BaseModel):
                     numbers[key] = parse_number(raw, percent_allowed=True)
                 else:
                     numbers[key] = Decimal(raw) if raw is not None else None
-            parsed[indicator] = IndicatorValues(**numbers)
+            parsed[indicator] = IndicatorValues(
+                baseline=numbers["baseline"], target=numbers["target"], actual=numbers["actual"]
+            )
         return cls(county=county, values=parsed)

@@ -153,12 +153,14 @@ class Indicator(Strict):
                 f"operator '{op}' contradicts direction '{self.direction}' "
                 f"(higher is better takes >= or >, lower is better takes <= or <)"
             )
-        if isinstance(self.threshold, AbsoluteThreshold):
-            if decimals_of(self.threshold.value) > self.precision:
-                raise ValueError(
-                    f"threshold value {self.threshold.value} is finer than the indicator's "
-                    f"precision of {self.precision} decimals"
-                )
+        if (
+            isinstance(self.threshold, AbsoluteThreshold)
+            and decimals_of(self.threshold.value) > self.precision
+        ):
+            raise ValueError(
+                f"threshold value {self.threshold.value} is finer than the indicator's "
+                f"precision of {self.precision} decimals"
+            )
         return self
 
     @property

@@ -15,7 +15,6 @@ from engine.report.messages import (
     OPERATOR_SYMBOLS,
     STATUS_LABELS,
     VERDICT_LABELS,
-    with_unit,
 )
 
 _STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow"}
