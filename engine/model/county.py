@@ -58,9 +58,8 @@ class CountyData(BaseModel):
             for key in ("baseline", "target", "actual"):
                 raw = fields.get(key)
                 if isinstance(raw, float | bool):
-                    raise TypeError(
-                        f"{indicator}.{key}: give a str, int or Decimal, not {type(raw).__name__} {raw!r}"
-                    )
+                    kind = type(raw).__name__
+                    raise TypeError(f"{indicator}.{key}: give str, int or Decimal, not {kind}")
                 if isinstance(raw, str):
                     numbers[key] = parse_number(raw, percent_allowed=True)
                 else:

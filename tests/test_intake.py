@@ -1,0 +1,149 @@
+"""County file intake: encodings, Excel, number formats, and errors that name file, row, field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+import engine
+from engine.decimals import NumberFormatError, parse_number, round_half_up, to_scaled
+
+RULESET = engine.load_ruleset("provincial-2021")
+HEADER = "indicator,baseline,target,actual\n"
+
+
+def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "c.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(("text", "percent", "value"), [
+    ("2.5", False, "2.5"), (" -3 ", False, "-3"), ("1,234.5", False, "1234.5"),
+    ("12,345,678", False, "12345678"), ("１２３．４", False, "123.4"), ("2.50%", True, "2.50"),
+    ("1.2e3", False, "1.2E+3"), ("", False, None), ("   ", False, None),
+])
+def test_parse_number_accepts(text: str, percent: bool, value: str | None) -> None:
+    parsed = parse_number(text, percent_allowed=percent)
+    assert parsed == (None if value is None else Decimal(value))
+
+
+@pytest.mark.parametrize("text", [
+    "abc", "约2.5", "1,23", "12,34,567", "NaN", "inf", "—", "1.2.3", "%", "2.5%", "1e13",
+    "=A1", "2 5",
+])
+def test_parse_number_rejects(text: str) -> None:
+    with pytest.raises(NumberFormatError):
+        parse_number(text)
+
+
+def test_rounding_is_half_up_away_from_zero() -> None:
+    assert round_half_up(Decimal("1.995"), 2) == Decimal("2.00")
+    assert round_half_up(Decimal("-1.995"), 2) == Decimal("-2.00")
+    assert round_half_up(Decimal("2.5"), 0) == Decimal("3")
+    assert round_half_up(Decimal("1.9949999"), 2) == Decimal("1.99")
+    assert to_scaled(Decimal("2.77"), 2) == 277
+    with pytest.raises(OverflowError):
+        to_scaled(Decimal("99999999999"), 6)
+
+
+def test_utf8_with_and_without_bom(tmp_path: Path) -> None:
+    body = HEADER + "rd_intensity,1.32,1.60,1.68\n"
+    plain = engine.load_county(write(tmp_path, body, name="a.csv"), RULESET)
+    bom = engine.load_county(write(tmp_path, "\ufeff" + body, name="b.csv"), RULESET)
+    assert plain.values["rd_intensity"].actual == bom.values["rd_intensity"].actual == Decimal(
+        "1.68")
+    assert (plain.data_file.encoding, bom.data_file.encoding) == ("utf-8", "utf-8-sig")
+
+
+def test_gbk_with_chinese_headers_and_names(tmp_path: Path) -> None:
+    text = ("县(市、区),指标,单位,基期值,目标值,实际值,数据来源\n"
+            "某县,全社会R&D经费支出占GDP比重,%,1.32%,1.60%,1.68%,统计局\n"
+            '某县,高新技术企业数,家,41,90,９６,科技局\n'
+            '某县,全社会R&D经费支出,万元,"52,000","80,000","108,000",统计局\n')
+    county = engine.load_county(write(tmp_path, text, "gbk"), RULESET)
+    assert county.county == "某县"
+    assert county.data_file.encoding == "gb18030"
+    assert county.values["rd_intensity"].actual == Decimal("1.68")
+    assert county.values["high_tech_enterprises"].actual == 96
+    assert county.values["rd_expenditure"].target == 80000
+    assert county.values["rd_intensity"].source == "统计局"
+
+
+def test_tab_separated(tmp_path: Path) -> None:
+    county = engine.load_county(
+        write(tmp_path, "indicator\tactual\ttarget\nrd_intensity\t1.7\t1.6\n"), RULESET)
+    assert county.values["rd_intensity"].target == Decimal("1.6")
+
+
+def test_xlsx_with_title_row_numeric_and_text_cells(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某县创新型县指标完成情况"])
+    ws.append(["指标", "基期值", "目标值", "实际值"])
+    ws.append(["rd_intensity", 1.32, 1.6, 1.995])
+    ws.append([None, None, None, None])
+    ws.append(["high_tech_enterprises", 41, "90", "96"])
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    county = engine.load_county(path, RULESET)
+    assert county.values["rd_intensity"].actual == Decimal("1.995")  # not 1.99499999…
+    assert county.values["rd_intensity"].row == 3
+    assert county.values["high_tech_enterprises"].row == 5  # blank row 4 keeps the numbering
+    assert county.data_file.format == "xlsx"
+    result = engine.assess(county, RULESET)
+    assert next(r for r in result.rules if r.id == "rd_intensity").threshold == Decimal("1.60")
+
+
+def test_indicators_absent_from_the_file_are_missing(tmp_path: Path) -> None:
+    county = engine.load_county(write(tmp_path, HEADER + "rd_intensity,1,2,3\n"), RULESET)
+    result = engine.assess(county, RULESET)
+    assert sum(r.status == "not_evaluated" for r in result.rules) == 27
+    assert result.verdict == "FAIL"
+
+
+@pytest.mark.parametrize(("text", "row", "field", "words"), [
+    (HEADER + "rd_intensity,1,2,3\nno_such_thing,1,2,3\n", 3, "indicator", "unknown indicator"),
+    (HEADER + "rd_intensity,1,2,3\n\nrd_intensity,1,2,4\n", 4, "indicator", "rows 2 and 4"),
+    (HEADER + "rd_intensity,1,2,约3\n", 2, "actual", "is not a number"),
+    (HEADER + "high_tech_enterprises,1,2,3%\n", 2, "actual", "unit is not %"),
+    ("indicator,actual,colour\nrd_intensity,1,red\n", 1, "colour", "unknown column"),
+    ("indicator,target\nrd_intensity,1\n", 1, None, "required column 'actual'"),
+    ("indicator,unit,actual\nrd_intensity,‰,1\n", 2, "unit", "differs from the ruleset's unit"),
+    ("county,indicator,actual\nA,rd_intensity,1\nB,tech_smes,2\n", None, "county",
+     "several counties"),
+    (HEADER + 'rd_intensity,1,2,3,4\n', 2, None, "has 5 fields where the first row has 4"),
+    (HEADER + ",1,2,3\n", 2, "indicator", "indicator cell is empty"),
+])
+def test_bad_county_files_name_file_row_and_field(
+    tmp_path: Path, text: str, row: int | None, field: str | None, words: str
+) -> None:
+    with pytest.raises(engine.DataError) as info:
+        engine.load_county(write(tmp_path, text), RULESET)
+    err = info.value
+    assert err.file is not None and err.file.endswith("c.csv")
+    assert (err.row, err.field) == (row, field)
+    assert words in err.message
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"", "is empty"),
+    (b"indicator,actual\n", "no indicator rows"),
+    (b"\xff\xfe\x00i", "UTF-16"),
+    (b"indicator,actual\n\x81\x30rd,1\n", "neither UTF-8 nor GBK"),
+    (b"\xef\xbb\xbfindicator,actual\n\xd6\xd0,1\n", "BOM but is not UTF-8"),
+])
+def test_undecodable_or_empty_files(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(content)
+    with pytest.raises(engine.DataError, match=words):
+        engine.load_county(path, RULESET)
+
+
+def test_a_file_named_xlsx_that_is_not_one(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER, name="c.xlsx")
+    with pytest.raises(engine.DataError, match=r"not a readable \.xlsx workbook"):
+        engine.load_county(path, RULESET)
