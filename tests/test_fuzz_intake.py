@@ -17,8 +17,8 @@ BINDING = [i.id for i in RULESET.indicators if i.kind == "binding"]
 HEADERS = ["indicator", "baseline", "target", "actual", "unit", "source", "指标", "实际值",
            "目标值", "county", "note", "x"]
 CELLS = st.one_of(
-    st.sampled_from(IDS + ["", " ", "1", "2.5", "1,234", "9%", "—", "NaN", "１２", '"', ",",
-                           "\n", "1e400", "-0", "0.0000001"]),
+    st.sampled_from([*IDS, "", " ", "1", "2.5", "1,234", "9%", "—", "NaN", "１２", '"', ",",
+                     "\n", "1e400", "-0", "0.0000001"]),
     st.text(max_size=8),
 )
 

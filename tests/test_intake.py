@@ -147,3 +147,15 @@ def test_a_file_named_xlsx_that_is_not_one(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER, name="c.xlsx")
     with pytest.raises(engine.DataError, match=r"not a readable \.xlsx workbook"):
         engine.load_county(path, RULESET)
+
+
+def test_full_width_forms_in_headers_names_and_units(tmp_path: Path) -> None:
+    text = ("指标,单位,目标值,实际值\n"
+            "全社会Ｒ＆Ｄ经费支出占ＧＤＰ比重,％,1.60,1.68\n"
+            "万人发明专利拥有量,件／万人,1.50,1.62\n"
+            "RD_INTENSITY_X,%,1,1\n")
+    with pytest.raises(engine.DataError, match="unknown indicator 'RD_INTENSITY_X'"):
+        engine.load_county(write(tmp_path, text), RULESET)
+    county = engine.load_county(write(tmp_path, text.rsplit("RD_", 1)[0]), RULESET)
+    assert county.values["rd_intensity"].actual == Decimal("1.68")
+    assert county.values["invention_patents_per_10k"].unit == "件／万人"

@@ -6,6 +6,7 @@ surrounding spaces ignored. Every problem names the file, the row and the column
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,13 +29,21 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("indicator", "actual")
 NUMERIC = ("baseline", "target", "actual")
-_BY_ALIAS = {a.casefold(): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
+
+
+def _key(text: str) -> str:
+    """Matching form of a header, name or unit: full-width forms folded (NFKC: ％ → %, （ → (),
+    spaces removed, case ignored."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "").casefold()
+
+
+_BY_ALIAS = {_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
 
 
 def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, text in enumerate(header):
-        name = _BY_ALIAS.get(text.strip().casefold())
+        name = _BY_ALIAS.get(_key(text))
         if name is None:
             known = ", ".join(a for aliases in COLUMN_ALIASES.values() for a in aliases[:2])
             raise DataError(f"unknown column (known columns: {known})", file=path,
@@ -52,7 +61,14 @@ def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[s
 
 
 def _unit_matches(given: str, declared: str) -> bool:
-    return given.replace(" ", "").casefold() == declared.replace(" ", "").casefold()
+    return _key(given) == _key(declared)
+
+
+def _indicator_lookup(ruleset: Ruleset) -> dict[str, Indicator]:
+    """Indicators by id and by their Chinese or English name, in matching form."""
+    lookup = {_key(name): ind for name, ind in ruleset.by_name.items()}
+    lookup.update({_key(ind.id): ind for ind in ruleset.indicators})
+    return lookup
 
 
 def load_county(path: str | Path, ruleset: Ruleset, *, county: str | None = None) -> CountyData:
@@ -67,6 +83,7 @@ def load_county(path: str | Path, ruleset: Ruleset, *, county: str | None = None
         [table.frame.columns[i] for i in cols.values()]
     ).rename({table.frame.columns[i]: c for c, i in cols.items()})
 
+    lookup = _indicator_lookup(ruleset)
     values: dict[str, IndicatorValues] = {}
     first_row: dict[str, int] = {}
     counties: dict[str, int] = {}
@@ -78,7 +95,7 @@ def load_county(path: str | Path, ruleset: Ruleset, *, county: str | None = None
         if not key:
             raise DataError("the indicator cell is empty", file=path, row=row_no,
                             field=names["indicator"])
-        ind = ruleset.by_id.get(key) or ruleset.by_name.get(key)
+        ind = lookup.get(_key(key))
         if ind is None:
             raise DataError(f"unknown indicator '{key}' (not in ruleset '{ruleset.id}')",
                             file=path, row=row_no, field=names["indicator"])
