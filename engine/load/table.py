@@ -127,6 +127,9 @@ def _read_xlsx(path: Path) -> tuple[list[list[str | None]], str]:
         raise DataError(f"is not a readable .xlsx workbook ({exc})", file=path) from None
     try:
         sheet = workbook.worksheets[0]
+        # Read-only mode trusts the sheet's stored dimensions, which some tools write wrongly
+        # (columns would silently go missing); make it scan the cells instead.
+        sheet.reset_dimensions()
         rows: list[list[str | None]] = []
         for row in sheet.iter_rows(min_row=1, values_only=True):
             rows.append([_cell_text(v) for v in row])
