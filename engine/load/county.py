@@ -28,6 +28,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "seq": ("no", "no.", "#", "序号"),  # a row counter: read and ignored
 }
 REQUIRED = ("indicator", "actual")
+#: Units of counted things: a negative value is a typing error, not data.
+COUNT_UNITS = frozenset({"家", "个", "人", "项", "件", "名"})
 NUMERIC = ("baseline", "target", "actual")
 
 
@@ -132,6 +134,10 @@ def _indicator_values(
         except NumberFormatError as exc:
             raise DataError(f"{exc}; write a number, or leave the cell blank if unknown",
                             file=path, row=row, indicator=ind.id, field=names[column]) from None
+        value = numbers[column]
+        if value is not None and value < 0 and ind.unit in COUNT_UNITS:
+            raise DataError(f"{value} {ind.unit}: a count cannot be negative",
+                            file=path, row=row, indicator=ind.id, field=names[column])
     return IndicatorValues(
         baseline=numbers["baseline"],
         target=numbers["target"],

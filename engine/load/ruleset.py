@@ -19,6 +19,9 @@ from engine.errors import RulesetError
 from engine.model.ruleset import Ruleset
 
 MAX_RULESET_BYTES = 1_000_000
+#: A ruleset is at most five levels deep; a much deeper document is an attack or an accident
+#: (and would exhaust the parser's recursion).
+MAX_NESTING = 20
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Installed wheels carry the rulesets inside the package; a source checkout has them at the top.
 BUNDLED_DIRS = (_PACKAGE / "_rulesets", _PACKAGE.parent / "rulesets")
@@ -26,16 +29,27 @@ _DECIMAL = re.compile(r"[+-]?(\d[\d_]*)?\.?\d*([eE][+-]?\d+)?")
 
 
 class _RulesetLoader(yaml.SafeLoader):
-    """SafeLoader that keeps decimal text, and refuses aliases and duplicate keys."""
+    """SafeLoader that keeps decimal text, and refuses aliases, duplicate keys and deep nesting."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(
                 problem=f"YAML aliases (*{event.anchor}) are not allowed in a ruleset",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_NESTING} levels deep",
+                    problem_mark=event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -116,26 +117,41 @@ def _cell_text(value: object) -> str | None:
 
 
 def _read_xlsx(path: Path) -> tuple[list[list[str | None]], str]:
-    import zipfile
-
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise DataError(f"is not a readable .xlsx workbook ({exc})", file=path) from None
-    try:
-        sheet = workbook.worksheets[0]
-        # Read-only mode trusts the sheet's stored dimensions, which some tools write wrongly
-        # (columns would silently go missing); make it scan the cells instead.
-        sheet.reset_dimensions()
-        rows: list[list[str | None]] = []
-        for row in sheet.iter_rows(min_row=1, values_only=True):
-            rows.append([_cell_text(v) for v in row])
-        return rows, sheet.title
-    finally:
-        workbook.close()
+    sheets = {}
+    for data_only in (True, False):  # cached values, then the formulas behind them
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=data_only)
+        except Exception as exc:  # openpyxl raises many kinds on a file that is not xlsx
+            raise DataError(f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+                            file=path) from None
+        try:
+            sheets[data_only] = {ws.title: _sheet_rows(ws) for ws in workbook.worksheets}
+        finally:
+            workbook.close()
+    filled = [name for name, rows in sheets[True].items() if any(any(r) for r in rows)]
+    if len(filled) > 1:
+        listed = ", ".join(f"'{n}'" for n in filled)
+        raise DataError(f"has {len(filled)} sheets with data ({listed}); a county file holds one "
+                        f"indicator table: delete the other sheets or save the table on its own",
+                        file=path)
+    title = filled[0] if filled else next(iter(sheets[True]), "")
+    rows = sheets[True].get(title, [])
+    for r, (values, formulas) in enumerate(zip(rows, sheets[False][title], strict=False), 1):
+        for c, (value, formula) in enumerate(zip(values, formulas, strict=False), 1):
+            if value is None and formula is not None and formula.startswith("="):
+                raise DataError(f"cell has the formula '{formula}' but no computed value (open "
+                                f"and save the workbook in Excel or WPS, or type the value)",
+                                file=path, row=r, field=f"column {c}")
+    return rows, title
+
+
+def _sheet_rows(sheet: Any) -> list[list[str | None]]:
+    # Read-only mode trusts the sheet's stored dimensions, which some tools write wrongly
+    # (columns would silently go missing); make it scan the cells instead.
+    sheet.reset_dimensions()
+    return [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
 
 
 def _header_index(rows: list[list[str | None]], path: Path) -> int:
