@@ -35,17 +35,18 @@ class _RulesetLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(
                 problem=f"YAML aliases (*{event.anchor}) are not allowed in a ruleset",
-                problem_mark=event.start_mark,
+                problem_mark=mark,
             )
         self._depth += 1
         try:
             if self._depth > MAX_NESTING:
                 raise yaml.MarkedYAMLError(
                     problem=f"nested more than {MAX_NESTING} levels deep",
-                    problem_mark=event.start_mark,
+                    problem_mark=mark,
                 )
             return super().compose_node(parent, index)
         finally:
