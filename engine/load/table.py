@@ -96,6 +96,13 @@ def _csv_problem(text: str, separator: str, path: Path, exc: Exception) -> DataE
     except csv.Error as csv_exc:
         return DataError(f"is not a well-formed CSV table: {csv_exc}", file=path,
                          row=records.line_num)
+    # Field counts agree, so the quoting is what polars refused: point at the first odd quote.
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count('"') % 2 or any(
+            '"' in cell and not cell.startswith('"') for cell in line.split(separator)
+        ):
+            return DataError("is not a well-formed CSV table: a double quote is out of place "
+                             "(quote whole values: \"1,234\")", file=path, row=number)
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return DataError(f"is not a well-formed CSV table: {first}", file=path)
 
