@@ -112,7 +112,7 @@ def test_indicators_absent_from_the_file_are_missing(tmp_path: Path) -> None:
     (HEADER + "high_tech_enterprises,1,2,3%\n", 2, "actual", "unit is not %"),
     ("indicator,actual,colour\nrd_intensity,1,red\n", 1, "colour", "unknown column"),
     ("indicator,target\nrd_intensity,1\n", 1, None, "required column 'actual'"),
-    ("indicator,unit,actual\nrd_intensity,‰,1\n", 2, "unit", "differs from the ruleset's unit"),
+    ("indicator,unit,actual\nrd_intensity,家,1\n", 2, "unit", "does not convert to it"),
     ("county,indicator,actual\nA,rd_intensity,1\nB,tech_smes,2\n", None, "county",
      "several counties"),
     (HEADER + 'rd_intensity,1,2,3,4\n', 2, None, "has 5 fields where the first row has 4"),

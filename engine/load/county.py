@@ -6,7 +6,6 @@ surrounding spaces ignored. Every problem names the file, the row and the column
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from engine.errors import DataError
 from engine.load.table import read_table
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.ruleset import Indicator, Ruleset
+from engine.units import conversion_factor, match_key
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("indicator", "指标", "指标名称", "指标代码"),
@@ -33,19 +33,13 @@ COUNT_UNITS = frozenset({"家", "个", "人", "项", "件", "名"})
 NUMERIC = ("baseline", "target", "actual")
 
 
-def _key(text: str) -> str:
-    """Matching form of a header, name or unit: full-width forms folded (NFKC: ％ → %, （ → (),
-    spaces removed, case ignored."""
-    return unicodedata.normalize("NFKC", text).replace(" ", "").casefold()
-
-
-_BY_ALIAS = {_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
+_BY_ALIAS = {match_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
 
 
 def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, text in enumerate(header):
-        name = _BY_ALIAS.get(_key(text))
+        name = _BY_ALIAS.get(match_key(text))
         if name is None:
             known = ", ".join(a for aliases in COLUMN_ALIASES.values() for a in aliases[:2])
             raise DataError(f"unknown column (known columns: {known})", file=path,
@@ -63,13 +57,13 @@ def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[s
 
 
 def _unit_matches(given: str, declared: str) -> bool:
-    return _key(given) == _key(declared)
+    return match_key(given) == match_key(declared)
 
 
 def _indicator_lookup(ruleset: Ruleset) -> dict[str, Indicator]:
     """Indicators by id and by their Chinese or English name, in matching form."""
-    lookup = {_key(name): ind for name, ind in ruleset.by_name.items()}
-    lookup.update({_key(ind.id): ind for ind in ruleset.indicators})
+    lookup = {match_key(name): ind for name, ind in ruleset.by_name.items()}
+    lookup.update({match_key(ind.id): ind for ind in ruleset.indicators})
     return lookup
 
 
@@ -97,7 +91,7 @@ def load_county(path: str | Path, ruleset: Ruleset, *, county: str | None = None
         if not key:
             raise DataError("the indicator cell is empty", file=path, row=row_no,
                             field=names["indicator"])
-        ind = lookup.get(_key(key))
+        ind = lookup.get(match_key(key))
         if ind is None:
             raise DataError(f"unknown indicator '{key}' (not in ruleset '{ruleset.id}')",
                             file=path, row=row_no, field=names["indicator"])
@@ -123,14 +117,20 @@ def _indicator_values(
     ind: Indicator, cells: dict[str, str | None], names: dict[str, str], path: Path, row: int
 ) -> IndicatorValues:
     unit = cells.get("unit") or None
+    factor = None
     if unit is not None and not _unit_matches(unit, ind.unit):
-        raise DataError(f"unit '{unit}' differs from the ruleset's unit '{ind.unit}' for "
-                        f"indicator '{ind.id}'", file=path, row=row, field=names["unit"])
+        factor = conversion_factor(unit, ind.unit)
+        if factor is None:
+            raise DataError(f"unit '{unit}' differs from the ruleset's unit '{ind.unit}' for "
+                            f"indicator '{ind.id}' and does not convert to it",
+                            file=path, row=row, field=names["unit"])
+    data_unit = ind.unit if factor is None or unit is None else unit
     numbers: dict[str, Decimal | None] = {}
     for column in NUMERIC:
         text = cells.get(column)
         try:
-            numbers[column] = parse_number(text, percent_allowed=ind.unit == "%") if text else None
+            percent = match_key(data_unit) == "%"
+            numbers[column] = parse_number(text, percent_allowed=percent) if text else None
         except NumberFormatError as exc:
             raise DataError(f"{exc}; write a number, or leave the cell blank if unknown",
                             file=path, row=row, indicator=ind.id, field=names[column]) from None
@@ -138,11 +138,14 @@ def _indicator_values(
         if value is not None and value < 0 and ind.unit in COUNT_UNITS:
             raise DataError(f"{value} {ind.unit}: a count cannot be negative",
                             file=path, row=row, indicator=ind.id, field=names[column])
+        if value is not None and factor is not None:
+            numbers[column] = value * factor
     return IndicatorValues(
         baseline=numbers["baseline"],
         target=numbers["target"],
         actual=numbers["actual"],
         unit=unit,
+        converted_from=unit if factor is not None else None,
         source=cells.get("source") or None,
         note=cells.get("note") or None,
         row=row,

@@ -19,6 +19,9 @@ class IndicatorValues(BaseModel):
     target: Decimal | None = None
     actual: Decimal | None = None
     unit: str | None = None
+    converted_from: str | None = Field(
+        default=None, description="The data's unit, when values were converted to the ruleset's."
+    )
     source: str | None = None
     note: str | None = None
     row: int | None = Field(default=None, description="Row in the data file (header is row 1).")

@@ -30,6 +30,15 @@ class Reason(Frozen):
     en: str
 
 
+class Notice(Frozen):
+    """Something the reader should know that does not change the verdict."""
+
+    code: str
+    indicator: str | None
+    zh: str
+    en: str
+
+
 class RuleResult(Frozen):
     id: str
     name: LocalizedText
@@ -55,6 +64,9 @@ class RuleResult(Frozen):
     )
     fired: str | None = Field(description="The durable-rules rule that fired, if any.")
     reason: Reason
+    converted_from: str | None = Field(
+        default=None, description="The data's unit, when its values were converted."
+    )
     source: str | None = None
     row: int | None = None
 
@@ -88,6 +100,10 @@ class Result(Frozen):
     ruleset: RulesetRef
     data_file: DataFile | None
     summary: Summary
+    warnings: list[Notice] = Field(
+        description="Unit conversions and implausible values: read them, they do not change "
+        "the verdict."
+    )
     rules: list[RuleResult]
 
     def to_json(self, *, indent: int | None = 2) -> str:

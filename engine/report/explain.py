@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.decimals import divide
+from engine.decimals import divide, round_half_up
 from engine.infer.run import Inference, Outcome
 from engine.model.county import CountyData
-from engine.model.result import Reason, Result, RuleResult, RulesetRef, Summary
+from engine.model.result import Notice, Reason, Result, RuleResult, RulesetRef, Summary
 from engine.model.ruleset import Indicator, LocalizedText, Ruleset
-from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason, with_unit
+from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
+from engine.units import conversion_factor
 
 PERCENT_PLACES = 1  # completion and growth, as officials quote them
 SHARE_PLACES = 2
@@ -96,9 +97,45 @@ def rule_result(o: Outcome) -> RuleResult:
         growth=growth(o),
         fired=o.fired,
         reason=_rule_reason(o, m),
+        converted_from=r.values.converted_from if r.values else None,
         source=r.values.source if r.values else None,
         row=r.values.row if r.values else None,
     )
+
+
+def _worse(ind: Indicator, a: Decimal, b: Decimal) -> bool:
+    """``a`` is worse than ``b`` in the indicator's good direction."""
+    return a < b if ind.direction == "higher" else a > b
+
+
+def warnings(outcomes: list[Outcome]) -> list[Notice]:
+    """Conversions made and values that look wrong; none of them changes the verdict."""
+    found: list[Notice] = []
+    both_present = []
+    for o in outcomes:
+        r = o.resolved
+        ind, values = r.indicator, r.values
+        if values is not None and values.converted_from is not None:
+            factor = conversion_factor(values.converted_from, ind.unit)
+            found.append(notice("unit_converted", ind.id, name=ind.name,
+                                given=values.converted_from, unit=ind.unit, factor=f"{factor:f}"))
+        if ind.unit == "%" and r.actual is not None and r.actual > 100:
+            found.append(notice("share_over_100", ind.id, name=ind.name,
+                                actual=with_unit(r.actual, ind.unit)))
+        if grew_more_than(o, 1000):
+            found.append(notice("growth_over_1000", ind.id, name=ind.name,
+                                growth=f"{growth(o)}%"))
+        target = None if values is None or values.target is None else round_half_up(
+            values.target, ind.precision)
+        if target is not None and r.baseline is not None and _worse(ind, target, r.baseline):
+            found.append(notice("target_below_baseline", ind.id, name=ind.name,
+                                target=with_unit(target, ind.unit),
+                                baseline=with_unit(r.baseline, ind.unit)))
+        if target is not None and r.actual is not None:
+            both_present.append(r.actual == target)
+    if len(both_present) >= 2 and all(both_present):
+        found.append(notice("actual_equals_target_everywhere", count=len(both_present)))
+    return found
 
 
 def _share(met: int, total: int) -> Decimal | None:
@@ -166,5 +203,6 @@ def build_result(ruleset: Ruleset, county: CountyData, inference: Inference) -> 
         ),
         data_file=county.data_file,
         summary=summary,
+        warnings=warnings(inference.outcomes),
         rules=[rule_result(o) for o in inference.outcomes],
     )

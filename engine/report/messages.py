@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from engine.model.result import Reason
+from engine.model.result import Notice, Reason
 from engine.model.ruleset import LocalizedText
 
 Param = str | int | Decimal | LocalizedText | None
@@ -57,6 +57,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Only {expected_met} of {expected_total} expected indicators met ({share}), "
         "below the required {required}.",
     },
+    # Notices: never change the verdict.
+    "unit_converted": {
+        "zh": "{name}:数据单位为{given},已按{factor}换算为{unit}。",
+        "en": "{name}: the data is in {given}; values were converted to {unit} (× {factor}).",
+    },
+    "share_over_100": {
+        "zh": "{name}:实际值{actual}超过100%,比重指标不应超过100%,请核对。",
+        "en": "{name}: actual {actual} is above 100 %, implausible for a share; please check.",
+    },
+    "growth_over_1000": {
+        "zh": "{name}:较基期增长{growth},超过1000%,请核对基期值和实际值。",
+        "en": "{name}: growth of {growth} over the baseline is above 1,000 %; please check the "
+        "baseline and the actual.",
+    },
+    "target_below_baseline": {
+        "zh": "{name}:目标值{target}劣于基期值{baseline},请核对。",
+        "en": "{name}: the target {target} is worse than the baseline {baseline}; please check.",
+    },
+    "actual_equals_target_everywhere": {
+        "zh": "所有{count}项指标的实际值都与目标值完全相同,请确认实际值不是从目标值复制的。",
+        "en": "The actual equals the target for all {count} indicators; please make sure the "
+        "actual values were not copied from the targets.",
+    },
 }
 
 THRESHOLD_LABELS: dict[str, LocalizedText] = {
@@ -97,6 +120,11 @@ def render(code: str, lang: str, params: Mapping[str, Param]) -> str:
 def reason(code: str, **params: Param) -> Reason:
     """A reason with its sentence in both languages."""
     return Reason(code=code, zh=render(code, "zh", params), en=render(code, "en", params))
+
+
+def notice(code: str, indicator: str | None = None, **params: Param) -> Notice:
+    return Notice(code=code, indicator=indicator, zh=render(code, "zh", params),
+                  en=render(code, "en", params))
 
 
 OPERATOR_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}

@@ -31,6 +31,7 @@ _LINES = {
         "summary": "约束性指标 {bm}/{bt} 项完成;预期性指标 {em}/{et} 项完成({share});"
                    "较基期增长超50%的指标 {g50} 项,超100%的 {g100} 项。",
         "issues": "未完成或未评价的指标",
+        "warnings": "提示(不影响结论)",
     },
     "en": {
         "verdict": "Verdict", "ruleset": "Ruleset", "data": "Data", "county": "County",
@@ -38,6 +39,7 @@ _LINES = {
                    "{g50} indicators grew by more than 50 % over the baseline, {g100} by more "
                    "than 100 %.",
         "issues": "Indicators not met or not evaluated",
+        "warnings": "Warnings (they do not change the verdict)",
     },
 }
 
@@ -109,6 +111,10 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
             _pct(rule.growth),
         )
     console.print(table)
+    if result.warnings:
+        console.print(f"[yellow]{words['warnings']}:[/]")
+        for note in result.warnings:
+            console.print(f"  ! {getattr(note, lang)}")
     shortfalls = [r for r in result.rules if r.status != "met"]
     if shortfalls:
         console.print(f"{words['issues']}:")

@@ -52,8 +52,8 @@ COUNTY: dict[str, tuple[bytes | str, str]] = {
     "negative-count.csv": (H + "high_tech_enterprises,41,90,-96\n", "cannot be negative"),
     "absurd-magnitude.csv": (H + "rd_expenditure,1,2,5e15\n", "larger in magnitude"),
     "negative-count-baseline.csv": (H + "tech_smes,-1,240,271\n", "field 'baseline'"),
-    "unit-contradicts.csv": ("indicator,unit,target,actual\nfiscal_st_expenditure,万元,2,3\n",
-                             "differs from the ruleset's unit"),
+    "unit-contradicts.csv": ("indicator,unit,target,actual\nfiscal_st_expenditure,家,2,3\n",
+                             "does not convert to it"),
     "several-counties.csv": ("county,indicator,actual\n天门市,rd_intensity,1\n"
                              "仙桃市,tech_smes,2\n", "several counties"),
     "too-many-fields.csv": (H + "rd_intensity,1,2,3,4\n", "has 5 fields where the first row has 4"),

@@ -1,0 +1,29 @@
+"""Units: how names are compared, and which units convert exactly into one another."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+
+def match_key(text: str) -> str:
+    """Matching form of a header, name or unit: full-width forms folded (NFKC: ％ → %, （ → (),
+    spaces removed, case ignored."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "").casefold()
+
+
+# Units that convert exactly (powers of ten) into one another: unit → its size in the family's base.
+UNIT_FAMILIES: tuple[dict[str, Decimal], ...] = (
+    {"元": Decimal(1), "万元": Decimal(10) ** 4, "亿元": Decimal(10) ** 8},
+    {"%": Decimal("0.01"), "‰": Decimal("0.001")},
+    {"人": Decimal(1), "万人": Decimal(10) ** 4},
+)
+
+
+def conversion_factor(given: str, declared: str) -> Decimal | None:
+    """What a value in ``given`` units is multiplied by to be in ``declared`` units, if exact."""
+    for family in UNIT_FAMILIES:
+        sizes = {match_key(unit): size for unit, size in family.items()}
+        if match_key(given) in sizes and match_key(declared) in sizes:
+            return sizes[match_key(given)] / sizes[match_key(declared)]
+    return None
