@@ -159,3 +159,13 @@ def test_full_width_forms_in_headers_names_and_units(tmp_path: Path) -> None:
     county = engine.load_county(write(tmp_path, text.rsplit("RD_", 1)[0]), RULESET)
     assert county.values["rd_intensity"].actual == Decimal("1.68")
     assert county.values["invention_patents_per_10k"].unit == "件／万人"
+
+
+def test_cells_right_of_a_short_xlsx_header_are_never_dropped(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["indicator", "actual"])
+    wb.active.append(["rd_intensity", 1.7, 1.6])  # a value under no header
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    with pytest.raises(engine.DataError, match="column 3 has data but no header"):
+        engine.load_county(path, RULESET)

@@ -36,6 +36,10 @@ NUMERIC = ("baseline", "target", "actual")
 _BY_ALIAS = {match_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
 
 
+def _is_column_name(text: str) -> bool:
+    return match_key(text) in _BY_ALIAS
+
+
 def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, text in enumerate(header):
@@ -71,7 +75,7 @@ def load_county(path: str | Path, ruleset: Ruleset, *, county: str | None = None
     """Load one county's table; ``county`` overrides the name (default: the file's county column,
     else the file name)."""
     path = Path(path)
-    table = read_table(path)
+    table = read_table(path, _is_column_name)
     header_row = table.rows[0] - 1 if table.rows else 1
     cols = _canonical_columns(table.header, path, header_row)
     names = {canonical: table.header[i] for canonical, i in cols.items()}

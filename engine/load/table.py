@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -135,6 +136,9 @@ def _read_xlsx(path: Path) -> tuple[list[list[str | None]], str]:
                             file=path) from None
         try:
             sheets[data_only] = {ws.title: _sheet_rows(ws) for ws in workbook.worksheets}
+        except Exception as exc:  # a damaged sheet fails while its cells are read
+            raise DataError(f"is a damaged .xlsx workbook ({type(exc).__name__}: {exc})",
+                            file=path) from None
         finally:
             workbook.close()
     filled = [name for name, rows in sheets[True].items() if any(any(r) for r in rows)]
@@ -169,10 +173,24 @@ def _header_index(rows: list[list[str | None]], path: Path) -> int:
             return i
         if filled == 1 and i >= 3:
             break
-    raise DataError("has no header row (indicator, actual, …)", file=path)
+    raise DataError("has no header row with two or more columns (indicator, actual, …); "
+                    "separate columns with commas, tabs or semicolons", file=path)
 
 
-def read_table(path: Path) -> RawTable:
+def _check_single_header_row(
+    rows: list[list[str | None]], h: int, is_column_name: Callable[[str], bool], path: Path
+) -> None:
+    """A merged two-row header (数值 over 基期值/目标值/实际值) reads as one row of a few names with
+    the real names below it; say so instead of blaming a column."""
+    below = rows[h + 1] if h + 1 < len(rows) else []
+    if sum(is_column_name(c) for c in below if c) >= 2:
+        raise DataError(f"the header spans two rows (row {h + 2} holds column names too): keep a "
+                        f"single header row with one name per column", file=path, row=h + 1)
+
+
+def read_table(path: Path, is_column_name: Callable[[str], bool] | None = None) -> RawTable:
+    """``is_column_name`` recognises header texts, so that a two-row header gets its own
+    message."""
     try:
         size = path.stat().st_size
         if size > MAX_DATA_BYTES:
@@ -194,14 +212,18 @@ def read_table(path: Path) -> RawTable:
     if not rows:
         raise DataError("is empty", file=path)
     h = _header_index(rows, path)
-    header_cells = rows[h]
+    # Rows may differ in length (an .xlsx row ends at its last filled cell): the table is as wide
+    # as its longest row, so no cell right of a short header row is ever dropped.
+    width = max(len(r) for r in rows[h:])
+    header_cells = rows[h] + [None] * (width - len(rows[h]))
     # Drop trailing columns with neither a header nor data (Excel's stray formatting).
-    width = len(header_cells)
     while width and not (header_cells[width - 1] or "").strip() and all(
         len(r) < width or not (r[width - 1] or "").strip() for r in rows[h + 1:]
     ):
         width -= 1
     header = [(c or "").strip() for c in header_cells[:width]]
+    if is_column_name is not None and not all(is_column_name(name) for name in header):
+        _check_single_header_row(rows, h, is_column_name, path)
     for col, name in enumerate(header, start=1):
         if not name:
             raise DataError(f"column {col} has data but no header", file=path, row=h + 1)

@@ -146,7 +146,7 @@ def write_xlsx() -> dict[str, str]:
     ws.merge_cells("A1:A2")
     ws.merge_cells("B1:D1")
     wb.save(HERE / "county" / "two-row-header.xlsx")
-    made["two-row-header.xlsx"] = "unknown column"
+    made["two-row-header.xlsx"] = "the header spans two rows"
 
     wb = Workbook()
     wb.active.append(["indicator", "target", "actual"])
