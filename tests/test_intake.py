@@ -169,3 +169,10 @@ def test_cells_right_of_a_short_xlsx_header_are_never_dropped(tmp_path: Path) ->
     wb.save(path)
     with pytest.raises(engine.DataError, match="column 3 has data but no header"):
         engine.load_county(path, RULESET)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(tmp_path: Path, newline: str) -> None:
+    text = newline.join(["indicator,target,actual", "rd_intensity,1.6,1.7", "tech_smes,1,2", ""])
+    county = engine.load_county(write(tmp_path, text), RULESET)
+    assert county.values["tech_smes"].row == 3

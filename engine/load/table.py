@@ -60,6 +60,7 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(path: Path, raw: bytes) -> tuple[list[list[str | None]], str]:
     text, encoding = _decode(raw, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # CRLF and old Mac CR-only lines
     if "\x00" in text:
         raise DataError("contains NUL bytes: not a text CSV file", file=path)
     if not text.strip():
