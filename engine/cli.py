@@ -36,6 +36,30 @@ def _list_rulesets(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit(EXIT_PASS)
 
 
+def _print_schema(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from engine.model.schema import ruleset_schema_json
+
+    click.echo(ruleset_schema_json(), nl=False)
+    ctx.exit(EXIT_PASS)
+
+
+def _check_ruleset(name: str) -> None:
+    """Validate a ruleset without data: every problem at once, or a one-line description."""
+    from engine.compile.rules import compile_ruleset
+    from engine.load.ruleset import load_ruleset
+
+    rs = load_ruleset(name)
+    compile_ruleset(rs)
+    kinds = [i.kind for i in rs.indicators]
+    chain = "".join(f", extends {p.id} {p.version} ({p.content_hash[:12]})" for p in rs.ancestors)
+    click.echo(f"ok: {rs.id} {rs.version}: {len(kinds)} indicators ({kinds.count('binding')} "
+               f"binding, {kinds.count('expected')} expected), {len(rs.inputs)} inputs, "
+               f"{len(rs.text_items)} text items, policy {rs.verdict_policy.kind}{chain}; "
+               f"hash {rs.content_hash}")
+
+
 EPILOG = """\b
 Exit codes:
   0  PASS: every binding indicator met and enough expected ones
@@ -47,14 +71,26 @@ Exit codes:
 Examples:
   assess scenarios/tianmen-2022.csv --ruleset provincial-2021
   assess county.xlsx -r my-ruleset.yaml --format json --output result.json
+  assess county.csv -r st-monitoring --reference provincial-averages.csv
+  assess --check-ruleset my-ruleset.yaml
   assess --list-rulesets
 """
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-r", "--ruleset", "ruleset_name", required=True, metavar="NAME|PATH",
+@click.argument("file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-r", "--ruleset", "ruleset_name", metavar="NAME|PATH",
               help="A bundled ruleset's name (see --list-rulesets) or a ruleset YAML file.")
+@click.option("--reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Reference values (e.g. provincial averages) for 'reference' thresholds: a "
+                   "CSV or .xlsx with columns indicator and reference.")
+@click.option("--theme", help="The county's construction theme (id or name), for indicators "
+                              "that apply to some themes only; overrides the data's column.")
+@click.option("--county-type", help="The county's type (id or name), for indicators that apply "
+                                    "to some county types only.")
+@click.option("--check-ruleset", metavar="NAME|PATH",
+              help="Check a ruleset file without data: list every problem, or describe it.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: a table for people; json: the full result.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -64,9 +100,19 @@ Examples:
                    "else English. JSON always carries both.")
 @click.option("--list-rulesets", is_flag=True, expose_value=False, is_eager=True,
               callback=_list_rulesets, help="List the bundled rulesets and exit.")
+@click.option("--ruleset-schema", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_schema, help="Print the JSON Schema of ruleset files and exit.")
 @click.version_option(package_name="county-assess", prog_name="assess")
 def assess_command(
-    file: Path, ruleset_name: str, fmt: str, output: Path | None, lang: str | None
+    file: Path | None,
+    ruleset_name: str | None,
+    reference: Path | None,
+    theme: str | None,
+    county_type: str | None,
+    check_ruleset: str | None,
+    fmt: str,
+    output: Path | None,
+    lang: str | None,
 ) -> None:
     """Pre-check a county's innovative-county acceptance indicators (创新型县验收指标预检).
 
@@ -80,9 +126,16 @@ def assess_command(
     from engine.load.ruleset import load_ruleset
     from engine.report.output import write_atomically
 
+    if check_ruleset is None and (file is None or ruleset_name is None):
+        raise click.UsageError("give a county FILE and --ruleset (or --check-ruleset NAME|PATH)")
     try:
+        if check_ruleset is not None:
+            _check_ruleset(check_ruleset)
+            sys.exit(EXIT_PASS)
+        assert file is not None and ruleset_name is not None
         ruleset = load_ruleset(ruleset_name)
-        result = assess(file, ruleset)
+        result = assess(file, ruleset, references=reference, theme=theme,
+                        county_type=county_type)
         if fmt == "json":
             text = result.to_json()
         else:
@@ -93,7 +146,8 @@ def assess_command(
             width = shutil.get_terminal_size().columns if interactive else 120
             text = render_text(result, lang=lang or _default_lang(), color=color, width=width)
         if output is not None:
-            inputs = [file] + ([ruleset.source_path] if ruleset.source_path else [])
+            inputs = [file, *([reference] if reference else []),
+                      *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
             write_atomically(output, text, inputs=inputs)
         else:
             click.echo(text, nl=False)

@@ -20,7 +20,13 @@ from typing import Any
 
 from engine.decimals import to_scaled
 from engine.errors import RulesetError
-from engine.model.ruleset import AbsoluteThreshold, Indicator, Operator, Ruleset
+from engine.model.ruleset import (
+    AbsoluteThreshold,
+    BetweenThreshold,
+    Indicator,
+    Operator,
+    Ruleset,
+)
 
 #: durable-rules hangs when a ruleset has more than 512 rules: two per indicator plus ``seen``.
 MAX_INDICATORS = 255
@@ -62,10 +68,12 @@ class CompiledRuleset:
     fields: dict[str, IndicatorFields]
 
 
-# The verdict rules, over the summary fact (see engine.infer.run). Shares are compared as
-# integers: expected_met × 10000 against required share in basis points × expected_total.
+# The verdict rules, over the summary fact (see engine.infer.run). The policy's requirement is a
+# pair of integers: expected_met × 10000 against the required share in basis points ×
+# expected_total, or the total score against the pass mark, both in hundredths.
 VERDICT_PASS = "pass"
-VERDICT_FAIL_RULES = ("binding_not_met", "binding_not_evaluated", "expected_share_below")
+REQUIREMENT_NOT_MET = "requirement_not_met"
+VERDICT_FAIL_RULES = ("binding_not_met", "binding_not_evaluated", REQUIREMENT_NOT_MET)
 _VERDICT_RULES: dict[str, Any] = {
     VERDICT_PASS: {
         "all": [
@@ -74,7 +82,7 @@ _VERDICT_RULES: dict[str, Any] = {
                     "$and": [
                         {"binding_not_met": 0},
                         {"binding_not_evaluated": 0},
-                        {"$gte": {"expected_met_x": {"$m": "expected_required_x"}}},
+                        {"$gte": {"achieved_x": {"$m": "required_x"}}},
                     ]
                 }
             }
@@ -89,9 +97,9 @@ _VERDICT_RULES: dict[str, Any] = {
         "all": [{"m": {"$gt": {"binding_not_evaluated": 0}}}],
         "run": "binding_not_evaluated",
     },
-    "expected_share_below": {
-        "all": [{"m": {"$lt": {"expected_met_x": {"$m": "expected_required_x"}}}}],
-        "run": "expected_share_below",
+    REQUIREMENT_NOT_MET: {
+        "all": [{"m": {"$lt": {"achieved_x": {"$m": "required_x"}}}}],
+        "run": REQUIREMENT_NOT_MET,
     },
     SEEN_RULE: {"all": [{"m": {"$ex": {SEEN_FIELD: 1}}}], "run": SEEN_RULE},
 }
@@ -103,7 +111,17 @@ _VERDICT_NAME = "verdict_" + hashlib.sha256(
 def _conditions(
     indicator: Indicator, fields: IndicatorFields
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    met_op, not_met_op = _DURABLE_OPS[indicator.operator]
+    a = fields.actual
+    if isinstance(indicator.threshold, BetweenThreshold):
+        low = to_scaled(indicator.threshold.min, indicator.precision)
+        high = to_scaled(indicator.threshold.max, indicator.precision)
+        return (
+            {"m": {"$and": [{"$gte": {a: low}}, {"$lte": {a: high}}]}},
+            {"m": {"$or": [{"$lt": {a: low}}, {"$gt": {a: high}}]}},
+        )
+    operator = indicator.operator
+    assert operator != "between"
+    met_op, not_met_op = _DURABLE_OPS[operator]
     right: int | dict[str, str]
     if fields.threshold is None:
         assert isinstance(indicator.threshold, AbsoluteThreshold)
@@ -111,8 +129,8 @@ def _conditions(
     else:
         right = {"$m": fields.threshold}
     return (
-        {"m": {met_op: {fields.actual: right}}},
-        {"m": {not_met_op: {fields.actual: right}}},
+        {"m": {met_op: {a: right}}},
+        {"m": {not_met_op: {a: right}}},
     )
 
 

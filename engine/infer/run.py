@@ -22,8 +22,9 @@ from engine.compile.rules import (
 )
 from engine.errors import RuleEngineError
 from engine.infer.durable_adapter import durable_rules
+from engine.infer.scoring import rule_score, total_score
 from engine.model.result import Status, VerdictValue
-from engine.model.ruleset import Ruleset
+from engine.model.ruleset import ExpectedSharePolicy, Ruleset
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Outcome:
     resolved: ResolvedIndicator
     status: Status
     fired: str | None
+    score: Decimal | None = None  # weighted_score policies only
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,10 @@ class Tally:
     expected_total: int
     expected_met: int
     expected_not_evaluated: int
-    expected_required_share: Decimal
+    not_applicable: int
+    expected_required_share: Decimal | None  # binding_all_expected_share policies
+    score: Decimal | None  # weighted_score policies
+    pass_mark: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,14 @@ class Inference:
 def _status(r: ResolvedIndicator, fired: set[str]) -> tuple[Status, str | None]:
     met, not_met = met_rule(r.indicator.id), not_met_rule(r.indicator.id)
     hits = [name for name in (met, not_met) if name in fired]
-    expected_to_fire = r.missing is None
+    expected_to_fire = r.comparable
     if len(hits) > 1 or (len(hits) == 1) != expected_to_fire:
         raise RuleEngineError(
             f"indicator {r.indicator.id}: rules fired {hits} but values "
-            f"{'present' if expected_to_fire else 'missing'}"
+            f"{'present' if expected_to_fire else 'missing or not applicable'}"
         )
+    if not r.applicable:
+        return "not_applicable", None
     if not hits:
         return "not_evaluated", None
     return ("met" if hits[0] == met else "not_met"), hits[0]
@@ -71,27 +78,43 @@ def tally(ruleset: Ruleset, outcomes: list[Outcome]) -> Tally:
     def count(kind: str, status: Status) -> int:
         return sum(o.status == status and o.resolved.indicator.kind == kind for o in outcomes)
 
+    def total(kind: str) -> int:
+        return sum(o.resolved.indicator.kind == kind and o.status != "not_applicable"
+                   for o in outcomes)
+
+    policy = ruleset.verdict_policy
+    sharing = isinstance(policy, ExpectedSharePolicy)
+    share = policy.expected_min_share if isinstance(policy, ExpectedSharePolicy) else None
     return Tally(
-        binding_total=sum(o.resolved.indicator.kind == "binding" for o in outcomes),
+        binding_total=total("binding"),
         binding_met=count("binding", "met"),
         binding_not_met=count("binding", "not_met"),
         binding_not_evaluated=count("binding", "not_evaluated"),
-        expected_total=sum(o.resolved.indicator.kind == "expected" for o in outcomes),
+        expected_total=total("expected"),
         expected_met=count("expected", "met"),
         expected_not_evaluated=count("expected", "not_evaluated"),
-        expected_required_share=ruleset.verdict_policy.expected_min_share,
+        not_applicable=sum(o.status == "not_applicable" for o in outcomes),
+        expected_required_share=share,
+        score=None if sharing else total_score([(o.resolved, o.score) for o in outcomes]),
+        pass_mark=None if isinstance(policy, ExpectedSharePolicy) else policy.pass_mark,
     )
 
 
 def verdict_fact(t: Tally) -> dict[str, int]:
-    """The summary fact the verdict rules decide on (integers only; shares cross-multiplied)."""
-    required_bp = int(t.expected_required_share * 100)  # at most 2 decimals: exact
+    """The summary fact the verdict rules decide on: integers only, shares cross-multiplied,
+    scores in hundredths (both have at most 2 decimals, so the conversion is exact)."""
+    if t.expected_required_share is not None:
+        achieved = t.expected_met * 10_000
+        required = int(t.expected_required_share * 100) * t.expected_total
+    else:
+        assert t.score is not None and t.pass_mark is not None
+        achieved, required = int(t.score * 100), int(t.pass_mark * 100)
     return {
         SEEN_FIELD: 1,
         "binding_not_met": t.binding_not_met,
         "binding_not_evaluated": t.binding_not_evaluated,
-        "expected_met_x": t.expected_met * 10_000,
-        "expected_required_x": required_bp * t.expected_total,
+        "achieved_x": achieved,
+        "required_x": required,
     }
 
 
@@ -103,7 +126,11 @@ def infer(
                             county_fact(compiled, resolved)))
     if SEEN_RULE not in fired:
         raise RuleEngineError("the county fact was not seen by the indicator rules")
-    outcomes = [Outcome(r, *_status(r, fired)) for r in resolved]
+    scoring = not isinstance(ruleset.verdict_policy, ExpectedSharePolicy)
+    outcomes = []
+    for r in resolved:
+        status, rule = _status(r, fired)
+        outcomes.append(Outcome(r, status, rule, rule_score(r, status) if scoring else None))
     t = tally(ruleset, outcomes)
 
     decided = set(engine.fire(compiled.verdict_ruleset, compiled.verdict_rules, verdict_fact(t)))

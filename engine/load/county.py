@@ -12,8 +12,8 @@ from pathlib import Path
 from engine.decimals import NumberFormatError, parse_number
 from engine.errors import DataError
 from engine.load.table import read_table
-from engine.model.county import CountyData, IndicatorValues
-from engine.model.ruleset import Indicator, Ruleset
+from engine.model.county import CountyData, DataFile, IndicatorValues
+from engine.model.ruleset import Indicator, RawInput, Ruleset, TextItem
 from engine.units import conversion_factor, match_key
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -21,7 +21,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "baseline": ("baseline", "基期值", "基数", "基期"),
     "target": ("target", "目标值", "目标"),
     "actual": ("actual", "实际值", "完成值", "现值"),
+    "reference": ("reference", "参考值", "全省平均值", "全省平均"),
     "county": ("county", "县市区", "地区", "县(市、区)", "县(市、区)"),
+    "theme": ("theme", "建设主题", "主题"),
+    "county_type": ("county_type", "县域类型", "类型"),
     "unit": ("unit", "单位"),
     "source": ("source", "数据来源", "来源"),
     "note": ("note", "备注"),
@@ -30,7 +33,11 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("indicator", "actual")
 #: Units of counted things: a negative value is a typing error, not data.
 COUNT_UNITS = frozenset({"家", "个", "人", "项", "件", "名"})
-NUMERIC = ("baseline", "target", "actual")
+NUMERIC = ("baseline", "target", "actual", "reference")
+#: Per-county attributes: every row that fills one must agree.
+ATTRIBUTES = ("county", "theme", "county_type")
+
+DataItem = Indicator | RawInput | TextItem
 
 
 _BY_ALIAS = {match_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
@@ -40,7 +47,9 @@ def _is_column_name(text: str) -> bool:
     return match_key(text) in _BY_ALIAS
 
 
-def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[str, int]:
+def _canonical_columns(
+    header: list[str], path: Path, header_row: int, required: tuple[str, ...] = REQUIRED
+) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, text in enumerate(header):
         name = _BY_ALIAS.get(match_key(text))
@@ -52,7 +61,7 @@ def _canonical_columns(header: list[str], path: Path, header_row: int) -> dict[s
             raise DataError(f"column '{name}' appears twice ('{header[columns[name]]}' and "
                             f"'{text}')", file=path, row=header_row, field=text)
         columns[name] = index
-    for name in REQUIRED:
+    for name in required:
         if name not in columns:
             raise DataError(f"required column '{name}' is missing "
                             f"(or one of {', '.join(COLUMN_ALIASES[name][1:])})",
@@ -64,29 +73,29 @@ def _unit_matches(given: str, declared: str) -> bool:
     return match_key(given) == match_key(declared)
 
 
-def _indicator_lookup(ruleset: Ruleset) -> dict[str, Indicator]:
-    """Indicators by id and by their Chinese or English name, in matching form."""
-    lookup = {match_key(name): ind for name, ind in ruleset.by_name.items()}
-    lookup.update({match_key(ind.id): ind for ind in ruleset.indicators})
+def _item_lookup(ruleset: Ruleset) -> dict[str, DataItem]:
+    """Indicators, inputs and text items by id and by Chinese or English name, in matching form."""
+    lookup = {match_key(name): item for name, item in ruleset.by_name.items()}
+    lookup.update({match_key(item_id): item for item_id, item in ruleset.data_items.items()})
     return lookup
 
 
-def load_county(path: str | Path, ruleset: Ruleset, *, county: str | None = None) -> CountyData:
-    """Load one county's table; ``county`` overrides the name (default: the file's county column,
-    else the file name)."""
-    path = Path(path)
+def _rows(
+    path: Path, ruleset: Ruleset, required: tuple[str, ...]
+) -> tuple[list[tuple[int, DataItem, dict[str, str | None]]], dict[str, str], DataFile]:
+    """The non-blank rows of a long-format file, each with its ruleset item; duplicates and
+    unknown items refused."""
     table = read_table(path, _is_column_name)
     header_row = table.rows[0] - 1 if table.rows else 1
-    cols = _canonical_columns(table.header, path, header_row)
+    cols = _canonical_columns(table.header, path, header_row, required)
     names = {canonical: table.header[i] for canonical, i in cols.items()}
     frame = table.frame.select(
         [table.frame.columns[i] for i in cols.values()]
     ).rename({table.frame.columns[i]: c for c, i in cols.items()})
 
-    lookup = _indicator_lookup(ruleset)
-    values: dict[str, IndicatorValues] = {}
+    lookup = _item_lookup(ruleset)
+    rows = []
     first_row: dict[str, int] = {}
-    counties: dict[str, int] = {}
     for row_no, record in zip(table.rows, frame.iter_rows(named=True), strict=True):
         cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
         if not any(cells.get(k) for k in cols if k != "seq"):
@@ -95,31 +104,103 @@ def load_county(path: str | Path, ruleset: Ruleset, *, county: str | None = None
         if not key:
             raise DataError("the indicator cell is empty", file=path, row=row_no,
                             field=names["indicator"])
-        ind = lookup.get(match_key(key))
-        if ind is None:
+        item = lookup.get(match_key(key))
+        if item is None:
             raise DataError(f"unknown indicator '{key}' (not in ruleset '{ruleset.id}')",
                             file=path, row=row_no, field=names["indicator"])
-        if ind.id in first_row:
-            raise DataError(f"indicator '{ind.id}' appears twice (rows {first_row[ind.id]} and "
-                            f"{row_no})", file=path, row=row_no, field=names["indicator"])
-        first_row[ind.id] = row_no
-        if cells.get("county"):
-            counties.setdefault(cells["county"], row_no)
-        values[ind.id] = _indicator_values(ind, cells, names, path, row_no)
-
-    if not values:
+        if item.id in first_row:
+            raise DataError(f"indicator '{item.id}' appears twice (rows {first_row[item.id]} "
+                            f"and {row_no})", file=path, row=row_no, field=names["indicator"])
+        first_row[item.id] = row_no
+        rows.append((row_no, item, cells))
+    if not rows:
         raise DataError("has a header but no indicator rows", file=path)
-    if len(counties) > 1:
-        listed = ", ".join(f"'{c}' (row {r})" for c, r in counties.items())
-        raise DataError(f"holds several counties ({listed}); assess one county per file",
-                        file=path, field=names.get("county"))
-    name = county or next(iter(counties), None) or path.stem
-    return CountyData(county=name, values=values, data_file=table.data_file)
+    return rows, names, table.data_file
 
 
-def _indicator_values(
-    ind: Indicator, cells: dict[str, str | None], names: dict[str, str], path: Path, row: int
+def _attribute(
+    rows: list[tuple[int, DataItem, dict[str, str | None]]], name: str, names: dict[str, str],
+    path: Path,
+) -> str | None:
+    """A per-county column (county, theme, type): the one value its filled cells agree on."""
+    seen: dict[str, int] = {}
+    for row_no, _, cells in rows:
+        value = cells.get(name)
+        if value:
+            seen.setdefault(value, row_no)
+    if len(seen) > 1:
+        listed = ", ".join(f"'{v}' (row {r})" for v, r in seen.items())
+        message = (f"holds several counties ({listed}); assess one county per file"
+                   if name == "county" else f"gives different values ({listed}); one county "
+                   f"has one {name.replace('_', ' ')}")
+        raise DataError(message, file=path, field=names.get(name))
+    return next(iter(seen), None)
+
+
+def load_county(
+    path: str | Path,
+    ruleset: Ruleset,
+    *,
+    county: str | None = None,
+    theme: str | None = None,
+    county_type: str | None = None,
+) -> CountyData:
+    """Load one county's table; ``county``, ``theme`` and ``county_type`` override the file's
+    columns (default name: the file's county column, else the file name)."""
+    path = Path(path)
+    rows, names, data_file = _rows(path, ruleset, REQUIRED)
+    values = {item.id: _item_values(item, cells, names, path, row_no)
+              for row_no, item, cells in rows}
+    return CountyData(
+        county=county or _attribute(rows, "county", names, path) or path.stem,
+        values=values,
+        theme=theme or _attribute(rows, "theme", names, path),
+        county_type=county_type or _attribute(rows, "county_type", names, path),
+        data_file=data_file,
+    )
+
+
+def load_references(
+    path: str | Path, ruleset: Ruleset
+) -> tuple[dict[str, IndicatorValues], DataFile]:
+    """A reference file (e.g. provincial averages): columns indicator and reference, optionally
+    unit and source; one row per indicator."""
+    path = Path(path)
+    rows, names, data_file = _rows(path, ruleset, ("indicator", "reference"))
+    refs = {}
+    for row_no, item, cells in rows:
+        if not isinstance(item, Indicator):
+            raise DataError(f"'{item.id}' is not an indicator; a reference file gives "
+                            "reference values of indicators", file=path, row=row_no,
+                            field=names["indicator"])
+        refs[item.id] = _item_values(item, cells, names, path, row_no)
+    return refs, data_file
+
+
+def with_references(
+    county: CountyData, refs: dict[str, IndicatorValues], reference_file: DataFile | None = None
+) -> CountyData:
+    """The county's data with reference values added; a reference the data also gives must agree."""
+    values = dict(county.values)
+    for item_id, ref in refs.items():
+        if ref.reference is None:
+            continue
+        own = values.get(item_id)
+        if own is not None and own.reference is not None and own.reference != ref.reference:
+            raise DataError(
+                f"the data gives reference {own.reference} but the reference file gives "
+                f"{ref.reference}; keep one", file=reference_file.name if reference_file else None,
+                row=ref.row, indicator=item_id, field="reference")
+        base = own or IndicatorValues()
+        values[item_id] = base.model_copy(update={"reference": ref.reference})
+    return county.model_copy(update={"values": values, "reference_file": reference_file})
+
+
+def _item_values(
+    ind: DataItem, cells: dict[str, str | None], names: dict[str, str], path: Path, row: int
 ) -> IndicatorValues:
+    if isinstance(ind, TextItem):
+        return _text_values(ind, cells, names, path, row)
     unit = cells.get("unit") or None
     factor = None
     if unit is not None and not _unit_matches(unit, ind.unit):
@@ -145,12 +226,27 @@ def _indicator_values(
         if value is not None and factor is not None:
             numbers[column] = value * factor
     return IndicatorValues(
-        baseline=numbers["baseline"],
-        target=numbers["target"],
-        actual=numbers["actual"],
+        **numbers,
         unit=unit,
         converted_from=unit if factor is not None else None,
         source=cells.get("source") or None,
         note=cells.get("note") or None,
         row=row,
     )
+
+
+def _text_values(
+    item: TextItem, cells: dict[str, str | None], names: dict[str, str], path: Path, row: int
+) -> IndicatorValues:
+    """A text item's text is its note (or, as bureaus often type it, its actual cell)."""
+    for column in ("baseline", "target", "reference"):
+        if cells.get(column):
+            raise DataError(f"'{item.id}' is a text item: write its text in the note or actual "
+                            "column and leave the number columns blank", file=path, row=row,
+                            indicator=item.id, field=names[column])
+    note, actual = cells.get("note"), cells.get("actual")
+    if note and actual and note != actual:
+        raise DataError(f"text item '{item.id}' has text in both note and actual; keep one",
+                        file=path, row=row, indicator=item.id, field=names["actual"])
+    return IndicatorValues(note=note or actual or None, source=cells.get("source") or None,
+                           row=row)

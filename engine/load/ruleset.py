@@ -16,12 +16,17 @@ import yaml
 from pydantic import ValidationError
 
 from engine.errors import RulesetError
-from engine.model.ruleset import Ruleset
+from engine.model.ruleset import POLICY_KINDS, THRESHOLD_KINDS, ExtendingRuleset, Ruleset
 
 MAX_RULESET_BYTES = 1_000_000
 #: A ruleset is at most five levels deep; a much deeper document is an attack or an accident
 #: (and would exhaust the parser's recursion).
 MAX_NESTING = 20
+#: How many rulesets an ``extends`` chain may hold above the one loaded.
+MAX_EXTENDS_DEPTH = 8
+#: Lists a ruleset that extends another adds to its parent's.
+_INHERITED_LISTS = ("sources", "assumptions", "themes", "county_types", "inputs", "indicators",
+                    "text_items")
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Installed wheels carry the rulesets inside the package; a source checkout has them at the top.
 BUNDLED_DIRS = (_PACKAGE / "_rulesets", _PACKAGE.parent / "rulesets")
@@ -86,8 +91,13 @@ def bundled_rulesets() -> dict[str, Path]:
     return found
 
 
-def resolve_ruleset_path(name_or_path: str | Path) -> Path:
+def resolve_ruleset_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path:
+    """A ruleset file: a path (relative to ``relative_to``'s folder, if given) or a bundled name."""
     candidate = Path(name_or_path)
+    if relative_to is not None and not candidate.is_absolute():
+        beside = relative_to.parent / candidate
+        if beside.suffix in (".yaml", ".yml") or beside.exists():
+            candidate = beside
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         if not candidate.is_file():
             raise RulesetError("no such ruleset file", file=candidate)
@@ -99,7 +109,7 @@ def resolve_ruleset_path(name_or_path: str | Path) -> Path:
     raise RulesetError(f"unknown ruleset '{name_or_path}' (bundled: {names}; or give a path)")
 
 
-def _indicator_lines(root: Any) -> list[int]:
+def _indicator_lines(root: Any) -> list[int | None]:
     """Line (1-based) where each item of the top-level ``indicators`` list starts."""
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
@@ -108,13 +118,17 @@ def _indicator_lines(root: Any) -> list[int]:
     return []
 
 
-def _describe(error: dict[str, Any], data: Any, lines: list[int]) -> str:
+def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> str:
     loc = list(error["loc"])
     where = []
+    if len(loc) >= 2 and loc[0] == "overrides" and isinstance(loc[1], str):
+        where.append(f"overrides of indicator '{loc[1]}'")
+        loc = loc[2:]
     if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int):
         index = loc[1]
-        if index < len(lines):
-            where.append(f"line {lines[index]}")
+        line = lines[index] if index < len(lines) else None
+        if line is not None:
+            where.append(f"line {line}")
         items = data.get("indicators") if isinstance(data, dict) else None
         item = items[index] if isinstance(items, list) and index < len(items) else None
         ind_id = item.get("id") if isinstance(item, dict) else None
@@ -134,12 +148,11 @@ def _describe(error: dict[str, Any], data: Any, lines: list[int]) -> str:
 
 
 def _union_tags(parent: object) -> set[str]:
-    return {"target", "absolute", "growth"} if parent == "threshold" \
-        else {"binding_all_expected_share"}
+    return set(THRESHOLD_KINDS) if parent == "threshold" else set(POLICY_KINDS)
 
 
-def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
-    """Parse and validate ruleset YAML; every problem found is listed in one RulesetError."""
+def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
+    """The YAML mapping of a ruleset file, and its node tree (for line numbers)."""
     try:
         loader = _RulesetLoader(text)
         try:
@@ -155,10 +168,15 @@ def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
         raise RulesetError(f"not valid YAML: {exc}", file=file) from None
     if not isinstance(data, dict):
         raise RulesetError("a ruleset is a YAML mapping (id, version, indicators, …)", file=file)
+    return data, root
+
+
+def _validate(model: type[Any], data: dict[str, Any], lines: list[int | None],
+              file: str | Path) -> Any:
+    """Validate ``data``; every problem found is listed in one RulesetError."""
     try:
-        return Ruleset.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        lines = _indicator_lines(root)
         problems = [_describe(dict(e), data, lines) for e in exc.errors()]
         if len(problems) == 1:
             raise RulesetError(problems[0], file=file) from None
@@ -166,15 +184,74 @@ def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
         raise RulesetError(f"{len(problems)} problems:\n  {listing}", file=file) from None
 
 
-def load_ruleset(name_or_path: str | Path) -> Ruleset:
-    """A bundled ruleset by name, or a ruleset file by path."""
-    path = resolve_ruleset_path(name_or_path)
+def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
+    """Parse and validate a standalone ruleset's YAML (one without ``extends``)."""
+    data, root = _read_yaml(text, file=file)
+    if "extends" in data:
+        raise RulesetError("extends a ruleset: load it from a file with load_ruleset", file=file)
+    ruleset: Ruleset = _validate(Ruleset, data, _indicator_lines(root), file)
+    return ruleset
+
+
+def _read_file(path: Path) -> str:
     if path.stat().st_size > MAX_RULESET_BYTES:
         raise RulesetError(f"is larger than {MAX_RULESET_BYTES:,} bytes", file=path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise RulesetError("is not UTF-8 text", file=path) from None
-    ruleset = parse_ruleset(text, file=path)
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The parent's content with the child's changes applied (see ExtendingRuleset)."""
+    merged = {k: v for k, v in parent.items() if k != "extends"}
+    inherited = {ind["id"]: i for i, ind in enumerate(parent["indicators"])}
+    indicators = [dict(ind) for ind in parent["indicators"]]
+    for ind_id, changes in child.get("overrides", {}).items():
+        if ind_id not in inherited:
+            known = ", ".join(inherited)
+            raise RulesetError(f"overrides of indicator '{ind_id}': '{child['extends']}' has no "
+                               f"such indicator (it has: {known})", file=path)
+        indicators[inherited[ind_id]].update(changes)
+    for key, value in child.items():
+        if key == "overrides":
+            continue
+        if key in _INHERITED_LISTS:
+            merged[key] = list(parent.get(key, [])) + list(value)
+        else:
+            merged[key] = value
+    merged["indicators"] = indicators + list(child.get("indicators", []))
+    return merged
+
+
+def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
+    """The ruleset at ``path`` with its ``extends`` chain resolved, and its merged raw content."""
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " → ".join(p.name for p in [*chain[chain.index(resolved):], resolved])
+        raise RulesetError(f"extends cycle: {cycle}", file=chain[-1])
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise RulesetError(f"extends chain is longer than {MAX_EXTENDS_DEPTH} rulesets",
+                           file=chain[0])
+    data, root = _read_yaml(_read_file(path), file=path)
+    lines = _indicator_lines(root)
+    if "extends" not in data:
+        ruleset: Ruleset = _validate(Ruleset, data, lines, path)
+        ruleset._source_path = path
+        return ruleset, data
+    own: ExtendingRuleset = _validate(ExtendingRuleset, data, lines, path)
+    parent_path = resolve_ruleset_path(own.extends, relative_to=path)
+    parent, parent_data = _load(parent_path, [*chain, resolved])
+    merged = _merge(parent_data, data, path)
+    offset = len(merged["indicators"]) - len(data.get("indicators", []))
+    inherited_lines: list[int | None] = [None] * offset
+    ruleset = _validate(Ruleset, merged, inherited_lines + lines, path)
     ruleset._source_path = path
+    ruleset._ancestors = (parent, *parent.ancestors)
+    return ruleset, merged
+
+
+def load_ruleset(name_or_path: str | Path) -> Ruleset:
+    """A bundled ruleset by name, or a ruleset file by path, with its ``extends`` chain."""
+    ruleset, _ = _load(resolve_ruleset_path(name_or_path), [])
     return ruleset

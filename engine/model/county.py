@@ -18,12 +18,15 @@ class IndicatorValues(BaseModel):
     baseline: Decimal | None = None
     target: Decimal | None = None
     actual: Decimal | None = None
+    reference: Decimal | None = Field(
+        default=None, description="A reference value (e.g. the provincial average) for this row."
+    )
     unit: str | None = None
     converted_from: str | None = Field(
         default=None, description="The data's unit, when values were converted to the ruleset's."
     )
     source: str | None = None
-    note: str | None = None
+    note: str | None = Field(default=None, description="Free text; a text item's content.")
     row: int | None = Field(default=None, description="Row in the data file (header is row 1).")
 
 
@@ -43,22 +46,33 @@ class CountyData(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     county: str
-    values: dict[str, IndicatorValues]
+    values: dict[str, IndicatorValues] = Field(
+        description="By indicator, input or text-item id."
+    )
+    theme: str | None = Field(default=None, description="Construction theme (id or name).")
+    county_type: str | None = Field(default=None, description="County type (id or name).")
     data_file: DataFile | None = None
+    reference_file: DataFile | None = None
 
     @classmethod
     def from_mapping(
-        cls, county: str, values: Mapping[str, Mapping[str, str | int | Decimal | None]]
+        cls,
+        county: str,
+        values: Mapping[str, Mapping[str, str | int | Decimal | None]],
+        *,
+        theme: str | None = None,
+        county_type: str | None = None,
     ) -> CountyData:
         """Build county data in code: ``{"rd_intensity": {"actual": "2.1", "target": "2.0"}}``.
 
-        Strings are parsed like data-file cells (``"1,234"``, ``"2.5%"``); floats are refused
-        because they have already lost the decimal text.
+        Keys per row: baseline, target, actual, reference (numbers) and note (text). Strings are
+        parsed like data-file cells (``"1,234"``, ``"2.5%"``); floats are refused because they
+        have already lost the decimal text.
         """
         parsed: dict[str, IndicatorValues] = {}
         for indicator, fields in values.items():
             numbers: dict[str, Decimal | None] = {}
-            for key in ("baseline", "target", "actual"):
+            for key in ("baseline", "target", "actual", "reference"):
                 raw = fields.get(key)
                 if isinstance(raw, float | bool):
                     kind = type(raw).__name__
@@ -67,7 +81,9 @@ class CountyData(BaseModel):
                     numbers[key] = parse_number(raw, percent_allowed=True)
                 else:
                     numbers[key] = Decimal(raw) if raw is not None else None
+            note = fields.get("note")
             parsed[indicator] = IndicatorValues(
-                baseline=numbers["baseline"], target=numbers["target"], actual=numbers["actual"]
+                baseline=numbers["baseline"], target=numbers["target"], actual=numbers["actual"],
+                reference=numbers["reference"], note=None if note is None else str(note),
             )
-        return cls(county=county, values=parsed)
+        return cls(county=county, values=parsed, theme=theme, county_type=county_type)

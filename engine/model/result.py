@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.model.county import DataFile
 from engine.model.ruleset import Direction, IndicatorKind, LocalizedText, Operator
 
-Status = Literal["met", "not_met", "not_evaluated"]
+Status = Literal["met", "not_met", "not_evaluated", "not_applicable"]
 VerdictValue = Literal["PASS", "FAIL"]
 
 
@@ -46,9 +46,14 @@ class RuleResult(Frozen):
     category: LocalizedText
     status: Status
     actual: Decimal | None = Field(description="Actual value, rounded half-up to precision.")
-    threshold: Decimal | None = Field(description="Threshold in force, rounded to precision.")
+    threshold: Decimal | None = Field(
+        description="Threshold in force, rounded to precision (the lower bound of a between rule)."
+    )
+    threshold_upper: Decimal | None = Field(
+        default=None, description="The upper bound of a between rule."
+    )
     threshold_kind: str
-    operator: Operator
+    operator: Operator | Literal["between"]
     direction: Direction
     unit: str
     precision: int
@@ -63,6 +68,15 @@ class RuleResult(Frozen):
         description="(actual − baseline) ÷ baseline × 100 in the good direction, percent."
     )
     fired: str | None = Field(description="The durable-rules rule that fired, if any.")
+    score: Decimal | None = Field(
+        default=None, description="Score 0–100 under a weighted_score policy."
+    )
+    weight: Decimal | None = Field(
+        default=None, description="Weight under a weighted_score policy."
+    )
+    derived: str | None = Field(
+        default=None, description="The formula, for a derived indicator."
+    )
     reason: Reason
     converted_from: str | None = Field(
         default=None, description="The data's unit, when its values were converted."
@@ -79,7 +93,14 @@ class Summary(Frozen):
     expected_total: int
     expected_not_evaluated: int
     expected_share: Decimal | None = Field(description="Expected indicators met, percent.")
-    expected_required_share: Decimal
+    expected_required_share: Decimal | None = Field(
+        description="The share the policy requires (binding_all_expected_share policies)."
+    )
+    not_applicable: int = Field(
+        default=0, description="Indicators that do not apply to this county (not counted)."
+    )
+    score: Decimal | None = Field(default=None, description="Weighted total score, 0–100.")
+    pass_mark: Decimal | None = Field(default=None, description="Score required to pass.")
     growth_over_50: int = Field(description="Indicators improved by more than 50 % over baseline.")
     growth_over_100: int = Field(description="Indicators improved by more than 100 %.")
     growth_evaluated: int = Field(description="Indicators with a growth figure (baseline > 0).")
@@ -91,6 +112,19 @@ class RulesetRef(Frozen):
     title: LocalizedText
     content_hash: str
     file: str | None = None
+    extends: list[RulesetRef] = Field(
+        default_factory=list,
+        description="The chain of rulesets this one extends, nearest first (each with its own "
+        "hash, of its merged content).",
+    )
+
+
+class TextItemResult(Frozen):
+    """A free-text item, carried as the county wrote it; never scored."""
+
+    id: str
+    name: LocalizedText
+    text: str | None
 
 
 class Result(Frozen):
@@ -99,12 +133,14 @@ class Result(Frozen):
     county: str
     ruleset: RulesetRef
     data_file: DataFile | None
+    reference_file: DataFile | None = None
     summary: Summary
     warnings: list[Notice] = Field(
         description="Unit conversions and implausible values: read them, they do not change "
         "the verdict."
     )
     rules: list[RuleResult]
+    text_items: list[TextItemResult] = Field(default_factory=list)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Stable JSON: identical input gives byte-identical output (no timestamps)."""

@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from engine.decimals import MAX_MAGNITUDE, decimals_of, multiply, round_half_up
+from engine.formula import Formula, FormulaError, parse_formula
 
 Operator = Literal[">=", ">", "<=", "<"]
 Direction = Literal["higher", "lower"]
@@ -67,13 +68,18 @@ class IndicatorInputs(Strict):
     actual: Decimal | None
     target: Decimal | None
     baseline: Decimal | None
+    reference: Decimal | None = None
 
 
 class Resolved(Strict):
-    """A threshold for one county, or the reason there is none (then the rule is not evaluated)."""
+    """A threshold for one county, or the reason there is none (then the rule is not evaluated).
+
+    ``upper`` is the second bound of a two-sided (``between``) threshold.
+    """
 
     value: Decimal | None
-    missing: Literal["target", "baseline"] | None = None
+    upper: Decimal | None = None
+    missing: Literal["target", "baseline", "reference"] | None = None
 
 
 class _ThresholdBase(Strict):
@@ -111,26 +117,125 @@ class AbsoluteThreshold(_ThresholdBase):
 
 
 class GrowthThreshold(_ThresholdBase):
-    """A minimum growth over the base year, in percent, in the indicator's good direction.
+    """A minimum improvement over the base year, in the indicator's good direction: either a
+    growth in percent or an increase in the indicator's unit (one of the two).
 
-    The required value is ``baseline × (1 + min_growth/100)`` (``× (1 − min_growth/100)`` for a
-    lower-is-better indicator), rounded half-up to the indicator's precision like any threshold.
+    The required value is ``baseline × (1 + min_growth/100)`` or ``baseline + min_increase``
+    (``× (1 − min_growth/100)`` and ``− min_increase`` for a lower-is-better indicator), rounded
+    half-up to the indicator's precision like any threshold.
     """
 
     kind: Literal["growth"]
-    min_growth: ExactDecimal = Field(description="Minimum growth over the baseline, in percent.")
+    min_growth: ExactDecimal | None = Field(
+        default=None, description="Minimum growth over the baseline, in percent."
+    )
+    min_increase: ExactDecimal | None = Field(
+        default=None, description="Minimum increase over the baseline, in the indicator's unit."
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> GrowthThreshold:
+        if (self.min_growth is None) == (self.min_increase is None):
+            raise ValueError("give exactly one of min_growth (percent) or min_increase (in the "
+                             "indicator's unit)")
+        return self
 
     def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
         if inputs.baseline is None:
             return Resolved(value=None, missing="baseline")
         sign = 1 if direction == "higher" else -1
+        if self.min_increase is not None:
+            return Resolved(value=inputs.baseline + sign * self.min_increase)
+        assert self.min_growth is not None
         factor = 1 + sign * self.min_growth / 100
         return Resolved(value=round_half_up(multiply(inputs.baseline, factor), precision))
 
 
+class ReferenceThreshold(_ThresholdBase):
+    """A reference value supplied as data (e.g. the provincial average of the same indicator),
+    optionally with a margin in the good direction: in the indicator's unit or in percent."""
+
+    kind: Literal["reference"]
+    label: LocalizedText = Field(
+        default=LocalizedText(zh="参考值", en="reference value"),
+        description="What the reference is, e.g. 全省平均水平 / the provincial average.",
+    )
+    margin: ExactDecimal | None = Field(
+        default=None, description="Required margin beyond the reference, in the indicator's unit."
+    )
+    margin_percent: ExactDecimal | None = Field(
+        default=None, description="Required margin beyond the reference, in percent of it."
+    )
+
+    @model_validator(mode="after")
+    def _one_margin(self) -> ReferenceThreshold:
+        if self.margin is not None and self.margin_percent is not None:
+            raise ValueError("give margin or margin_percent, not both")
+        return self
+
+    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
+        if inputs.reference is None:
+            return Resolved(value=None, missing="reference")
+        sign = 1 if direction == "higher" else -1
+        if self.margin_percent is not None:
+            factor = 1 + sign * self.margin_percent / 100
+            return Resolved(value=multiply(inputs.reference, factor))
+        return Resolved(value=inputs.reference + sign * (self.margin or 0))
+
+
+class BetweenThreshold(_ThresholdBase):
+    """Inclusive bounds written in the ruleset: met when ``min ≤ actual ≤ max``."""
+
+    kind: Literal["between"]
+    min: ExactDecimal
+    max: ExactDecimal
+    constant: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _bounds(self) -> BetweenThreshold:
+        if self.operator is not None:
+            raise ValueError("a between threshold takes no operator (both bounds are inclusive)")
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
+        return Resolved(value=self.min, upper=self.max)
+
+
 Threshold = Annotated[
-    TargetThreshold | AbsoluteThreshold | GrowthThreshold, Field(discriminator="kind")
+    TargetThreshold | AbsoluteThreshold | GrowthThreshold | ReferenceThreshold | BetweenThreshold,
+    Field(discriminator="kind"),
 ]
+THRESHOLD_KINDS = ("target", "absolute", "growth", "reference", "between")
+
+
+class Applicability(Strict):
+    """Which counties an indicator applies to; elsewhere it is *not applicable* and not counted."""
+
+    themes: list[str] | None = Field(default=None, min_length=1,
+                                     description="Construction theme ids (see the ruleset's "
+                                     "themes).")
+    county_types: list[str] | None = Field(default=None, min_length=1,
+                                           description="County type ids (see county_types).")
+
+
+class Derived(Strict):
+    """An indicator computed from raw inputs the county supplies."""
+
+    formula: str = Field(min_length=1, description="Arithmetic over input ids: + - * / ( ).")
+
+    @cached_property
+    def parsed(self) -> Formula:
+        return parse_formula(self.formula)
+
+    @model_validator(mode="after")
+    def _syntax(self) -> Derived:
+        try:
+            self.parsed  # noqa: B018  (parse now, so that a bad formula fails at load time)
+        except FormulaError as exc:
+            raise ValueError(f"formula {exc}") from None
+        return self
 
 
 class Indicator(Strict):
@@ -144,9 +249,22 @@ class Indicator(Strict):
     threshold: Threshold
     provenance: str = Field(min_length=1, description="Where the indicator comes from.")
     definition: str | None = None
+    derived: Derived | None = Field(
+        default=None, description="Computed from the ruleset's inputs instead of read directly."
+    )
+    applies_to: Applicability | None = None
+    weight: ExactDecimal | None = Field(
+        default=None, ge=0, description="Weight in a weighted_score policy (default 1)."
+    )
 
     @model_validator(mode="after")
     def _check_threshold(self) -> Indicator:
+        if isinstance(self.threshold, BetweenThreshold):
+            bounds = (self.threshold.min, self.threshold.max)
+            if any(decimals_of(b) > self.precision for b in bounds):
+                raise ValueError(f"between bounds {bounds[0]}..{bounds[1]} are finer than the "
+                                 f"indicator's precision of {self.precision} decimals")
+            return self
         op = self.threshold.operator
         if op is not None and (op in (">=", ">")) != (self.direction == "higher"):
             raise ValueError(
@@ -164,8 +282,10 @@ class Indicator(Strict):
         return self
 
     @property
-    def operator(self) -> Operator:
+    def operator(self) -> Operator | Literal["between"]:
         """The comparison in force: the declared one, or ≥ / ≤ from the direction."""
+        if isinstance(self.threshold, BetweenThreshold):
+            return "between"
         if self.threshold.operator is not None:
             return self.threshold.operator
         return ">=" if self.direction == "higher" else "<="
@@ -187,7 +307,53 @@ class ExpectedSharePolicy(Strict):
         return self
 
 
-VerdictPolicy = Annotated[ExpectedSharePolicy, Field(discriminator="kind")]
+class WeightedScorePolicy(Strict):
+    """PASS when every binding indicator is met and the weighted score reaches the pass mark.
+
+    Per indicator: ``min(actual ÷ threshold, 1) × 100`` (``threshold ÷ actual`` for
+    lower-is-better; 100 or 0 for a ``between`` rule; 0 when not evaluated), rounded half-up to 2
+    decimals; the total is the weighted mean of the applicable indicators, rounded the same way.
+    """
+
+    kind: Literal["weighted_score"]
+    pass_mark: ExactDecimal = Field(ge=0, le=100, description="Minimum total score, 0–100.")
+    basis: str = Field(min_length=1, description="Where the rule comes from, assumptions named.")
+
+    @model_validator(mode="after")
+    def _check_mark(self) -> WeightedScorePolicy:
+        if decimals_of(self.pass_mark) > 2:
+            raise ValueError("pass_mark takes at most 2 decimals")
+        return self
+
+
+VerdictPolicy = Annotated[ExpectedSharePolicy | WeightedScorePolicy, Field(discriminator="kind")]
+POLICY_KINDS = ("binding_all_expected_share", "weighted_score")
+
+
+class RawInput(Strict):
+    """A raw value the county supplies for derived indicators (a row of the data, like an
+    indicator, but not assessed itself)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    name: LocalizedText
+    unit: str = Field(min_length=1)
+    provenance: str | None = None
+
+
+class TextItem(Strict):
+    """A free-text item carried into the report as written, never scored (e.g. 特色指标)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    name: LocalizedText
+    provenance: str = Field(min_length=1)
+    definition: str | None = None
+
+
+class Choice(Strict):
+    """One of the values a county attribute may take (a construction theme, a county type)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    name: LocalizedText
 
 
 class SourceDocument(Strict):
@@ -203,6 +369,9 @@ class Ruleset(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str = Field(min_length=1)
     title: LocalizedText
+    extends: str | None = Field(
+        default=None, description="The ruleset this one builds on, by bundled name or path."
+    )
     base_year: int | None = None
     target_year: int | None = None
     sources: list[SourceDocument] = Field(min_length=1)
@@ -211,25 +380,70 @@ class Ruleset(Strict):
     )
     assumptions: list[str] = Field(default_factory=list)
     verdict_policy: VerdictPolicy
+    themes: list[Choice] = Field(default_factory=list,
+                                 description="Construction themes indicators may apply to.")
+    county_types: list[Choice] = Field(default_factory=list,
+                                       description="County types indicators may apply to.")
+    inputs: list[RawInput] = Field(default_factory=list,
+                                   description="Raw values that derived indicators use.")
     indicators: list[Indicator] = Field(min_length=1)
+    text_items: list[TextItem] = Field(default_factory=list,
+                                       description="Free-text items carried into the report.")
 
     _source_path: Path | None = PrivateAttr(default=None)
+    _ancestors: tuple[Ruleset, ...] = PrivateAttr(default=())
 
     @property
     def source_path(self) -> Path | None:
         """The file the ruleset was loaded from (not part of its content or hash)."""
         return self._source_path
 
+    @property
+    def ancestors(self) -> tuple[Ruleset, ...]:
+        """The rulesets this one extends, nearest first (empty when it extends none)."""
+        return self._ancestors
+
     @model_validator(mode="after")
-    def _check_unique(self) -> Ruleset:
+    def _check_consistent(self) -> Ruleset:
+        problems = []
+        items: list[Indicator | RawInput | TextItem] = [
+            *self.indicators, *self.inputs, *self.text_items]
+        kinds = {Indicator: "indicator", RawInput: "input", TextItem: "text item"}
         for attr in ("id", "zh", "en"):
-            seen: set[str] = set()
-            for ind in self.indicators:
-                key = ind.id if attr == "id" else ind.name.get(attr)
+            seen: dict[str, str] = {}
+            for item in items:
+                key = item.id if attr == "id" else item.name.get(attr)
+                kind = kinds[type(item)]
                 if key in seen:
                     what = "id" if attr == "id" else f"name.{attr}"
-                    raise ValueError(f"duplicate indicator {what} '{key}'")
-                seen.add(key)
+                    also = "" if seen[key] == kind else f" (already used by an {seen[key]})"
+                    problems.append(f"duplicate {kind} {what} '{key}'{also}")
+                seen.setdefault(key, kind)
+        inputs = {i.id for i in self.inputs}
+        scoring = isinstance(self.verdict_policy, WeightedScorePolicy)
+        for ind in self.indicators:
+            where = f"indicator '{ind.id}'"
+            if ind.derived is not None:
+                try:
+                    parse_formula(ind.derived.formula, inputs)
+                except FormulaError as exc:
+                    problems.append(f"{where}, field 'derived.formula': {exc}")
+            if ind.weight is not None and not scoring:
+                problems.append(f"{where}, field 'weight': weights are only used by a "
+                                "weighted_score verdict policy")
+            if ind.applies_to is not None:
+                for field, choices in (("themes", self.themes),
+                                       ("county_types", self.county_types)):
+                    ids = {c.id for c in choices}
+                    for value in getattr(ind.applies_to, field) or []:
+                        if value not in ids:
+                            problems.append(
+                                f"{where}, field 'applies_to.{field}': unknown {field[:-1]} "
+                                f"'{value}' (declared: {', '.join(sorted(ids)) or 'none'})")
+        if len(problems) > 1:
+            raise ValueError(f"{len(problems)} problems:\n  " + "\n  ".join(problems))
+        if problems:
+            raise ValueError(problems[0])
         return self
 
     @cached_property
@@ -237,14 +451,69 @@ class Ruleset(Strict):
         return {ind.id: ind for ind in self.indicators}
 
     @cached_property
-    def by_name(self) -> dict[str, Indicator]:
-        """Indicators by their exact Chinese or English name, as a bureau's sheet may carry."""
-        names = {ind.name.zh: ind for ind in self.indicators}
-        names.update({ind.name.en: ind for ind in self.indicators})
+    def data_items(self) -> dict[str, Indicator | RawInput | TextItem]:
+        """Everything a county's data may carry a row for: indicators, inputs, text items."""
+        items: list[Indicator | RawInput | TextItem] = [
+            *self.indicators, *self.inputs, *self.text_items]
+        return {item.id: item for item in items}
+
+    @cached_property
+    def by_name(self) -> dict[str, Indicator | RawInput | TextItem]:
+        """Data items by their exact Chinese or English name, as a bureau's sheet may carry."""
+        names = {item.name.zh: item for item in self.data_items.values()}
+        names.update({item.name.en: item for item in self.data_items.values()})
         return names
 
     @cached_property
     def content_hash(self) -> str:
-        """sha256 of the ruleset's canonical JSON: formatting and comments do not change it."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """sha256 of the ruleset's canonical JSON: formatting, comments and spelled-out defaults
+        do not change it; for a ruleset that extends another, it covers the merged content."""
+        # Defaults left out: a field added to the format later does not change existing hashes.
+        content = self.model_dump(mode="json", exclude_defaults=True)
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class IndicatorOverride(Strict):
+    """Fields of an inherited indicator replaced by a ruleset that extends another (each field
+    is replaced whole; the id cannot change)."""
+
+    name: LocalizedText | None = None
+    category: LocalizedText | None = None
+    kind: IndicatorKind | None = None
+    unit: str | None = None
+    precision: int | None = Field(default=None, ge=0, le=6)
+    direction: Direction | None = None
+    threshold: Threshold | None = None
+    provenance: str | None = None
+    definition: str | None = None
+    derived: Derived | None = None
+    applies_to: Applicability | None = None
+    weight: ExactDecimal | None = Field(default=None, ge=0)
+
+
+class ExtendingRuleset(Strict):
+    """The file form of a ruleset that extends another: its own id and version, then only what
+    changes. Lists (sources, assumptions, themes, county types, inputs, indicators, text items)
+    are added to the parent's; ``overrides`` replaces fields of inherited indicators; any other
+    field given replaces the parent's."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    version: str = Field(min_length=1)
+    extends: str = Field(min_length=1, description="Parent ruleset: a bundled name or a path "
+                         "relative to this file.")
+    title: LocalizedText | None = None
+    base_year: int | None = None
+    target_year: int | None = None
+    sources: list[SourceDocument] = Field(default_factory=list)
+    reconstruction: str | None = Field(default=None, min_length=1)
+    assumptions: list[str] = Field(default_factory=list)
+    verdict_policy: VerdictPolicy | None = None
+    themes: list[Choice] = Field(default_factory=list)
+    county_types: list[Choice] = Field(default_factory=list)
+    inputs: list[RawInput] = Field(default_factory=list)
+    overrides: dict[str, IndicatorOverride] = Field(
+        default_factory=dict, description="Inherited indicator id → the fields it changes."
+    )
+    indicators: list[Indicator] = Field(default_factory=list)
+    text_items: list[TextItem] = Field(default_factory=list)

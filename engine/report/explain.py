@@ -7,13 +7,32 @@ compares exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
+from engine.compile.rules import REQUIREMENT_NOT_MET
 from engine.decimals import divide, round_half_up
 from engine.infer.run import Inference, Outcome
+from engine.infer.scoring import weight
 from engine.model.county import CountyData
-from engine.model.result import Notice, Reason, Result, RuleResult, RulesetRef, Summary
-from engine.model.ruleset import Indicator, LocalizedText, Ruleset
+from engine.model.result import (
+    Notice,
+    Reason,
+    Result,
+    RuleResult,
+    RulesetRef,
+    Summary,
+    TextItemResult,
+)
+from engine.model.ruleset import (
+    Indicator,
+    LocalizedText,
+    RawInput,
+    ReferenceThreshold,
+    Ruleset,
+    TextItem,
+    WeightedScorePolicy,
+)
 from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
 from engine.units import conversion_factor
 
@@ -27,20 +46,20 @@ def _good(ind: Indicator, delta: Decimal) -> Decimal:
 
 
 def margin(o: Outcome) -> Decimal | None:
+    """How far on the right side of the threshold (negative: short by that much); for a between
+    rule, the distance to the nearer bound."""
     r = o.resolved
-    if r.actual is None or r.threshold is None:
+    if not r.comparable:
         return None
+    assert r.actual is not None and r.threshold is not None
+    if r.upper is not None:
+        return min(r.actual - r.threshold, r.upper - r.actual)
     return _good(r.indicator, r.actual - r.threshold)
 
 
 def completion(o: Outcome) -> Decimal | None:
-    r = o.resolved
-    if r.actual is None or r.threshold is None:
-        return None
-    num, den = (
-        (r.actual, r.threshold) if r.indicator.direction == "higher" else (r.threshold, r.actual)
-    )
-    return None if den == 0 else divide(num * 100, den, PERCENT_PLACES)
+    ratio = o.resolved.ratio()
+    return None if ratio is None else round_half_up(ratio * 100, PERCENT_PLACES)
 
 
 def growth(o: Outcome) -> Decimal | None:
@@ -58,23 +77,51 @@ def grew_more_than(o: Outcome, percent: int) -> bool:
     return _good(r.indicator, r.actual - r.baseline) * 100 > percent * r.baseline
 
 
-def _rule_reason(o: Outcome, m: Decimal | None) -> Reason:
+def _scope(ruleset: Ruleset, ind: Indicator) -> LocalizedText:
+    """The counties an indicator applies to, by theme and type names."""
+    assert ind.applies_to is not None
+    names = {c.id: c.name for c in (*ruleset.themes, *ruleset.county_types)}
+    chosen = [names[i] for i in (ind.applies_to.themes or []) + (ind.applies_to.county_types or [])]
+    return LocalizedText(zh="、".join(n.zh for n in chosen), en=", ".join(n.en for n in chosen))
+
+
+def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
     r = o.resolved
     ind = r.indicator
+    if o.status == "not_applicable":
+        return reason("not_applicable", scope=_scope(ruleset, ind))
     if o.status == "not_evaluated":
-        return reason(f"{r.missing}_missing")
+        threshold = ind.threshold
+        return reason(
+            f"{r.missing}_missing",
+            label=threshold.label if isinstance(threshold, ReferenceThreshold) else None,
+            inputs=_names([ruleset.data_items[i] for i in r.missing_inputs]),
+            formula=ind.derived.formula if ind.derived else None,
+        )
     assert m is not None
+    if r.upper is not None:
+        return reason(
+            f"between_{o.status}",
+            actual=with_unit(r.actual, ind.unit),
+            low=with_unit(r.threshold, ind.unit),
+            high=with_unit(r.upper, ind.unit),
+            margin=with_unit(abs(m), ind.unit),
+        )
+    label = (ind.threshold.label if isinstance(ind.threshold, ReferenceThreshold)
+             else THRESHOLD_LABELS[ind.threshold.kind])
+    operator = ind.operator
+    assert operator != "between"
     return reason(
         o.status,
         actual=with_unit(r.actual, ind.unit),
         threshold=with_unit(r.threshold, ind.unit),
-        threshold_label=THRESHOLD_LABELS[ind.threshold.kind],
-        op=OPERATOR_SYMBOLS[ind.operator],
+        threshold_label=label,
+        op=OPERATOR_SYMBOLS[operator],
         margin=with_unit(abs(m), ind.unit),
     )
 
 
-def rule_result(o: Outcome) -> RuleResult:
+def rule_result(ruleset: Ruleset, o: Outcome) -> RuleResult:
     r = o.resolved
     ind = r.indicator
     m = margin(o)
@@ -86,6 +133,7 @@ def rule_result(o: Outcome) -> RuleResult:
         status=o.status,
         actual=r.actual,
         threshold=r.threshold,
+        threshold_upper=r.upper,
         threshold_kind=ind.threshold.kind,
         operator=ind.operator,
         direction=ind.direction,
@@ -96,11 +144,18 @@ def rule_result(o: Outcome) -> RuleResult:
         baseline=r.baseline,
         growth=growth(o),
         fired=o.fired,
-        reason=_rule_reason(o, m),
+        score=o.score,
+        weight=weight(r) if _scoring(ruleset) else None,
+        derived=ind.derived.formula if ind.derived else None,
+        reason=_rule_reason(ruleset, o, m),
         converted_from=r.values.converted_from if r.values else None,
         source=r.values.source if r.values else None,
         row=r.values.row if r.values else None,
     )
+
+
+def _scoring(ruleset: Ruleset) -> bool:
+    return isinstance(ruleset.verdict_policy, WeightedScorePolicy)
 
 
 def _worse(ind: Indicator, a: Decimal, b: Decimal) -> bool:
@@ -125,8 +180,7 @@ def warnings(outcomes: list[Outcome]) -> list[Notice]:
         if grew_more_than(o, 1000):
             found.append(notice("growth_over_1000", ind.id, name=ind.name,
                                 growth=f"{growth(o)}%"))
-        target = None if values is None or values.target is None else round_half_up(
-            values.target, ind.precision)
+        target = r.target
         if target is not None and r.baseline is not None and _worse(ind, target, r.baseline):
             found.append(notice("target_below_baseline", ind.id, name=ind.name,
                                 target=with_unit(target, ind.unit),
@@ -142,15 +196,16 @@ def _share(met: int, total: int) -> Decimal | None:
     return None if total == 0 else divide(Decimal(met * 100), Decimal(total), SHARE_PLACES)
 
 
-def _names(outcomes: list[Outcome]) -> LocalizedText:
-    inds = [o.resolved.indicator for o in outcomes]
+def _names(inds: Sequence[Indicator | RawInput | TextItem]) -> LocalizedText:
     return LocalizedText(
         zh="、".join(f"{i.name.zh}({i.id})" for i in inds) or "—",
         en="; ".join(f"{i.name.en} ({i.id})" for i in inds) or "—",
     )
 
 
-def _verdict_reasons(inference: Inference, share: Decimal | None) -> list[Reason]:
+def _verdict_reasons(
+    ruleset: Ruleset, inference: Inference, share: Decimal | None
+) -> list[Reason]:
     t = inference.tally
     binding = [o for o in inference.outcomes if o.resolved.indicator.kind == "binding"]
     params = {
@@ -159,19 +214,44 @@ def _verdict_reasons(inference: Inference, share: Decimal | None) -> list[Reason
         "expected_met": t.expected_met,
         "expected_total": t.expected_total,
         "share": None if share is None else f"{share}%",
-        "required": f"{t.expected_required_share}%",
+        "required": None if t.expected_required_share is None
+        else f"{t.expected_required_share}%",
+        "score": t.score,
+        "pass_mark": t.pass_mark,
     }
+    scoring = _scoring(ruleset)
     reasons = []
-    for code in inference.verdict_rules:
-        if code == "binding_not_met":
-            reasons.append(reason(code, indicators=_names(
-                [o for o in binding if o.status == "not_met"])))
-        elif code == "binding_not_evaluated":
-            reasons.append(reason(code, indicators=_names(
-                [o for o in binding if o.status == "not_evaluated"])))
+    for rule in inference.verdict_rules:
+        if rule in ("binding_not_met", "binding_not_evaluated"):
+            status = rule.removeprefix("binding_")
+            reasons.append(reason(rule, indicators=_names(
+                [o.resolved.indicator for o in binding if o.status == status])))
+        elif rule == REQUIREMENT_NOT_MET:
+            reasons.append(reason("score_below" if scoring else "expected_share_below", **params))
         else:
-            reasons.append(reason(code, **params))
+            reasons.append(reason("pass_score" if scoring else "pass", **params))
     return reasons
+
+
+def ruleset_ref(ruleset: Ruleset) -> RulesetRef:
+    """The ruleset's identity, and the chain of rulesets it extends."""
+    return RulesetRef(
+        id=ruleset.id,
+        version=ruleset.version,
+        title=ruleset.title,
+        content_hash=ruleset.content_hash,
+        file=ruleset.source_path.name if ruleset.source_path else None,
+        extends=[ruleset_ref(parent).model_copy(update={"extends": []})
+                 for parent in ruleset.ancestors],
+    )
+
+
+def text_items(ruleset: Ruleset, county: CountyData) -> list[TextItemResult]:
+    return [
+        TextItemResult(id=item.id, name=item.name, text=values.note if values else None)
+        for item in ruleset.text_items
+        for values in [county.values.get(item.id)]
+    ]
 
 
 def build_result(ruleset: Ruleset, county: CountyData, inference: Inference) -> Result:
@@ -186,23 +266,22 @@ def build_result(ruleset: Ruleset, county: CountyData, inference: Inference) -> 
         expected_not_evaluated=t.expected_not_evaluated,
         expected_share=share,
         expected_required_share=t.expected_required_share,
+        not_applicable=t.not_applicable,
+        score=t.score,
+        pass_mark=t.pass_mark,
         growth_over_50=sum(grew_more_than(o, 50) for o in inference.outcomes),
         growth_over_100=sum(grew_more_than(o, 100) for o in inference.outcomes),
         growth_evaluated=sum(growth(o) is not None for o in inference.outcomes),
     )
     return Result(
         verdict=inference.verdict,
-        verdict_reasons=_verdict_reasons(inference, share),
+        verdict_reasons=_verdict_reasons(ruleset, inference, share),
         county=county.county,
-        ruleset=RulesetRef(
-            id=ruleset.id,
-            version=ruleset.version,
-            title=ruleset.title,
-            content_hash=ruleset.content_hash,
-            file=ruleset.source_path.name if ruleset.source_path else None,
-        ),
+        ruleset=ruleset_ref(ruleset),
         data_file=county.data_file,
+        reference_file=county.reference_file,
         summary=summary,
         warnings=warnings(inference.outcomes),
-        rules=[rule_result(o) for o in inference.outcomes],
+        rules=[rule_result(ruleset, o) for o in inference.outcomes],
+        text_items=text_items(ruleset, county),
     )

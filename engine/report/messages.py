@@ -36,6 +36,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "未评价:缺少基期值,无法确定增长要求。",
         "en": "Not evaluated: the baseline is missing, so the growth requirement cannot be set.",
     },
+    "reference_missing": {
+        "zh": "未评价:缺少{label}(参考值列或参考值文件)。",
+        "en": "Not evaluated: the {label} is missing (a reference column or a reference file).",
+    },
+    "input_missing": {
+        "zh": "未评价:计算所需的基础数据缺失:{inputs}。",
+        "en": "Not evaluated: inputs of its formula are missing: {inputs}.",
+    },
+    "undefined_missing": {
+        "zh": "未评价:按公式{formula}无法计算(除数为零)。",
+        "en": "Not evaluated: its formula {formula} has no value (division by zero).",
+    },
+    "between_met": {
+        "zh": "已完成:实际值{actual},在{low}至{high}范围内。",
+        "en": "Met: actual {actual} lies within {low} to {high}.",
+    },
+    "between_not_met": {
+        "zh": "未完成:实际值{actual},不在{low}至{high}范围内,相差{margin}。",
+        "en": "Not met: actual {actual} lies outside {low} to {high}, by {margin}.",
+    },
+    "not_applicable": {
+        "zh": "不适用:该指标仅适用于{scope},不计入验收。",
+        "en": "Not applicable: this indicator applies only to {scope}; it is not counted.",
+    },
     # Verdict.
     "pass": {
         "zh": "通过:约束性指标{binding_met}/{binding_total}项全部完成;预期性指标完成"
@@ -51,6 +75,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "约束性指标缺少数据,无法评价(视为未完成):{indicators}。",
         "en": "Binding indicators without data, not evaluated (they fail the verdict): "
         "{indicators}.",
+    },
+    "pass_score": {
+        "zh": "通过:约束性指标{binding_met}/{binding_total}项全部完成;综合得分{score},"
+        "不低于合格线{pass_mark}。",
+        "en": "PASS: all {binding_total} binding indicators met; weighted score {score}, at "
+        "least the pass mark of {pass_mark}.",
+    },
+    "score_below": {
+        "zh": "综合得分{score},低于合格线{pass_mark}。",
+        "en": "Weighted score {score}, below the pass mark of {pass_mark}.",
     },
     "expected_share_below": {
         "zh": "预期性指标仅完成{expected_met}/{expected_total}项({share}),低于要求的{required}。",
@@ -86,12 +120,15 @@ THRESHOLD_LABELS: dict[str, LocalizedText] = {
     "target": LocalizedText(zh="目标值", en="target"),
     "absolute": LocalizedText(zh="标准值", en="standard"),
     "growth": LocalizedText(zh="增长要求值", en="growth requirement"),
+    "reference": LocalizedText(zh="参考值", en="reference value"),
+    "between": LocalizedText(zh="区间", en="range"),
 }
 
 STATUS_LABELS: dict[str, LocalizedText] = {
     "met": LocalizedText(zh="完成", en="met"),
     "not_met": LocalizedText(zh="未完成", en="not met"),
     "not_evaluated": LocalizedText(zh="未评价", en="not evaluated"),
+    "not_applicable": LocalizedText(zh="不适用", en="not applicable"),
 }
 
 KIND_LABELS: dict[str, LocalizedText] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from engine.model.county import DataFile
 from engine.model.result import Result, RuleResult
 from engine.report.messages import (
     KIND_LABELS,
@@ -17,29 +18,39 @@ from engine.report.messages import (
     VERDICT_LABELS,
 )
 
-_STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow"}
-_SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?"}
+_STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow",
+          "not_applicable": "dim"}
+_SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?", "not_applicable": "-"}
 
 _HEAD = {
-    "zh": ("序号", "指标", "类型", "单位", "实际值", "要求", "状态", "差额", "完成率", "增长率"),
+    "zh": ("序号", "指标", "类型", "单位", "实际值", "要求", "状态", "差额", "完成率", "增长率",
+           "得分"),
     "en": ("#", "Indicator", "Kind", "Unit", "Actual", "Required", "Status", "Margin",
-           "Completion", "Growth"),
+           "Completion", "Growth", "Score"),
 }
 _LINES = {
     "zh": {
         "verdict": "结论", "ruleset": "规则集", "data": "数据", "county": "县(市、区)",
         "summary": "约束性指标 {bm}/{bt} 项完成;预期性指标 {em}/{et} 项完成({share});"
                    "较基期增长超50%的指标 {g50} 项,超100%的 {g100} 项。",
+        "score": "综合得分 {score}(合格线 {mark})。",
         "issues": "未完成或未评价的指标",
         "warnings": "提示(不影响结论)",
+        "extends": "继承自",
+        "reference": "参考值",
+        "text_items": "文字说明(不计分)",
     },
     "en": {
         "verdict": "Verdict", "ruleset": "Ruleset", "data": "Data", "county": "County",
         "summary": "Binding {bm}/{bt} met; expected {em}/{et} met ({share}); "
                    "{g50} indicators grew by more than 50 % over the baseline, {g100} by more "
                    "than 100 %.",
+        "score": "Weighted score {score} (pass mark {mark}).",
         "issues": "Indicators not met or not evaluated",
         "warnings": "Warnings (they do not change the verdict)",
+        "extends": "extends",
+        "reference": "References",
+        "text_items": "Text items (not scored)",
     },
 }
 
@@ -58,6 +69,17 @@ def _plain(value: Decimal | None) -> str:
     return "—" if value is None else str(value)
 
 
+def _required(rule: RuleResult) -> str:
+    if rule.operator == "between":
+        return f"{_plain(rule.threshold)}–{_plain(rule.threshold_upper)}"
+    return f"{OPERATOR_SYMBOLS[rule.operator]} {_plain(rule.threshold)}"
+
+
+def _file_line(label: str, df: DataFile) -> str:
+    extra = f", {df.encoding}" if df.encoding else (f", {df.sheet}" if df.sheet else "")
+    return f"{label}: {df.name} ({df.format}{extra}) sha256:{df.sha256[:12]}"
+
+
 def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: int = 120) -> str:
     from rich.console import Console
     from rich.table import Table
@@ -71,12 +93,14 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
     words = _LINES[lang]
     rs = result.ruleset
     console.print(f"{words['county']}: [bold]{result.county}[/]")
+    chain = "".join(f"; {words['extends']} {p.id} {p.version} sha256:{p.content_hash[:12]}"
+                    for p in rs.extends)
     console.print(f"{words['ruleset']}: {rs.id} {rs.version} ({rs.title.get(lang)}) "
-                  f"sha256:{rs.content_hash[:12]}")
+                  f"sha256:{rs.content_hash[:12]}{chain}")
     if result.data_file is not None:
-        df = result.data_file
-        extra = f", {df.encoding}" if df.encoding else (f", {df.sheet}" if df.sheet else "")
-        console.print(f"{words['data']}: {df.name} ({df.format}{extra}) sha256:{df.sha256[:12]}")
+        console.print(_file_line(words["data"], result.data_file))
+    if result.reference_file is not None:
+        console.print(_file_line(words["reference"], result.reference_file))
     verdict_style = "bold green" if result.verdict == "PASS" else "bold red"
     console.print(Text.assemble(f"{words['verdict']}: ",
                                 (VERDICT_LABELS[result.verdict].get(lang), verdict_style)))
@@ -86,15 +110,18 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
     console.print(words["summary"].format(
         bm=s.binding_met, bt=s.binding_total, em=s.expected_met, et=s.expected_total,
         share=_pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))
+    scored = s.score is not None
+    if scored:
+        console.print(words["score"].format(score=s.score, mark=s.pass_mark))
 
     table = Table(show_lines=False, header_style="bold", pad_edge=False)
-    for i, head in enumerate(_HEAD[lang]):
+    for i, head in enumerate(_HEAD[lang][:None if scored else -1]):
         if i == 1:
             table.add_column(head, overflow="fold", ratio=1, min_width=16)
         elif i == 3:
             table.add_column(head, overflow="fold", max_width=8)
         else:
-            table.add_column(head, justify="right" if i in (0, 4, 5, 7, 8, 9) else "left",
+            table.add_column(head, justify="right" if i in (0, 4, 5, 7, 8, 9, 10) else "left",
                              no_wrap=True)
     for n, rule in enumerate(result.rules, start=1):
         status = f"{_SYMBOL[rule.status]} {STATUS_LABELS[rule.status].get(lang)}"
@@ -104,18 +131,23 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
             KIND_LABELS[rule.kind].get(lang),
             rule.unit,
             _plain(rule.actual),
-            f"{OPERATOR_SYMBOLS[rule.operator]} {_plain(rule.threshold)}",
+            _required(rule),
             Text(status, style=_STYLE[rule.status]),
             _signed(rule),
             _pct(rule.completion),
             _pct(rule.growth),
+            *([_plain(rule.score)] if scored else []),
         )
     console.print(table)
     if result.warnings:
         console.print(f"[yellow]{words['warnings']}:[/]")
         for note in result.warnings:
             console.print(f"  ! {getattr(note, lang)}")
-    shortfalls = [r for r in result.rules if r.status != "met"]
+    if result.text_items:
+        console.print(f"{words['text_items']}:")
+        for item in result.text_items:
+            console.print(f"  {item.name.get(lang)} ({item.id}): {item.text or '—'}")
+    shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
     if shortfalls:
         console.print(f"{words['issues']}:")
         for rule in shortfalls:
