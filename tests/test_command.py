@@ -58,7 +58,9 @@ def test_fail_exits_1_with_reasons() -> None:
 def test_list_rulesets_needs_no_file() -> None:
     result = run("--list-rulesets")
     assert result.exit_code == 0
-    assert result.output.startswith("provincial-2021\t1.0.0\t28 indicators")
+    lines = {line.split("\t")[0]: line for line in result.output.splitlines()}
+    assert sorted(lines) == ["hunan", "provincial-2021", "st-monitoring", "tianmen-plan-2021"]
+    assert lines["provincial-2021"].startswith("provincial-2021\t1.0.0\t28 indicators")
 
 
 def test_bad_input_exits_2_with_one_message_and_no_verdict(tmp_path: Path) -> None:
@@ -76,7 +78,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run(str(TIANMEN)).exit_code == 2  # no --ruleset
     assert run(str(tmp_path / "missing.csv"), "-r", "provincial-2021").exit_code == 2
     unknown = run(str(TIANMEN), "-r", "no-such-ruleset")
-    assert unknown.exit_code == 2 and "bundled: provincial-2021" in unknown.output
+    assert unknown.exit_code == 2 and "provincial-2021, st-monitoring" in unknown.output
 
 
 def test_output_file_is_written_and_equals_stdout(tmp_path: Path) -> None:

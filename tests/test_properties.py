@@ -16,21 +16,32 @@ OPS = {"higher": [">=", ">", None], "lower": ["<=", "<", None]}
 
 
 @st.composite
-def indicator_specs(draw: st.DrawFn, index: int) -> dict[str, Any]:
+def indicator_specs(draw: st.DrawFn, index: int, scoring: bool = False) -> dict[str, Any]:
     precision = draw(st.integers(0, 4))
     direction = draw(st.sampled_from(["higher", "lower"]))
-    op = draw(st.sampled_from(OPS[direction]))
-    kind = draw(st.sampled_from(["target", "absolute", "growth"]))
+    kind = draw(st.sampled_from(["target", "absolute", "growth", "reference", "between"]))
+    op = None if kind == "between" else draw(st.sampled_from(OPS[direction]))
     threshold: dict[str, Any] = {"kind": kind}
     if op is not None:
         threshold["operator"] = op
+    grid = st.integers(-10**7, 10**7).map(lambda n: Decimal(n).scaleb(-precision))
     if kind == "absolute":
-        threshold["value"] = Decimal(draw(st.integers(-10**7, 10**7))).scaleb(-precision)
+        threshold["value"] = draw(grid)
+    elif kind == "between":
+        threshold["min"], threshold["max"] = sorted([draw(grid), draw(grid)])
+    elif kind == "growth" and draw(st.booleans()):
+        threshold["min_increase"] = Decimal(draw(st.integers(0, 10**5))).scaleb(-precision)
     elif kind == "growth":
         threshold["min_growth"] = Decimal(draw(st.integers(0, 3000))).scaleb(-1)
         if direction == "lower":
             threshold["min_growth"] = min(threshold["min_growth"], Decimal("99.9"))
-    return {
+    elif kind == "reference":
+        margin = draw(st.sampled_from(["none", "margin", "percent"]))
+        if margin == "margin":
+            threshold["margin"] = Decimal(draw(st.integers(0, 10**4))).scaleb(-precision)
+        elif margin == "percent":
+            threshold["margin_percent"] = Decimal(draw(st.integers(0, 500))).scaleb(-1)
+    spec = {
         "id": f"i{index}",
         "name": {"zh": f"指标{index}", "en": f"Indicator {index}"},
         "category": {"zh": "类", "en": "category"},
@@ -41,18 +52,24 @@ def indicator_specs(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "threshold": threshold,
         "provenance": "generated",
     }
+    if scoring:
+        spec["weight"] = Decimal(draw(st.integers(0, 5)))
+    return spec
 
 
 @st.composite
 def rulesets(draw: st.DrawFn, max_indicators: int = 8) -> tuple[engine.Ruleset, list[dict]]:
     n = draw(st.integers(1, max_indicators))
-    specs = [draw(indicator_specs(i)) for i in range(n)]
+    scoring = draw(st.booleans())
+    specs = [draw(indicator_specs(i, scoring)) for i in range(n)]
     share = Decimal(draw(st.integers(0, 10000))).scaleb(-2)
+    policy = ({"kind": "weighted_score", "pass_mark": share, "basis": "generated"} if scoring
+              else {"kind": "binding_all_expected_share", "expected_min_share": share,
+                    "basis": "generated"})
     ruleset = engine.Ruleset.model_validate({
         "id": "generated", "version": "1", "title": {"zh": "生成", "en": "generated"},
         "sources": [{"id": "g", "title": "hypothesis"}], "reconstruction": "generated",
-        "verdict_policy": {"kind": "binding_all_expected_share", "expected_min_share": share,
-                           "basis": "generated"},
+        "verdict_policy": policy,
         "indicators": specs,
     })
     return ruleset, specs
@@ -82,18 +99,13 @@ def near(draw: st.DrawFn, anchor: Decimal, precision: int) -> Decimal:
 @st.composite
 def county_values(draw: st.DrawFn, spec: dict[str, Any]) -> dict[str, Decimal | None]:
     p = spec["precision"]
-    th = spec["threshold"]
-    baseline = draw(decimals(p))
-    target = draw(decimals(p))
-    if th["kind"] == "target":
-        anchor = target
-    elif th["kind"] == "absolute":
-        anchor = th["value"]
-    else:
-        g = th["min_growth"] / 100
-        anchor = baseline * (1 + g if spec["direction"] == "higher" else 1 - g)
-    actual = draw(st.one_of(near(anchor, p), decimals(p)))
-    values: dict[str, Decimal | None] = {"baseline": baseline, "target": target, "actual": actual}
+    values: dict[str, Decimal | None] = {
+        "baseline": draw(decimals(p)), "target": draw(decimals(p)),
+        "reference": draw(decimals(p)), "actual": None}
+    bounds = reference.threshold_of(spec, values)
+    assert bounds is not None
+    anchor = draw(st.sampled_from([b for b in bounds if b is not None]))
+    values["actual"] = draw(st.one_of(near(anchor, p), decimals(p)))
     for key in values:
         if draw(st.integers(0, 9)) == 0:
             values[key] = None
@@ -117,8 +129,17 @@ def test_engine_agrees_with_the_decimal_reference(sc: tuple) -> None:
     result = assess(ruleset, values)
     expected = {s["id"]: reference.status(s, values[s["id"]]) for s in specs}
     assert {r.id: r.status for r in result.rules} == expected
-    assert result.verdict == reference.verdict(
-        specs, expected, ruleset.verdict_policy.expected_min_share)
+    policy = ruleset.verdict_policy
+    if policy.kind == "weighted_score":
+        scores = {s["id"]: reference.score(s, values[s["id"]], expected[s["id"]]) for s in specs}
+        assert {r.id: r.score for r in result.rules} == scores
+        total = reference.total_score(specs, scores)
+        assert result.summary.score == total
+        assert 0 <= total <= 100
+        assert result.verdict == reference.verdict(
+            specs, expected, None, total=total, pass_mark=policy.pass_mark)
+    else:
+        assert result.verdict == reference.verdict(specs, expected, policy.expected_min_share)
     assert result.summary.growth_over_50 == sum(
         reference.grew_more_than(s, values[s["id"]], 50) for s in specs)
     assert result.summary.growth_over_100 == sum(
@@ -171,7 +192,9 @@ def test_values_that_round_half_up_to_the_target_are_met(n: int) -> None:
 @given(scenarios(), st.data())
 def test_improving_an_actual_never_hurts(sc: tuple, data: st.DataObject) -> None:
     ruleset, specs, values = sc
-    present = [s for s in specs if values[s["id"]]["actual"] is not None]
+    # A two-sided (between) rule has no better direction: moving out of the band fails it.
+    present = [s for s in specs if values[s["id"]]["actual"] is not None
+               and s["threshold"]["kind"] != "between"]
     assume(present)
     spec = data.draw(st.sampled_from(present))
     step = Decimal(data.draw(st.integers(1, 10**6))).scaleb(-spec["precision"] - 2)
@@ -182,6 +205,8 @@ def test_improving_an_actual_never_hurts(sc: tuple, data: st.DataObject) -> None
     before, after = assess(ruleset, values), assess(ruleset, better)
     for b, a in zip(before.rules, after.rules, strict=True):
         assert not (b.status == "met" and a.status == "not_met"), b.id
+        if b.score is not None:
+            assert a.score is not None and a.score >= b.score, b.id
     assert not (before.verdict == "PASS" and after.verdict == "FAIL")
 
 
@@ -205,7 +230,7 @@ def test_margin_sign_agrees_with_status(sc: tuple) -> None:
     for rule in assess(ruleset, values).rules:
         if rule.status == "not_evaluated":
             assert rule.margin is None
-        elif rule.operator in (">=", "<="):
+        elif rule.operator in (">=", "<=", "between"):  # inclusive
             assert (rule.margin >= 0) == (rule.status == "met"), rule
         else:
             assert (rule.margin > 0) == (rule.status == "met"), rule

@@ -33,6 +33,7 @@ class ResolvedIndicator:
     threshold: Decimal | None
     baseline: Decimal | None
     target: Decimal | None  # the county's declared target (for warnings; rounded)
+    reference: Decimal | None  # the reference value supplied as data (rounded)
     missing: Missing | None  # why the rule cannot be evaluated, if it cannot
     upper: Decimal | None = None  # the upper bound of a between rule
     applicable: bool = True
@@ -171,6 +172,7 @@ def resolve(ruleset: Ruleset, county: CountyData) -> list[ResolvedIndicator]:
                 upper=_rounded(threshold.upper, ind.precision),
                 baseline=_rounded(numbers["baseline"], ind.precision),
                 target=_rounded(numbers["target"], ind.precision),
+                reference=_rounded(raw.reference, ind.precision),
                 missing=missing,
                 applicable=_applicable(ruleset, county, ind),
                 missing_inputs=derivation.absent_inputs if missing == "input" and derivation

@@ -1,9 +1,11 @@
 """Scores of a weighted_score verdict policy: per rule, and their weighted mean.
 
-Per rule ``min(actual ÷ threshold, 1) × 100`` (the national monitoring convention; the inverse
-ratio for lower-is-better), clipped at 0; a two-sided rule or a zero threshold scores 100 when met
-and 0 otherwise; a rule not evaluated scores 0 (missing data never earns points); a rule not
-applicable has no score and no weight. Scores are rounded half-up to 2 decimals.
+A met rule scores 100. A rule not met scores ``min(actual ÷ threshold, 1) × 100`` (the national
+monitoring convention; ``threshold ÷ actual`` for lower-is-better), clipped at 0, when that ratio
+means something (a positive divisor, one-sided rule); otherwise 0. A rule not evaluated scores 0
+(missing data never earns points); a rule not applicable has no score and no weight. Scores are
+rounded half-up to 2 decimals. For a positive threshold this is exactly the convention; for zero
+or negative thresholds, where the ratio turns upside down, it keeps "better never scores less".
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ FULL = Decimal(100)
 def rule_score(r: ResolvedIndicator, status: Status) -> Decimal | None:
     if status == "not_applicable":
         return None
-    if status == "not_evaluated":
-        return round_half_up(Decimal(0), SCORE_PLACES)
-    ratio = r.ratio()
-    if ratio is None:
-        score = FULL if status == "met" else Decimal(0)
-    else:
-        score = min(max(ratio, Decimal(0)), Decimal(1)) * 100
+    if status == "met":
+        return round_half_up(FULL, SCORE_PLACES)
+    ratio = r.ratio() if status == "not_met" and _positive_divisor(r) else None
+    score = Decimal(0) if ratio is None else min(max(ratio, Decimal(0)), Decimal(1)) * 100
     return round_half_up(score, SCORE_PLACES)
+
+
+def _positive_divisor(r: ResolvedIndicator) -> bool:
+    divisor = r.threshold if r.indicator.direction == "higher" else r.actual
+    return divisor is not None and divisor > 0
 
 
 def weight(r: ResolvedIndicator) -> Decimal:

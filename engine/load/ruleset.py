@@ -92,19 +92,23 @@ def bundled_rulesets() -> dict[str, Path]:
 
 
 def resolve_ruleset_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path:
-    """A ruleset file: a path (relative to ``relative_to``'s folder, if given) or a bundled name."""
+    """A ruleset file: a path (relative to ``relative_to``'s folder, if given) or a bundled name.
+
+    A name with a YAML suffix or a path separator is a path; a bare name is a file of that name
+    if one exists, else a bundled ruleset (a folder called ``hunan`` does not hide ``hunan``).
+    """
+    text = str(name_or_path)
     candidate = Path(name_or_path)
     if relative_to is not None and not candidate.is_absolute():
-        beside = relative_to.parent / candidate
-        if beside.suffix in (".yaml", ".yml") or beside.exists():
-            candidate = beside
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        if not candidate.is_file():
-            raise RulesetError("no such ruleset file", file=candidate)
+        candidate = relative_to.parent / candidate
+    if candidate.is_file():
         return candidate
+    is_path = candidate.suffix in (".yaml", ".yml") or "/" in text or "\\" in text
     bundled = bundled_rulesets()
-    if str(name_or_path) in bundled:
-        return bundled[str(name_or_path)]
+    if not is_path and text in bundled:
+        return bundled[text]
+    if is_path or candidate.exists():
+        raise RulesetError("no such ruleset file", file=candidate)
     names = ", ".join(sorted(bundled)) or "none"
     raise RulesetError(f"unknown ruleset '{name_or_path}' (bundled: {names}; or give a path)")
 

@@ -64,6 +64,9 @@ class RuleResult(Frozen):
         description="actual ÷ threshold × 100 (threshold ÷ actual for lower-is-better), percent."
     )
     baseline: Decimal | None
+    reference: Decimal | None = Field(
+        default=None, description="The reference value a reference threshold was built from."
+    )
     growth: Decimal | None = Field(
         description="(actual − baseline) ÷ baseline × 100 in the good direction, percent."
     )

@@ -310,9 +310,10 @@ class ExpectedSharePolicy(Strict):
 class WeightedScorePolicy(Strict):
     """PASS when every binding indicator is met and the weighted score reaches the pass mark.
 
-    Per indicator: ``min(actual ÷ threshold, 1) × 100`` (``threshold ÷ actual`` for
-    lower-is-better; 100 or 0 for a ``between`` rule; 0 when not evaluated), rounded half-up to 2
-    decimals; the total is the weighted mean of the applicable indicators, rounded the same way.
+    Per indicator: 100 when met, else ``min(actual ÷ threshold, 1) × 100`` (``threshold ÷
+    actual`` for lower-is-better; 0 for a ``between`` rule or a divisor ≤ 0; 0 when not
+    evaluated), rounded half-up to 2 decimals; the total is the weighted mean of the applicable
+    indicators, rounded the same way (engine/infer/scoring.py).
     """
 
     kind: Literal["weighted_score"]

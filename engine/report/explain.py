@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from engine.compile.facts import ResolvedIndicator
 from engine.compile.rules import REQUIREMENT_NOT_MET
 from engine.decimals import divide, round_half_up
 from engine.infer.run import Inference, Outcome
@@ -85,6 +86,23 @@ def _scope(ruleset: Ruleset, ind: Indicator) -> LocalizedText:
     return LocalizedText(zh="、".join(n.zh for n in chosen), en=", ".join(n.en for n in chosen))
 
 
+def _reference_label(r: ResolvedIndicator) -> LocalizedText:
+    """``provincial average 2.35% + 0.2%``: the reference and the margin the threshold adds."""
+    threshold = r.indicator.threshold
+    assert isinstance(threshold, ReferenceThreshold)
+    unit = r.indicator.unit
+    ref = with_unit(r.reference, unit)
+    extra = {"zh": "", "en": ""}
+    sign = "+" if r.indicator.direction == "higher" else "−"
+    if threshold.margin:
+        extra = {lang: f" {sign} {with_unit(threshold.margin, unit)}" for lang in extra}
+    elif threshold.margin_percent:
+        extra = {"zh": f" {sign} {threshold.margin_percent}%",
+                 "en": f" {sign} {threshold.margin_percent}%"}
+    return LocalizedText(zh=f"{threshold.label.zh}{ref}{extra['zh']},即",
+                         en=f"{threshold.label.en} {ref}{extra['en']}, i.e.")
+
+
 def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
     r = o.resolved
     ind = r.indicator
@@ -107,7 +125,7 @@ def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
             high=with_unit(r.upper, ind.unit),
             margin=with_unit(abs(m), ind.unit),
         )
-    label = (ind.threshold.label if isinstance(ind.threshold, ReferenceThreshold)
+    label = (_reference_label(r) if isinstance(ind.threshold, ReferenceThreshold)
              else THRESHOLD_LABELS[ind.threshold.kind])
     operator = ind.operator
     assert operator != "between"
@@ -142,6 +160,7 @@ def rule_result(ruleset: Ruleset, o: Outcome) -> RuleResult:
         margin=m,
         completion=completion(o),
         baseline=r.baseline,
+        reference=r.reference if isinstance(ind.threshold, ReferenceThreshold) else None,
         growth=growth(o),
         fired=o.fired,
         score=o.score,

@@ -77,10 +77,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "{indicators}.",
     },
     "pass_score": {
-        "zh": "通过:约束性指标{binding_met}/{binding_total}项全部完成;综合得分{score},"
-        "不低于合格线{pass_mark}。",
-        "en": "PASS: all {binding_total} binding indicators met; weighted score {score}, at "
-        "least the pass mark of {pass_mark}.",
+        "zh": "通过:综合得分{score},不低于合格线{pass_mark};约束性指标{binding_met}/"
+        "{binding_total}项完成。",
+        "en": "PASS: weighted score {score}, at least the pass mark of {pass_mark}; "
+        "{binding_met} of {binding_total} binding indicators met.",
     },
     "score_below": {
         "zh": "综合得分{score},低于合格线{pass_mark}。",
