@@ -244,7 +244,10 @@ def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
         ruleset._source_path = path
         return ruleset, data
     own: ExtendingRuleset = _validate(ExtendingRuleset, data, lines, path)
-    parent_path = resolve_ruleset_path(own.extends, relative_to=path)
+    try:
+        parent_path = resolve_ruleset_path(own.extends, relative_to=path)
+    except RulesetError as exc:
+        raise RulesetError(f"field 'extends': {exc.describe()}", file=path) from None
     parent, parent_data = _load(parent_path, [*chain, resolved])
     merged = _merge(parent_data, data, path)
     offset = len(merged["indicators"]) - len(data.get("indicators", []))

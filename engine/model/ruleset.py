@@ -17,7 +17,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from engine.decimals import MAX_MAGNITUDE, decimals_of, multiply, round_half_up
 from engine.formula import Formula, FormulaError, parse_formula
@@ -229,13 +237,14 @@ class Derived(Strict):
     def parsed(self) -> Formula:
         return parse_formula(self.formula)
 
-    @model_validator(mode="after")
-    def _syntax(self) -> Derived:
+    @field_validator("formula")
+    @classmethod
+    def _syntax(cls, formula: str) -> str:
         try:
-            self.parsed  # noqa: B018  (parse now, so that a bad formula fails at load time)
+            parse_formula(formula)  # now, so that a bad formula fails at load time
         except FormulaError as exc:
-            raise ValueError(f"formula {exc}") from None
-        return self
+            raise ValueError(str(exc)) from None
+        return formula
 
 
 class Indicator(Strict):

@@ -81,6 +81,16 @@ IND = """  - id: {id}
 """
 
 
+EXTENDS = """id: {id}
+version: "1"
+extends: {parent}
+"""
+INPUTS = """inputs:
+  - {id: rd, name: {zh: 研发, en: R&D}, unit: 万元}
+  - {id: gdp, name: {zh: 生产总值, en: GDP}, unit: 亿元}
+indicators:"""
+
+
 def ind(id: str = "rd_intensity", threshold: str = "{kind: target}", zh: str = "甲",
         en: str = "A") -> str:
     return IND.format(id=id, threshold=threshold, zh=zh, en=en)
@@ -126,6 +136,33 @@ RULESET: dict[str, tuple[str | bytes, str]] = {
                            "field 'title'"),
     "float-bool-threshold.yaml": (RULESET_HEAD + ind(threshold="{kind: absolute, value: yes}"),
                                   "field 'threshold.value'"),
+    # Rule kinds, formulas and extends (issue 4).
+    "extends-cycle-a.yaml": (EXTENDS.format(id="cycle-a", parent="extends-cycle-b.yaml"),
+                             "extends cycle: extends-cycle-a.yaml → extends-cycle-b.yaml"),
+    "extends-cycle-b.yaml": (EXTENDS.format(id="cycle-b", parent="extends-cycle-a.yaml"),
+                             "extends cycle: extends-cycle-b.yaml → extends-cycle-a.yaml"),
+    "extends-unknown-parent.yaml": (EXTENDS.format(id="orphan", parent="hubei-2099"),
+                                    "unknown ruleset 'hubei-2099'"),
+    "override-unknown-indicator.yaml": (
+        EXTENDS.format(id="o", parent="provincial-2021") + "overrides:\n  rd_intensty: "
+        "{precision: 1}\n", "overrides of indicator 'rd_intensty'"),
+    "formula-attribute.yaml": (
+        RULESET_HEAD.replace("indicators:", INPUTS) + ind()
+        + "    derived: {formula: 'gdp.__class__'}\n",
+        "field 'derived.formula': 'gdp.__class__' is not allowed in a formula"),
+    "formula-unknown-input.yaml": (
+        RULESET_HEAD.replace("indicators:", INPUTS) + ind()
+        + "    derived: {formula: 'rd / population'}\n", "unknown input 'population'"),
+    "between-inverted.yaml": (RULESET_HEAD + ind(threshold="{kind: between, min: 5, max: 1}"),
+                              "min 5 is above max 1"),
+    "weight-without-score.yaml": (RULESET_HEAD + ind() + "    weight: 2\n",
+                                  "weights are only used by a weighted_score"),
+    "unknown-theme.yaml": (RULESET_HEAD + ind() + "    applies_to: {themes: [tourism]}\n",
+                           "unknown theme 'tourism'"),
+    "pass-mark-above-100.yaml": (
+        RULESET_HEAD.replace("{kind: binding_all_expected_share, expected_min_share: 80, "
+                             "basis: t}", "{kind: weighted_score, pass_mark: 150, basis: t}")
+        + ind(), "field 'verdict_policy.pass_mark'"),
 }
 
 
