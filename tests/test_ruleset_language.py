@@ -75,7 +75,7 @@ def test_a_missing_reference_is_not_evaluated_and_fails_a_binding_rule() -> None
 def test_references_from_the_data_and_a_file_must_agree(tmp_path: Path) -> None:
     refs = tmp_path / "refs.csv"
     refs.write_text("indicator,reference\nrd_intensity,2.40\n", encoding="utf-8")
-    with pytest.raises(engine.DataError, match="reference 2.35 but the reference file gives 2.40"):
+    with pytest.raises(engine.DataError, match=r"reference 2\.35 but the reference file gives 2\.40"):
         engine.assess(EXAMPLES / "county-pass.csv", KINDS, references=refs)
     # the same value twice is fine, and a mapping works like a file
     same = engine.assess(EXAMPLES / "county-pass.csv", KINDS, references={"rd_intensity": "2.35"})
@@ -112,7 +112,7 @@ def test_formulas_reach_nothing_beyond_arithmetic(text: str) -> None:
 
 
 def test_an_unknown_input_is_named() -> None:
-    with pytest.raises(FormulaError, match="unknown input 'population' .*declared inputs: gdp"):
+    with pytest.raises(FormulaError, match=r"unknown input 'population' .*declared inputs: gdp"):
         parse_formula("population / gdp", {"gdp"})
 
 
@@ -296,7 +296,7 @@ def test_extends_cycles_are_detected(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "extends cycle: a.yaml → b.yaml → a.yaml" in result.output
     _write(tmp_path, "self.yaml", CHILD.format(parent="self.yaml"))
-    with pytest.raises(engine.RulesetError, match="extends cycle: self.yaml → self.yaml"):
+    with pytest.raises(engine.RulesetError, match=r"extends cycle: self\.yaml → self\.yaml"):
         engine.load_ruleset(tmp_path / "self.yaml")
 
 
