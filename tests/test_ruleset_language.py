@@ -75,7 +75,8 @@ def test_a_missing_reference_is_not_evaluated_and_fails_a_binding_rule() -> None
 def test_references_from_the_data_and_a_file_must_agree(tmp_path: Path) -> None:
     refs = tmp_path / "refs.csv"
     refs.write_text("indicator,reference\nrd_intensity,2.40\n", encoding="utf-8")
-    with pytest.raises(engine.DataError, match=r"reference 2\.35 but the reference file gives 2\.40"):
+    conflict = r"reference 2\.35 but the reference file gives 2\.40"
+    with pytest.raises(engine.DataError, match=conflict):
         engine.assess(EXAMPLES / "county-pass.csv", KINDS, references=refs)
     # the same value twice is fine, and a mapping works like a file
     same = engine.assess(EXAMPLES / "county-pass.csv", KINDS, references={"rd_intensity": "2.35"})
