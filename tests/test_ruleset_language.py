@@ -354,3 +354,24 @@ def test_the_schema_describes_both_file_forms() -> None:
     assert schema["$defs"]["Ruleset"]["additionalProperties"] is False
     result = run("--ruleset-schema")
     assert result.exit_code == 0 and json.loads(result.output) == schema
+
+
+def test_text_items_are_carried_into_every_report_unscored() -> None:
+    county = ROOT / "tests/rulesets/hunan/pass/county-a.csv"
+    result = engine.assess(county, "hunan")
+    assert [(t.id, t.text) for t in result.text_items] == [
+        ("feature", "发展富硒茶叶科技特色产业,建成县级农业科技园区(illustrative)")]
+    assert "feature" not in {r.id for r in result.rules}
+    text = run(str(county), "-r", "hunan", "--lang", "zh").output
+    assert "特色指标 (feature): 发展富硒茶叶科技特色产业" in text
+
+
+def test_the_text_report_shows_scores_and_the_chain() -> None:
+    scored = run(str(ROOT / "tests/rulesets/st-monitoring/pass/county-d.csv"), "-r",
+                 "st-monitoring", "--lang", "en").output
+    assert "Weighted score 83.00 (pass mark 60)." in scored
+    assert "Score" in scored
+    chained = run(str(ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv"),
+                  "-r", "tianmen-plan-2021", "--lang", "en").output
+    parent = engine.load_ruleset("provincial-2021").content_hash[:12]
+    assert f"extends provincial-2021 1.0.0 sha256:{parent}" in chained
