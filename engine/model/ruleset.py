@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from engine.decimals import MAX_MAGNITUDE, decimals_of, multiply, round_half_up
+from engine.decimals import MAX_MAGNITUDE, decimals_of, multiply
 from engine.formula import Formula, FormulaError, parse_formula
 
 Operator = Literal[">=", ">", "<=", "<"]
@@ -124,6 +124,17 @@ class AbsoluteThreshold(_ThresholdBase):
         return Resolved(value=self.value)
 
 
+def _beyond(
+    base: Decimal, amount: Decimal | None, percent: Decimal | None, direction: Direction
+) -> Decimal:
+    """``base`` moved in the good direction by an amount or by a percentage of itself (exact;
+    the caller rounds to the indicator's precision like any threshold)."""
+    sign = 1 if direction == "higher" else -1
+    if percent is not None:
+        return multiply(base, 1 + sign * percent / 100)
+    return base + sign * (amount or 0)
+
+
 class GrowthThreshold(_ThresholdBase):
     """A minimum improvement over the base year, in the indicator's good direction: either a
     growth in percent or an increase in the indicator's unit (one of the two).
@@ -151,12 +162,8 @@ class GrowthThreshold(_ThresholdBase):
     def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
         if inputs.baseline is None:
             return Resolved(value=None, missing="baseline")
-        sign = 1 if direction == "higher" else -1
-        if self.min_increase is not None:
-            return Resolved(value=inputs.baseline + sign * self.min_increase)
-        assert self.min_growth is not None
-        factor = 1 + sign * self.min_growth / 100
-        return Resolved(value=round_half_up(multiply(inputs.baseline, factor), precision))
+        return Resolved(value=_beyond(inputs.baseline, self.min_increase, self.min_growth,
+                                      direction))
 
 
 class ReferenceThreshold(_ThresholdBase):
@@ -184,11 +191,8 @@ class ReferenceThreshold(_ThresholdBase):
     def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
         if inputs.reference is None:
             return Resolved(value=None, missing="reference")
-        sign = 1 if direction == "higher" else -1
-        if self.margin_percent is not None:
-            factor = 1 + sign * self.margin_percent / 100
-            return Resolved(value=multiply(inputs.reference, factor))
-        return Resolved(value=inputs.reference + sign * (self.margin or 0))
+        return Resolved(value=_beyond(inputs.reference, self.margin, self.margin_percent,
+                                      direction))
 
 
 class BetweenThreshold(_ThresholdBase):
