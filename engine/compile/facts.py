@@ -21,6 +21,7 @@ from engine.units import match_key
 
 Missing = Literal["actual", "target", "baseline", "reference", "input", "undefined"]
 NUMBERS = ("baseline", "target", "actual")
+_CONTEXT = Context(prec=60)
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,6 @@ class ResolvedIndicator:
         num, den = ((self.actual, self.threshold) if self.indicator.direction == "higher"
                     else (self.threshold, self.actual))
         return None if den == 0 else _CONTEXT.divide(num, den)
-
-
-_CONTEXT = Context(prec=60)
 
 
 def _rounded(value: Decimal | None, precision: int) -> Decimal | None:
