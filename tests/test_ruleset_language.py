@@ -375,3 +375,12 @@ def test_the_text_report_shows_scores_and_the_chain() -> None:
                   "-r", "tianmen-plan-2021", "--lang", "en").output
     parent = engine.load_ruleset("provincial-2021").content_hash[:12]
     assert f"extends provincial-2021 1.0.0 sha256:{parent}" in chained
+
+
+def test_problems_in_inputs_name_the_input(tmp_path: Path) -> None:
+    data = yaml.safe_load(KINDS.read_text(encoding="utf-8"))
+    data["inputs"][1]["precision"] = 2
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(engine.RulesetError, match="input 'gdp', field 'precision': unknown key"):
+        engine.load_ruleset(path)

@@ -122,6 +122,10 @@ def _indicator_lines(root: Any) -> list[int | None]:
     return []
 
 
+_NAMED_LISTS = {"inputs": "input", "text_items": "text item", "themes": "theme",
+                "county_types": "county type", "sources": "source"}
+
+
 def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> str:
     loc = list(error["loc"])
     where = []
@@ -137,6 +141,13 @@ def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> str:
         item = items[index] if isinstance(items, list) and index < len(items) else None
         ind_id = item.get("id") if isinstance(item, dict) else None
         where.append(f"indicator '{ind_id}'" if ind_id else f"indicator #{index + 1}")
+        loc = loc[2:]
+    elif len(loc) >= 2 and loc[0] in _NAMED_LISTS and isinstance(loc[1], int):
+        items = data.get(loc[0]) if isinstance(data, dict) else None
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        item_id = item.get("id") if isinstance(item, dict) else None
+        what = _NAMED_LISTS[loc[0]]
+        where.append(f"{what} '{item_id}'" if item_id else f"{what} #{loc[1] + 1}")
         loc = loc[2:]
     # Discriminated unions add the kind to the location (threshold.target.value); drop it.
     field = ".".join(
