@@ -7,16 +7,11 @@ gets wrong, and it honours NO_COLOR.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from engine.model.county import DataFile
-from engine.model.result import Result, RuleResult
-from engine.report.messages import (
-    KIND_LABELS,
-    OPERATOR_SYMBOLS,
-    STATUS_LABELS,
-    VERDICT_LABELS,
-)
+from engine.model.result import Result
+from engine.report.cells import pct, plain, required, signed_margin
+from engine.report.messages import KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
 
 _STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow",
           "not_applicable": "dim"}
@@ -55,26 +50,6 @@ _LINES = {
 }
 
 
-def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value}%"
-
-
-def _signed(rule: RuleResult) -> str:
-    if rule.margin is None:
-        return "—"
-    return f"+{rule.margin}" if rule.margin > 0 else str(rule.margin)
-
-
-def _plain(value: Decimal | None) -> str:
-    return "—" if value is None else str(value)
-
-
-def _required(rule: RuleResult) -> str:
-    if rule.operator == "between":
-        return f"{_plain(rule.threshold)}–{_plain(rule.threshold_upper)}"
-    return f"{OPERATOR_SYMBOLS[rule.operator]} {_plain(rule.threshold)}"
-
-
 def _file_line(label: str, df: DataFile) -> str:
     extra = f", {df.encoding}" if df.encoding else (f", {df.sheet}" if df.sheet else "")
     return f"{label}: {df.name} ({df.format}{extra}) sha256:{df.sha256[:12]}"
@@ -109,7 +84,7 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
     s = result.summary
     console.print(words["summary"].format(
         bm=s.binding_met, bt=s.binding_total, em=s.expected_met, et=s.expected_total,
-        share=_pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))
+        share=pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))
     scored = s.score is not None
     if scored:
         console.print(words["score"].format(score=s.score, mark=s.pass_mark))
@@ -130,13 +105,13 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
             Text.assemble(rule.name.get(lang), " ", (rule.id, "dim")),
             KIND_LABELS[rule.kind].get(lang),
             rule.unit,
-            _plain(rule.actual),
-            _required(rule),
+            plain(rule.actual),
+            required(rule),
             Text(status, style=_STYLE[rule.status]),
-            _signed(rule),
-            _pct(rule.completion),
-            _pct(rule.growth),
-            *([_plain(rule.score)] if scored else []),
+            signed_margin(rule),
+            pct(rule.completion),
+            pct(rule.growth),
+            *([plain(rule.score)] if scored else []),
         )
     console.print(table)
     if result.warnings:

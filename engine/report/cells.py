@@ -1,0 +1,29 @@
+"""How a rule's numbers read in a report cell; shared by the terminal and the document formats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.model.result import RuleResult
+from engine.report.messages import OPERATOR_SYMBOLS
+
+
+def plain(value: Decimal | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def signed_margin(rule: RuleResult) -> str:
+    if rule.margin is None:
+        return "—"
+    return f"+{rule.margin}" if rule.margin > 0 else str(rule.margin)
+
+
+def required(rule: RuleResult) -> str:
+    """``≥ 2.50``, or ``30.0–100.0`` for a between rule."""
+    if rule.operator == "between":
+        return f"{plain(rule.threshold)}–{plain(rule.threshold_upper)}"
+    return f"{OPERATOR_SYMBOLS[rule.operator]} {plain(rule.threshold)}"
