@@ -91,12 +91,13 @@ Examples:
                                     "to some county types only.")
 @click.option("--check-ruleset", metavar="NAME|PATH",
               help="Check a ruleset file without data: list every problem, or describe it.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text: a table for people; json: the full result.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "md"]),
+              default="text", show_default=True,
+              help="text: a table for people; json: the full result; md: Markdown for documents.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the text report. Default: Chinese when LANG is zh_*, "
+              help="Language of the text and Markdown reports. Default: Chinese when LANG is zh_*, "
                    "else English. JSON always carries both.")
 @click.option("--list-rulesets", is_flag=True, expose_value=False, is_eager=True,
               callback=_list_rulesets, help="List the bundled rulesets and exit.")
@@ -138,6 +139,10 @@ def assess_command(
                         county_type=county_type)
         if fmt == "json":
             text = result.to_json()
+        elif fmt == "md":
+            from engine.report.markdown import render_markdown
+
+            text = render_markdown(result, lang=lang or _default_lang(), ruleset=ruleset)
         else:
             from engine.report.text import render_text
 

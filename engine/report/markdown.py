@@ -1,0 +1,121 @@
+"""The Markdown report, for people who paste results into their acceptance documents.
+
+Every text that comes from the data or a ruleset is escaped: a county name or a source note
+holding ``|``, ``*`` or ``<script>`` cannot break a table or inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.model.result import Result, RuleResult
+from engine.model.ruleset import Ruleset
+from engine.report.cells import pct, plain, required, signed_margin
+from engine.report.messages import KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
+
+# What could format, link, or open markup. Not "_" (inside words, as in rd_intensity, it never
+# emphasises) and "&" only where it would start an entity, so that R&D stays readable when pasted.
+_SPECIAL = set("\\`*[]<>|#~")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+_HEAD = {
+    "zh": ("序号", "指标", "单位", "实际值", "要求", "状态", "差额", "完成率", "增长率", "得分",
+           "数据来源"),
+    "en": ("#", "Indicator", "Unit", "Actual", "Required", "Status", "Margin", "Completion",
+           "Growth", "Score", "Source"),
+}
+_SCORE_COLUMN = 9
+_WORDS = {
+    "zh": {
+        "title": "创新型县(市、区)建设验收指标预检:{county}", "ruleset": "规则集",
+        "extends": "继承自", "data": "数据文件", "reference": "参考值文件", "verdict": "结论",
+        "summary": "约束性指标 {bm}/{bt} 项完成;预期性指标 {em}/{et} 项完成({share});"
+                   "较基期增长超50%的指标 {g50} 项,超100%的 {g100} 项。",
+        "score": "综合得分 {score}(合格线 {mark})。",
+        "binding": "约束性指标", "expected": "预期性指标", "shortfalls": "未完成或未评价的指标",
+        "warnings": "提示(不影响结论)", "text_items": "文字说明(不计分)",
+        "basis": "规则集的依据与假设",
+    },
+    "en": {
+        "title": "Innovative county acceptance pre-check: {county}", "ruleset": "Ruleset",
+        "extends": "extends", "data": "Data file", "reference": "Reference file",
+        "verdict": "Verdict",
+        "summary": "Binding {bm}/{bt} met; expected {em}/{et} met ({share}); {g50} indicators "
+                   "grew by more than 50 % over the baseline, {g100} by more than 100 %.",
+        "score": "Weighted score {score} (pass mark {mark}).",
+        "binding": "Binding indicators", "expected": "Expected indicators",
+        "shortfalls": "Indicators not met or not evaluated",
+        "warnings": "Warnings (they do not change the verdict)",
+        "text_items": "Text items (not scored)", "basis": "The ruleset's basis and assumptions",
+    },
+}
+
+
+def escape(text: object) -> str:
+    """Markdown-inert text: punctuation that could format is backslash-escaped, lines joined."""
+    flat = " ".join(str(text).splitlines())
+    return _ENTITY.sub(r"\\&", "".join(f"\\{ch}" if ch in _SPECIAL else ch for ch in flat))
+
+
+def _rule_rows(rules: list[tuple[int, RuleResult]], lang: str, scored: bool) -> list[str]:
+    head = [h for i, h in enumerate(_HEAD[lang]) if scored or i != _SCORE_COLUMN]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n, rule in rules:
+        cells = [str(n), f"{escape(rule.name.get(lang))} `{rule.id}`", escape(rule.unit),
+                 plain(rule.actual), escape(required(rule)),
+                 STATUS_LABELS[rule.status].get(lang), signed_margin(rule),
+                 pct(rule.completion), pct(rule.growth)]
+        if scored:
+            cells.append(plain(rule.score))
+        cells.append(escape(rule.source) if rule.source else "—")
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def render_markdown(result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None) -> str:
+    words = _WORDS[lang]
+    rs = result.ruleset
+    lines = [f"# {escape(words['title'].format(county=result.county))}", ""]
+    lines.append(f"- {words['ruleset']}: `{rs.id}` {escape(rs.version)} "
+                 f"({escape(rs.title.get(lang))}), sha256 `{rs.content_hash}`")
+    for parent in rs.extends:
+        lines.append(f"  - {words['extends']} `{parent.id}` {escape(parent.version)}, "
+                     f"sha256 `{parent.content_hash}`")
+    for label, df in ((words["data"], result.data_file),
+                      (words["reference"], result.reference_file)):
+        if df is not None:
+            lines.append(f"- {label}: {escape(df.name)} ({df.format}), sha256 `{df.sha256}`")
+    verdict = VERDICT_LABELS[result.verdict].get(lang)
+    lines += ["", f"## {words['verdict']}: **{verdict}**", ""]
+    lines += [f"- {escape(getattr(reason, lang))}" for reason in result.verdict_reasons]
+    s = result.summary
+    lines += ["", escape(words["summary"].format(
+        bm=s.binding_met, bt=s.binding_total, em=s.expected_met, et=s.expected_total,
+        share=pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))]
+    scored = s.score is not None
+    if scored:
+        lines += ["", escape(words["score"].format(score=s.score, mark=s.pass_mark))]
+    numbered = list(enumerate(result.rules, start=1))
+    for kind in ("binding", "expected"):
+        chosen = [(n, r) for n, r in numbered if r.kind == kind]
+        if chosen:
+            lines += ["", f"## {words[kind]}", "", *_rule_rows(chosen, lang, scored)]
+    shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
+    if shortfalls:
+        lines += ["", f"## {words['shortfalls']}", ""]
+        lines += [f"- {escape(r.name.get(lang))} (`{r.id}`, {KIND_LABELS[r.kind].get(lang)}): "
+                  f"{escape(getattr(r.reason, lang))}" for r in shortfalls]
+    if result.warnings:
+        lines += ["", f"## {words['warnings']}", ""]
+        lines += [f"- {escape(getattr(note, lang))}" for note in result.warnings]
+    if result.text_items:
+        lines += ["", f"## {words['text_items']}", ""]
+        lines += [f"- {escape(item.name.get(lang))}: {escape(item.text or '—')}"
+                  for item in result.text_items]
+    if ruleset is not None:
+        lines += ["", f"## {words['basis']}", "", escape(ruleset.reconstruction.strip()), ""]
+        lines += [f"- {escape(a)}" for a in ruleset.assumptions]
+        lines += [f"- {escape(src.title)}" + (f" ({escape(src.reference)})"
+                                                if src.reference else "")
+                  for src in ruleset.sources]
+    return "\n".join(lines) + "\n"
