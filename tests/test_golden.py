@@ -57,3 +57,17 @@ def test_xlsx_and_csv_give_the_same_assessment() -> None:
     assert xlsx.model_dump(exclude={"data_file"}, mode="json") == csv.model_dump(
         exclude={"data_file"}, mode="json"
     ) | {"rules": [r | {"row": r["row"] + 1} for r in csv.model_dump(mode="json")["rules"]]}
+
+
+def test_the_published_result_schema_describes_the_json() -> None:
+    """docs/schema/result.schema.json (kept current by test_ruleset_language) names every key the
+    JSON carries, in order, and types decimals as strings."""
+    schema = json.loads((ROOT / "docs/schema/result.schema.json").read_text(encoding="utf-8"))
+    result = json.loads((GOLDEN / "tianmen-2022.csv.json").read_text(encoding="utf-8"))
+    assert list(result) == list(schema["properties"])
+    assert set(schema["required"]) <= set(result)
+    defs = schema["$defs"]
+    assert list(result["summary"]) == list(defs["Summary"]["properties"])
+    for rule in result["rules"]:
+        assert list(rule) == list(defs["RuleResult"]["properties"])
+    assert {"type": "string"} in defs["RuleResult"]["properties"]["actual"]["anyOf"]

@@ -1,7 +1,8 @@
-"""The JSON Schema of the ruleset file format, generated from the models.
+"""JSON Schemas generated from the models: the ruleset file format and the result.
 
-Shipped as ``docs/schema/ruleset.schema.json`` (a test keeps it current) so that editors can
-complete and validate ruleset files; ``assess --ruleset-schema`` prints it.
+Shipped as ``docs/schema/ruleset.schema.json`` (editors complete and validate ruleset files with
+it; ``assess --ruleset-schema`` prints it) and ``docs/schema/result.schema.json`` (what
+``--format json`` writes); a test keeps both current.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from engine.model.result import Result
 from engine.model.ruleset import _OPERATOR_SPELLINGS, ExtendingRuleset, Ruleset
 
 
@@ -41,3 +43,15 @@ def ruleset_schema() -> dict[str, Any]:
 
 def ruleset_schema_json() -> str:
     return json.dumps(ruleset_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def result_schema_json() -> str:
+    """The result as ``--format json`` writes it (numbers are decimal strings)."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "description": "An assessment result: the verdict and an explanation for every rule. "
+        "Decimal numbers are JSON strings (\"2.77\"), never binary floats. See "
+        "docs/semantics.md.",
+        **Result.model_json_schema(mode="serialization"),
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"

@@ -1,5 +1,5 @@
-"""Reference pages of the bundled rulesets (docs/rulesets/<id>.md) and the ruleset JSON Schema
-(docs/schema/ruleset.schema.json), generated from the rulesets and models themselves.
+"""Reference pages of the bundled rulesets (docs/rulesets/<id>.md) and the JSON Schemas of
+rulesets and results (docs/schema/), generated from the rulesets and models themselves.
 
     python -m engine.report.ruleset_docs docs
 
@@ -22,7 +22,7 @@ from engine.model.ruleset import (
     Ruleset,
     TargetThreshold,
 )
-from engine.model.schema import ruleset_schema_json
+from engine.model.schema import result_schema_json, ruleset_schema_json
 from engine.report.messages import OPERATOR_SYMBOLS
 
 
@@ -122,7 +122,8 @@ def render_page(ruleset: Ruleset) -> str:
 
 def generated_files() -> dict[str, str]:
     """Relative path under docs/ → content."""
-    files = {"schema/ruleset.schema.json": ruleset_schema_json()}
+    files = {"schema/ruleset.schema.json": ruleset_schema_json(),
+             "schema/result.schema.json": result_schema_json()}
     for name in bundled_rulesets():
         files[f"rulesets/{name}.md"] = render_page(load_ruleset(name))
     return files
