@@ -59,4 +59,3 @@ def assess(
                             indicator=exc.indicator, field=exc.field) from None
         raise
     return build_result(ruleset, county, inference)
-

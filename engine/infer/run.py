@@ -83,8 +83,12 @@ def tally(ruleset: Ruleset, outcomes: list[Outcome]) -> Tally:
                    for o in outcomes)
 
     policy = ruleset.verdict_policy
-    sharing = isinstance(policy, ExpectedSharePolicy)
-    share = policy.expected_min_share if isinstance(policy, ExpectedSharePolicy) else None
+    share = score = pass_mark = None
+    if isinstance(policy, ExpectedSharePolicy):
+        share = policy.expected_min_share
+    else:
+        score = total_score([(o.resolved, o.score) for o in outcomes])
+        pass_mark = policy.pass_mark
     return Tally(
         binding_total=total("binding"),
         binding_met=count("binding", "met"),
@@ -95,8 +99,8 @@ def tally(ruleset: Ruleset, outcomes: list[Outcome]) -> Tally:
         expected_not_evaluated=count("expected", "not_evaluated"),
         not_applicable=sum(o.status == "not_applicable" for o in outcomes),
         expected_required_share=share,
-        score=None if sharing else total_score([(o.resolved, o.score) for o in outcomes]),
-        pass_mark=None if isinstance(policy, ExpectedSharePolicy) else policy.pass_mark,
+        score=score,
+        pass_mark=pass_mark,
     )
 
 
@@ -126,11 +130,10 @@ def infer(
                             county_fact(compiled, resolved)))
     if SEEN_RULE not in fired:
         raise RuleEngineError("the county fact was not seen by the indicator rules")
-    scoring = not isinstance(ruleset.verdict_policy, ExpectedSharePolicy)
     outcomes = []
     for r in resolved:
         status, rule = _status(r, fired)
-        outcomes.append(Outcome(r, status, rule, rule_score(r, status) if scoring else None))
+        outcomes.append(Outcome(r, status, rule, rule_score(r, status) if ruleset.scored else None))
     t = tally(ruleset, outcomes)
 
     decided = set(engine.fire(compiled.verdict_ruleset, compiled.verdict_rules, verdict_fact(t)))

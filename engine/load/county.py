@@ -34,8 +34,6 @@ REQUIRED = ("indicator", "actual")
 #: Units of counted things: a negative value is a typing error, not data.
 COUNT_UNITS = frozenset({"家", "个", "人", "项", "件", "名"})
 NUMERIC = ("baseline", "target", "actual", "reference")
-#: Per-county attributes: every row that fills one must agree.
-ATTRIBUTES = ("county", "theme", "county_type")
 
 DataItem = Indicator | RawInput | TextItem
 

@@ -122,8 +122,9 @@ def _indicator_lines(root: Any) -> list[int | None]:
     return []
 
 
-_NAMED_LISTS = {"inputs": "input", "text_items": "text item", "themes": "theme",
-                "county_types": "county type", "sources": "source"}
+#: Lists whose items have ids: an error inside one names the item.
+_NAMED_LISTS = {"indicators": "indicator", "inputs": "input", "text_items": "text item",
+                "themes": "theme", "county_types": "county type", "sources": "source"}
 
 
 def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> str:
@@ -132,22 +133,16 @@ def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> str:
     if len(loc) >= 2 and loc[0] == "overrides" and isinstance(loc[1], str):
         where.append(f"overrides of indicator '{loc[1]}'")
         loc = loc[2:]
-    if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in _NAMED_LISTS and isinstance(loc[1], int):
         index = loc[1]
-        line = lines[index] if index < len(lines) else None
+        line = lines[index] if loc[0] == "indicators" and index < len(lines) else None
         if line is not None:
             where.append(f"line {line}")
-        items = data.get("indicators") if isinstance(data, dict) else None
-        item = items[index] if isinstance(items, list) and index < len(items) else None
-        ind_id = item.get("id") if isinstance(item, dict) else None
-        where.append(f"indicator '{ind_id}'" if ind_id else f"indicator #{index + 1}")
-        loc = loc[2:]
-    elif len(loc) >= 2 and loc[0] in _NAMED_LISTS and isinstance(loc[1], int):
         items = data.get(loc[0]) if isinstance(data, dict) else None
-        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        item = items[index] if isinstance(items, list) and index < len(items) else None
         item_id = item.get("id") if isinstance(item, dict) else None
         what = _NAMED_LISTS[loc[0]]
-        where.append(f"{what} '{item_id}'" if item_id else f"{what} #{loc[1] + 1}")
+        where.append(f"{what} '{item_id}'" if item_id else f"{what} #{index + 1}")
         loc = loc[2:]
     # Discriminated unions add the kind to the location (threshold.target.value); drop it.
     field = ".".join(
@@ -228,14 +223,12 @@ def _merge(parent: dict[str, Any], child: dict[str, Any], path: Path) -> dict[st
             raise RulesetError(f"overrides of indicator '{ind_id}': '{child['extends']}' has no "
                                f"such indicator (it has: {known})", file=path)
         indicators[inherited[ind_id]].update(changes)
+    merged["indicators"] = indicators
     for key, value in child.items():
-        if key == "overrides":
-            continue
         if key in _INHERITED_LISTS:
-            merged[key] = list(parent.get(key, [])) + list(value)
-        else:
+            merged[key] = list(merged.get(key, [])) + list(value)
+        elif key != "overrides":
             merged[key] = value
-    merged["indicators"] = indicators + list(child.get("indicators", []))
     return merged
 
 

@@ -434,7 +434,6 @@ class Ruleset(Strict):
                     problems.append(f"duplicate {kind} {what} '{key}'{also}")
                 seen.setdefault(key, kind)
         inputs = {i.id for i in self.inputs}
-        scoring = isinstance(self.verdict_policy, WeightedScorePolicy)
         for ind in self.indicators:
             where = f"indicator '{ind.id}'"
             if ind.derived is not None:
@@ -442,7 +441,7 @@ class Ruleset(Strict):
                     parse_formula(ind.derived.formula, inputs)
                 except FormulaError as exc:
                     problems.append(f"{where}, field 'derived.formula': {exc}")
-            if ind.weight is not None and not scoring:
+            if ind.weight is not None and not self.scored:
                 problems.append(f"{where}, field 'weight': weights are only used by a "
                                 "weighted_score verdict policy")
             if ind.applies_to is not None:
@@ -459,6 +458,11 @@ class Ruleset(Strict):
         if problems:
             raise ValueError(problems[0])
         return self
+
+    @property
+    def scored(self) -> bool:
+        """The verdict is a weighted score (rules carry scores and weights)."""
+        return isinstance(self.verdict_policy, WeightedScorePolicy)
 
     @cached_property
     def by_id(self) -> dict[str, Indicator]:

@@ -32,7 +32,6 @@ from engine.model.ruleset import (
     ReferenceThreshold,
     Ruleset,
     TextItem,
-    WeightedScorePolicy,
 )
 from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
 from engine.units import conversion_factor
@@ -164,17 +163,13 @@ def rule_result(ruleset: Ruleset, o: Outcome) -> RuleResult:
         growth=growth(o),
         fired=o.fired,
         score=o.score,
-        weight=weight(r) if _scoring(ruleset) else None,
+        weight=weight(r) if ruleset.scored else None,
         derived=ind.derived.formula if ind.derived else None,
         reason=_rule_reason(ruleset, o, m),
         converted_from=r.values.converted_from if r.values else None,
         source=r.values.source if r.values else None,
         row=r.values.row if r.values else None,
     )
-
-
-def _scoring(ruleset: Ruleset) -> bool:
-    return isinstance(ruleset.verdict_policy, WeightedScorePolicy)
 
 
 def _worse(ind: Indicator, a: Decimal, b: Decimal) -> bool:
@@ -238,7 +233,7 @@ def _verdict_reasons(
         "score": t.score,
         "pass_mark": t.pass_mark,
     }
-    scoring = _scoring(ruleset)
+    scoring = ruleset.scored
     reasons = []
     for rule in inference.verdict_rules:
         if rule in ("binding_not_met", "binding_not_evaluated"):

@@ -95,11 +95,10 @@ def render_page(ruleset: Ruleset) -> str:
                   "| id | 名称 | name | unit |", "|---|---|---|---|"]
         lines += [f"| `{i.id}` | {_cell(i.name.zh)} | {_cell(i.name.en)} | {_cell(i.unit)} |"
                   for i in rs.inputs]
-    scored = not isinstance(policy, ExpectedSharePolicy)
     lines += ["", f"## Indicators ({len(rs.indicators)})", "",
               "| # | id | 指标 | indicator | category | kind | unit | precision | rule |"
-              + (" weight |" if scored else "") + " provenance |",
-              "|---|---|---|---|---|---|---|---|---|" + ("---|" if scored else "") + "---|"]
+              + (" weight |" if rs.scored else "") + " provenance |",
+              "|---|---|---|---|---|---|---|---|---|" + ("---|" if rs.scored else "") + "---|"]
     for n, ind in enumerate(rs.indicators, start=1):
         rule = threshold_text(ind)
         if ind.direction == "lower":
@@ -109,7 +108,7 @@ def render_page(ruleset: Ruleset) -> str:
         if ind.applies_to is not None:
             scope = (ind.applies_to.themes or []) + (ind.applies_to.county_types or [])
             rule += f"; applies to {', '.join(scope)}"
-        weight = f" {ind.weight if ind.weight is not None else 1} |" if scored else ""
+        weight = f" {ind.weight if ind.weight is not None else 1} |" if rs.scored else ""
         lines.append(f"| {n} | `{ind.id}` | {_cell(ind.name.zh)} | {_cell(ind.name.en)} | "
                      f"{_cell(ind.category.zh)} | {ind.kind} | {_cell(ind.unit)} | "
                      f"{ind.precision} | {_cell(rule)} |{weight} {_cell(ind.provenance)} |")

@@ -6,6 +6,7 @@ committed; this script documents how each was made (bytes that are hard to type 
 
 from __future__ import annotations
 
+import datetime
 import json
 import zipfile
 from pathlib import Path
@@ -185,31 +186,18 @@ def write_xlsx() -> dict[str, str]:
     wb.save(HERE / "county" / "two-row-header.xlsx")
     made["two-row-header.xlsx"] = "the header spans two rows"
 
-    wb = Workbook()
-    wb.active.append(["indicator", "target", "actual"])
-    wb.active.append(["rd_intensity", 1.6, "约1.7"])
-    wb.save(HERE / "county" / "text-in-number.xlsx")
-    made["text-in-number.xlsx"] = "is not a number"
-
-    wb = Workbook()
-    wb.active.append(["indicator", "target", "actual"])
-    wb.active.append(["rd_intensity", 1.6, "=B2*1.1"])
-    wb.save(HERE / "county" / "formula-without-value.xlsx")
-    made["formula-without-value.xlsx"] = "no computed value"
-
-    wb = Workbook()
-    wb.active.append(["indicator", "target", "actual"])
-    wb.active.append(["rd_intensity", 1.6, "#DIV/0!"])
-    wb.save(HERE / "county" / "error-value.xlsx")
-    made["error-value.xlsx"] = "is not a number"
-
-    import datetime
-
-    wb = Workbook()
-    wb.active.append(["indicator", "target", "actual"])
-    wb.active.append(["rd_intensity", 1.6, datetime.date(2022, 12, 31)])
-    wb.save(HERE / "county" / "date-in-number.xlsx")
-    made["date-in-number.xlsx"] = "is not a number"
+    # One data row whose actual cell is not a number, four ways.
+    for name, actual, message in (
+        ("text-in-number.xlsx", "约1.7", "is not a number"),
+        ("formula-without-value.xlsx", "=B2*1.1", "no computed value"),
+        ("error-value.xlsx", "#DIV/0!", "is not a number"),
+        ("date-in-number.xlsx", datetime.date(2022, 12, 31), "is not a number"),
+    ):
+        wb = Workbook()
+        wb.active.append(["indicator", "target", "actual"])
+        wb.active.append(["rd_intensity", 1.6, actual])
+        wb.save(HERE / "county" / name)
+        made[name] = message
 
     Workbook().save(HERE / "county" / "empty.xlsx")
     made["empty.xlsx"] = "is empty"
