@@ -6,6 +6,7 @@ float. Key order is the field order below and stable.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -144,7 +145,12 @@ class Result(Frozen):
     )
     rules: list[RuleResult]
     text_items: list[TextItemResult] = Field(default_factory=list)
+    assessed_on: date | None = Field(
+        default=None, description="The date of the assessment, only when asked for (assess "
+        "--date); absent otherwise, so identical input gives identical JSON.")
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Stable JSON: identical input gives byte-identical output (no timestamps)."""
-        return self.model_dump_json(indent=indent) + "\n"
+        """Stable JSON: identical input gives byte-identical output (no timestamps unless a
+        date was asked for)."""
+        exclude = {"assessed_on"} if self.assessed_on is None else None
+        return self.model_dump_json(indent=indent, exclude=exclude) + "\n"

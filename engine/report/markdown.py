@@ -7,48 +7,20 @@ holding ``|``, ``*`` or ``<script>`` cannot break a table or inject markup.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from engine.model.result import Result, RuleResult
 from engine.model.ruleset import Ruleset
 from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.messages import KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
+from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 
 # What could format, link, or open markup. Not "_" (inside words, as in rd_intensity, it never
 # emphasises) and "&" only where it would start an entity, so that R&D stays readable when pasted.
 _SPECIAL = set("\\`*[]<>|#~")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
-_HEAD = {
-    "zh": ("序号", "指标", "单位", "实际值", "要求", "状态", "差额", "完成率", "增长率", "得分",
-           "数据来源"),
-    "en": ("#", "Indicator", "Unit", "Actual", "Required", "Status", "Margin", "Completion",
-           "Growth", "Score", "Source"),
-}
-_SCORE_COLUMN = 9
-_WORDS = {
-    "zh": {
-        "title": "创新型县(市、区)建设验收指标预检:{county}", "ruleset": "规则集",
-        "extends": "继承自", "data": "数据文件", "reference": "参考值文件", "verdict": "结论",
-        "summary": "约束性指标 {bm}/{bt} 项完成;预期性指标 {em}/{et} 项完成({share});"
-                   "较基期增长超50%的指标 {g50} 项,超100%的 {g100} 项。",
-        "score": "综合得分 {score}(合格线 {mark})。",
-        "binding": "约束性指标", "expected": "预期性指标", "shortfalls": "未完成或未评价的指标",
-        "warnings": "提示(不影响结论)", "text_items": "文字说明(不计分)",
-        "basis": "规则集的依据与假设",
-    },
-    "en": {
-        "title": "Innovative county acceptance pre-check: {county}", "ruleset": "Ruleset",
-        "extends": "extends", "data": "Data file", "reference": "Reference file",
-        "verdict": "Verdict",
-        "summary": "Binding {bm}/{bt} met; expected {em}/{et} met ({share}); {g50} indicators "
-                   "grew by more than 50 % over the baseline, {g100} by more than 100 %.",
-        "score": "Weighted score {score} (pass mark {mark}).",
-        "binding": "Binding indicators", "expected": "Expected indicators",
-        "shortfalls": "Indicators not met or not evaluated",
-        "warnings": "Warnings (they do not change the verdict)",
-        "text_items": "Text items (not scored)", "basis": "The ruleset's basis and assumptions",
-    },
-}
+_COLUMNS = ("n", "indicator", "unit", "actual", "required", "status", "margin", "completion",
+            "growth", "score", "source")
 
 
 def escape(text: object) -> str:
@@ -58,7 +30,7 @@ def escape(text: object) -> str:
 
 
 def _rule_rows(rules: list[tuple[int, RuleResult]], lang: str, scored: bool) -> list[str]:
-    head = [h for i, h in enumerate(_HEAD[lang]) if scored or i != _SCORE_COLUMN]
+    head = [COLUMNS[c].get(lang) for c in _COLUMNS if scored or c != "score"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n, rule in rules:
         cells = [str(n), f"{escape(rule.name.get(lang))} `{rule.id}`", escape(rule.unit),
@@ -72,8 +44,11 @@ def _rule_rows(rules: list[tuple[int, RuleResult]], lang: str, scored: bool) -> 
     return rows
 
 
-def render_markdown(result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None) -> str:
-    words = _WORDS[lang]
+def render_markdown(
+    result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None,
+    assessed_on: date | None = None,
+) -> str:
+    words = WORDS[lang]
     rs = result.ruleset
     lines = [f"# {escape(words['title'].format(county=result.county))}", ""]
     lines.append(f"- {words['ruleset']}: `{rs.id}` {escape(rs.version)} "
@@ -85,6 +60,8 @@ def render_markdown(result: Result, *, lang: str = "zh", ruleset: Ruleset | None
                       (words["reference"], result.reference_file)):
         if df is not None:
             lines.append(f"- {label}: {escape(df.name)} ({df.format}), sha256 `{df.sha256}`")
+    if assessed_on is not None:
+        lines.append(f"- {words['assessed_on']}: {assessed_on.isoformat()}")
     verdict = VERDICT_LABELS[result.verdict].get(lang)
     lines += ["", f"## {words['verdict']}: **{verdict}**", ""]
     lines += [f"- {escape(getattr(reason, lang))}" for reason in result.verdict_reasons]

@@ -116,6 +116,73 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
 }
 
+# Words of the reports (headings, column heads, header lines), shared by every format.
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "创新型县(市、区)建设验收指标预检:{county}", "county": "县(市、区)",
+        "ruleset": "规则集", "extends": "继承自", "data": "数据文件", "reference": "参考值文件",
+        "assessed_on": "评估日期", "verdict": "结论",
+        "summary": "约束性指标 {bm}/{bt} 项完成;预期性指标 {em}/{et} 项完成({share});"
+                   "较基期增长超50%的指标 {g50} 项,超100%的 {g100} 项。",
+        "score": "综合得分 {score}(合格线 {mark})。",
+        "binding": "约束性指标", "expected": "预期性指标", "shortfalls": "未完成或未评价的指标",
+        "warnings": "提示(不影响结论)", "text_items": "文字说明(不计分)",
+        "basis": "规则集的依据与假设", "sources": "依据文件", "assumptions": "假设",
+        "reconstruction": "规则集说明", "data_sources": "数据来源",
+        "growth_profile": "增长情况", "completion_chart": "各指标完成率(100% 为达到要求)",
+        "category_chart": "分类汇总", "category": "类别", "none": "无",
+        "growth_line": "有增长率的指标 {n} 项:增长超50%的 {g50} 项,超100%的 {g100} 项。",
+        "summary_sheet": "结论", "rules_sheet": "指标",
+        "not_applicable_count": "不适用的指标 {n} 项,不计入验收。",
+    },
+    "en": {
+        "title": "Innovative county acceptance pre-check: {county}", "county": "County",
+        "ruleset": "Ruleset", "extends": "extends", "data": "Data file",
+        "reference": "Reference file", "assessed_on": "Date of assessment", "verdict": "Verdict",
+        "summary": "Binding {bm}/{bt} met; expected {em}/{et} met ({share}); {g50} indicators "
+                   "grew by more than 50 % over the baseline, {g100} by more than 100 %.",
+        "score": "Weighted score {score} (pass mark {mark}).",
+        "binding": "Binding indicators", "expected": "Expected indicators",
+        "shortfalls": "Indicators not met or not evaluated",
+        "warnings": "Warnings (they do not change the verdict)",
+        "text_items": "Text items (not scored)", "basis": "The ruleset's basis and assumptions",
+        "sources": "Sources", "assumptions": "Assumptions", "reconstruction": "About this ruleset",
+        "data_sources": "Data sources", "growth_profile": "Growth profile",
+        "completion_chart": "Completion per indicator (100 % = requirement met)",
+        "category_chart": "Summary by category", "category": "Category", "none": "none",
+        "growth_line": "{n} indicators have a growth figure: {g50} grew by more than 50 %, "
+                       "{g100} by more than 100 %.",
+        "summary_sheet": "Summary", "rules_sheet": "Rules",
+        "not_applicable_count": "{n} indicators do not apply to this county; not counted.",
+    },
+}
+
+# Column heads of the rule tables, by column code; each format picks the columns it shows.
+COLUMNS: dict[str, LocalizedText] = {
+    "n": LocalizedText(zh="序号", en="#"),
+    "id": LocalizedText(zh="编号", en="Id"),
+    "indicator": LocalizedText(zh="指标", en="Indicator"),
+    "kind": LocalizedText(zh="类型", en="Kind"),
+    "category": LocalizedText(zh="类别", en="Category"),
+    "unit": LocalizedText(zh="单位", en="Unit"),
+    "baseline": LocalizedText(zh="基期值", en="Baseline"),
+    "actual": LocalizedText(zh="实际值", en="Actual"),
+    "required": LocalizedText(zh="要求", en="Required"),
+    "threshold_kind": LocalizedText(zh="要求类型", en="Requirement"),
+    "threshold": LocalizedText(zh="要求值", en="Threshold"),
+    "threshold_upper": LocalizedText(zh="要求上限", en="Upper bound"),
+    "status": LocalizedText(zh="状态", en="Status"),
+    "margin": LocalizedText(zh="差额", en="Margin"),
+    "completion": LocalizedText(zh="完成率", en="Completion"),
+    "growth": LocalizedText(zh="增长率", en="Growth"),
+    "score": LocalizedText(zh="得分", en="Score"),
+    "weight": LocalizedText(zh="权重", en="Weight"),
+    "reason": LocalizedText(zh="说明", en="Reason"),
+    "source": LocalizedText(zh="数据来源", en="Source"),
+    "row": LocalizedText(zh="数据行", en="Row"),
+}
+
+
 THRESHOLD_LABELS: dict[str, LocalizedText] = {
     "target": LocalizedText(zh="目标值", en="target"),
     "absolute": LocalizedText(zh="标准值", en="standard"),

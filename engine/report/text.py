@@ -11,43 +11,14 @@ import io
 from engine.model.county import DataFile
 from engine.model.result import Result
 from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.messages import KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
+from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 
 _STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow",
           "not_applicable": "dim"}
 _SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?", "not_applicable": "-"}
 
-_HEAD = {
-    "zh": ("序号", "指标", "类型", "单位", "实际值", "要求", "状态", "差额", "完成率", "增长率",
-           "得分"),
-    "en": ("#", "Indicator", "Kind", "Unit", "Actual", "Required", "Status", "Margin",
-           "Completion", "Growth", "Score"),
-}
-_LINES = {
-    "zh": {
-        "verdict": "结论", "ruleset": "规则集", "data": "数据", "county": "县(市、区)",
-        "summary": "约束性指标 {bm}/{bt} 项完成;预期性指标 {em}/{et} 项完成({share});"
-                   "较基期增长超50%的指标 {g50} 项,超100%的 {g100} 项。",
-        "score": "综合得分 {score}(合格线 {mark})。",
-        "issues": "未完成或未评价的指标",
-        "warnings": "提示(不影响结论)",
-        "extends": "继承自",
-        "reference": "参考值",
-        "text_items": "文字说明(不计分)",
-    },
-    "en": {
-        "verdict": "Verdict", "ruleset": "Ruleset", "data": "Data", "county": "County",
-        "summary": "Binding {bm}/{bt} met; expected {em}/{et} met ({share}); "
-                   "{g50} indicators grew by more than 50 % over the baseline, {g100} by more "
-                   "than 100 %.",
-        "score": "Weighted score {score} (pass mark {mark}).",
-        "issues": "Indicators not met or not evaluated",
-        "warnings": "Warnings (they do not change the verdict)",
-        "extends": "extends",
-        "reference": "References",
-        "text_items": "Text items (not scored)",
-    },
-}
+_COLUMNS = ("n", "indicator", "kind", "unit", "actual", "required", "status", "margin",
+            "completion", "growth", "score")
 
 
 def _file_line(label: str, df: DataFile) -> str:
@@ -64,10 +35,11 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
     console = Console(
         file=out, width=width, no_color=not color, color_system="auto" if color else None,
         force_terminal=color, highlight=False, emoji=False,
+        markup=False,  # county names, notes and file names may hold [brackets]
     )
-    words = _LINES[lang]
+    words = WORDS[lang]
     rs = result.ruleset
-    console.print(f"{words['county']}: [bold]{result.county}[/]")
+    console.print(Text.assemble(f"{words['county']}: ", (result.county, "bold")))
     chain = "".join(f"; {words['extends']} {p.id} {p.version} sha256:{p.content_hash[:12]}"
                     for p in rs.extends)
     console.print(f"{words['ruleset']}: {rs.id} {rs.version} ({rs.title.get(lang)}) "
@@ -90,7 +62,8 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
         console.print(words["score"].format(score=s.score, mark=s.pass_mark))
 
     table = Table(show_lines=False, header_style="bold", pad_edge=False)
-    for i, head in enumerate(_HEAD[lang][:None if scored else -1]):
+    for i, code in enumerate(_COLUMNS[:None if scored else -1]):
+        head = COLUMNS[code].get(lang)
         if i == 1:
             table.add_column(head, overflow="fold", ratio=1, min_width=16)
         elif i == 3:
@@ -115,7 +88,7 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
         )
     console.print(table)
     if result.warnings:
-        console.print(f"[yellow]{words['warnings']}:[/]")
+        console.print(Text(f"{words['warnings']}:", style="yellow"))
         for note in result.warnings:
             console.print(f"  ! {getattr(note, lang)}")
     if result.text_items:
@@ -124,7 +97,7 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
             console.print(f"  {item.name.get(lang)} ({item.id}): {item.text or '—'}")
     shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
     if shortfalls:
-        console.print(f"{words['issues']}:")
+        console.print(f"{words['shortfalls']}:")
         for rule in shortfalls:
             console.print(f"  {_SYMBOL[rule.status]} {rule.name.get(lang)} ({rule.id}, "
                           f"{KIND_LABELS[rule.kind].get(lang)}): {getattr(rule.reason, lang)}")
