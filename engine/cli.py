@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from engine.model.result import Result
+    from engine.model.ruleset import Ruleset
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -60,6 +66,42 @@ def _check_ruleset(name: str) -> None:
                f"hash {rs.content_hash}")
 
 
+def _assessment_date(given: datetime | None) -> date:
+    """``--date``, else SOURCE_DATE_EPOCH (reproducible builds' convention), else today."""
+    if given is not None:
+        return given.date()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+def _render(result: Result, ruleset: Ruleset, fmt: str, lang: str, on: date,
+            to_terminal: bool) -> str | bytes:
+    """The report in the chosen format: text for the terminal and documents, bytes for xlsx."""
+    if fmt == "json":
+        return result.to_json()
+    if fmt == "md":
+        from engine.report.markdown import render_markdown
+
+        return render_markdown(result, lang=lang, ruleset=ruleset, assessed_on=on)
+    if fmt == "html":
+        from engine import __version__
+        from engine.report.html import render_html
+
+        return render_html(result, lang=lang, ruleset=ruleset, assessed_on=on,
+                           generator=f"county-assess {__version__}")
+    if fmt == "xlsx":
+        from engine.report.xlsx import render_xlsx
+
+        return render_xlsx(result, lang=lang, ruleset=ruleset, assessed_on=on)
+    from engine.report.text import render_text
+
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = shutil.get_terminal_size().columns if to_terminal else 120
+    return render_text(result, lang=lang, color=color, width=width)
+
+
 EPILOG = """\b
 Exit codes:
   0  PASS: every binding indicator met and enough expected ones
@@ -71,6 +113,7 @@ Exit codes:
 Examples:
   assess scenarios/tianmen-2022.csv --ruleset provincial-2021
   assess county.xlsx -r my-ruleset.yaml --format json --output result.json
+  assess county.csv -r provincial-2021 --format html --output report.html
   assess county.csv -r st-monitoring --reference provincial-averages.csv
   assess --check-ruleset my-ruleset.yaml
   assess --list-rulesets
@@ -91,14 +134,20 @@ Examples:
                                     "to some county types only.")
 @click.option("--check-ruleset", metavar="NAME|PATH",
               help="Check a ruleset file without data: list every problem, or describe it.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "md"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "md", "html", "xlsx"]),
               default="text", show_default=True,
-              help="text: a table for people; json: the full result; md: Markdown for documents.")
+              help="text: a table for people; json: the full result; md: Markdown for "
+                   "documents; html: a self-contained report to print or attach; xlsx: a "
+                   "spreadsheet (needs --output or a redirected standard output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the text and Markdown reports. Default: Chinese when LANG is zh_*, "
-                   "else English. JSON always carries both.")
+              help="Language of the text, Markdown, HTML and xlsx reports. Default: Chinese when "
+                   "LANG is zh_*, else English. JSON always carries both.")
+@click.option("--date", "assessed_on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD",
+              help="Date of the assessment printed in the reports (default: today, or "
+                   "SOURCE_DATE_EPOCH). JSON carries a date only when this is given.")
 @click.option("--list-rulesets", is_flag=True, expose_value=False, is_eager=True,
               callback=_list_rulesets, help="List the bundled rulesets and exit.")
 @click.option("--ruleset-schema", is_flag=True, expose_value=False, is_eager=True,
@@ -114,6 +163,7 @@ def assess_command(
     fmt: str,
     output: Path | None,
     lang: str | None,
+    assessed_on: datetime | None,
 ) -> None:
     """Pre-check a county's innovative-county acceptance indicators (创新型县验收指标预检).
 
@@ -137,25 +187,22 @@ def assess_command(
         ruleset = load_ruleset(ruleset_name)
         result = assess(file, ruleset, references=reference, theme=theme,
                         county_type=county_type)
-        if fmt == "json":
-            text = result.to_json()
-        elif fmt == "md":
-            from engine.report.markdown import render_markdown
-
-            text = render_markdown(result, lang=lang or _default_lang(), ruleset=ruleset)
-        else:
-            from engine.report.text import render_text
-
-            color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            interactive = output is None and sys.stdout.isatty()
-            width = shutil.get_terminal_size().columns if interactive else 120
-            text = render_text(result, lang=lang or _default_lang(), color=color, width=width)
+        if assessed_on is not None:
+            result = result.model_copy(update={"assessed_on": assessed_on.date()})
+        to_terminal = output is None and sys.stdout.isatty()
+        if fmt == "xlsx" and to_terminal:
+            raise click.UsageError("an xlsx report is a binary file: give --output FILE.xlsx")
+        report = _render(result, ruleset, fmt, lang or _default_lang(),
+                         _assessment_date(assessed_on), to_terminal)
         if output is not None:
             inputs = [file, *([reference] if reference else []),
                       *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
-            write_atomically(output, text, inputs=inputs)
+            write_atomically(output, report, inputs=inputs)
+        elif isinstance(report, bytes):
+            sys.stdout.buffer.write(report)
+            sys.stdout.flush()
         else:
-            click.echo(text, nl=False)
+            click.echo(report, nl=False)
     except InputError as exc:
         click.echo(f"error: {exc.describe()}", err=True)
         sys.exit(EXIT_INPUT)
