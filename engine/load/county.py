@@ -25,6 +25,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "county": ("county", "县市区", "地区", "县(市、区)", "县(市、区)"),
     "theme": ("theme", "建设主题", "主题"),
     "county_type": ("county_type", "县域类型", "类型"),
+    "year": ("year", "年份", "年度"),
     "unit": ("unit", "单位"),
     "source": ("source", "数据来源", "来源"),
     "note": ("note", "备注"),
@@ -36,6 +37,9 @@ COUNT_UNITS = frozenset({"家", "个", "人", "项", "件", "名"})
 NUMERIC = ("baseline", "target", "actual", "reference")
 
 DataItem = Indicator | RawInput | TextItem
+Row = tuple[int, DataItem, dict[str, str | None]]
+#: A county-year of a file: its county cell and its year (each None when the column is absent).
+GroupKey = tuple[str | None, int | None]
 
 
 _BY_ALIAS = {match_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
@@ -78,11 +82,21 @@ def _item_lookup(ruleset: Ruleset) -> dict[str, DataItem]:
     return lookup
 
 
+def _year(text: str | None, path: Path, row: int, field: str | None) -> int | None:
+    if not text:
+        return None
+    if not (text.isdigit() and 1900 <= int(text) <= 2100):
+        raise DataError(f"year '{text}' is not a year (write it as 2022)", file=path, row=row,
+                        field=field)
+    return int(text)
+
+
 def _rows(
     path: Path, ruleset: Ruleset, required: tuple[str, ...]
-) -> tuple[list[tuple[int, DataItem, dict[str, str | None]]], dict[str, str], DataFile]:
-    """The non-blank rows of a long-format file, each with its ruleset item; duplicates and
-    unknown items refused."""
+) -> tuple[dict[GroupKey, list[Row]], dict[str, str], DataFile]:
+    """The non-blank rows of a long-format file, each with its ruleset item, grouped by county
+    and year in the order they first appear; duplicates within a group and unknown items
+    refused."""
     table = read_table(path, _is_column_name)
     header_row = table.rows[0] - 1 if table.rows else 1
     cols = _canonical_columns(table.header, path, header_row, required)
@@ -92,8 +106,8 @@ def _rows(
     ).rename({table.frame.columns[i]: c for c, i in cols.items()})
 
     lookup = _item_lookup(ruleset)
-    rows = []
-    first_row: dict[str, int] = {}
+    groups: dict[GroupKey, list[Row]] = {}
+    first_row: dict[tuple[GroupKey, str], int] = {}
     for row_no, record in zip(table.rows, frame.iter_rows(named=True), strict=True):
         cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
         if not any(cells.get(k) for k in cols if k != "seq"):
@@ -106,21 +120,25 @@ def _rows(
         if item is None:
             raise DataError(f"unknown indicator '{key}' (not in ruleset '{ruleset.id}')",
                             file=path, row=row_no, field=names["indicator"])
-        if item.id in first_row:
-            raise DataError(f"indicator '{item.id}' appears twice (rows {first_row[item.id]} "
-                            f"and {row_no})", file=path, row=row_no, field=names["indicator"])
-        first_row[item.id] = row_no
-        rows.append((row_no, item, cells))
-    if not rows:
+        group = (cells.get("county") or None,
+                 _year(cells.get("year"), path, row_no, names.get("year")))
+        if (group, item.id) in first_row:
+            raise DataError(f"indicator '{item.id}' appears twice (rows "
+                            f"{first_row[group, item.id]} and {row_no})", file=path, row=row_no,
+                            field=names["indicator"])
+        first_row[group, item.id] = row_no
+        groups.setdefault(group, []).append((row_no, item, cells))
+    if not groups:
         raise DataError("has a header but no indicator rows", file=path)
-    return rows, names, table.data_file
+    if len(groups) > 1 and None in {county for county, _ in groups}:
+        blank = next(rows[0][0] for (county, _), rows in groups.items() if county is None)
+        raise DataError("the county cell is empty in a file of several counties or years",
+                        file=path, row=blank, field=names.get("county"))
+    return groups, names, table.data_file
 
 
-def _attribute(
-    rows: list[tuple[int, DataItem, dict[str, str | None]]], name: str, names: dict[str, str],
-    path: Path,
-) -> str | None:
-    """A per-county column (county, theme, type): the one value its filled cells agree on."""
+def _attribute(rows: list[Row], name: str, names: dict[str, str], path: Path) -> str | None:
+    """A per-county column (theme, type): the one value its filled cells agree on."""
     seen: dict[str, int] = {}
     for row_no, _, cells in rows:
         value = cells.get(name)
@@ -128,11 +146,24 @@ def _attribute(
             seen.setdefault(value, row_no)
     if len(seen) > 1:
         listed = ", ".join(f"'{v}' (row {r})" for v, r in seen.items())
-        message = (f"holds several counties ({listed}); assess one county per file"
-                   if name == "county" else f"gives different values ({listed}); one county "
-                   f"has one {name.replace('_', ' ')}")
-        raise DataError(message, file=path, field=names.get(name))
+        raise DataError(f"gives different values ({listed}); one county has one "
+                        f"{name.replace('_', ' ')}", file=path, field=names.get(name))
     return next(iter(seen), None)
+
+
+def _county(
+    key: GroupKey, rows: list[Row], names: dict[str, str], path: Path, data_file: DataFile,
+    theme: str | None, county_type: str | None,
+) -> CountyData:
+    return CountyData(
+        county=key[0] or path.stem,
+        values={item.id: _item_values(item, cells, names, path, row_no)
+                for row_no, item, cells in rows},
+        theme=theme or _attribute(rows, "theme", names, path),
+        county_type=county_type or _attribute(rows, "county_type", names, path),
+        year=key[1],
+        data_file=data_file,
+    )
 
 
 def load_county(
@@ -144,18 +175,35 @@ def load_county(
     county_type: str | None = None,
 ) -> CountyData:
     """Load one county's table; ``county``, ``theme`` and ``county_type`` override the file's
-    columns (default name: the file's county column, else the file name)."""
+    columns (default name: the file's county column, else the file name). A file of several
+    counties or years is refused: :func:`load_counties` reads those."""
     path = Path(path)
-    rows, names, data_file = _rows(path, ruleset, REQUIRED)
-    values = {item.id: _item_values(item, cells, names, path, row_no)
-              for row_no, item, cells in rows}
-    return CountyData(
-        county=county or _attribute(rows, "county", names, path) or path.stem,
-        values=values,
-        theme=theme or _attribute(rows, "theme", names, path),
-        county_type=county_type or _attribute(rows, "county_type", names, path),
-        data_file=data_file,
-    )
+    groups, names, data_file = _rows(path, ruleset, REQUIRED)
+    if len(groups) > 1:
+        listed = ", ".join(f"'{c}'" + (f" {y}" if y else "") + f" (row {rows[0][0]})"
+                           for (c, y), rows in list(groups.items())[:5])
+        more = f" and {len(groups) - 5} more" if len(groups) > 5 else ""
+        raise DataError(f"holds several counties or years ({listed}{more}); assess it as a "
+                        "batch (the assess command does) or read it with load_counties",
+                        file=path, field=names.get("county"))
+    (key, rows), = groups.items()
+    data = _county(key, rows, names, path, data_file, theme, county_type)
+    return data if county is None else data.model_copy(update={"county": county})
+
+
+def load_counties(
+    path: str | Path,
+    ruleset: Ruleset,
+    *,
+    theme: str | None = None,
+    county_type: str | None = None,
+) -> list[CountyData]:
+    """Every county-year of a long-format file (rows carrying ``county`` and optionally
+    ``year`` columns), in the order they first appear; a one-county file gives one."""
+    path = Path(path)
+    groups, names, data_file = _rows(path, ruleset, REQUIRED)
+    return [_county(key, rows, names, path, data_file, theme, county_type)
+            for key, rows in groups.items()]
 
 
 def load_references(
@@ -164,9 +212,12 @@ def load_references(
     """A reference file (e.g. provincial averages): columns indicator and reference, optionally
     unit and source; one row per indicator."""
     path = Path(path)
-    rows, names, data_file = _rows(path, ruleset, ("indicator", "reference"))
+    groups, names, data_file = _rows(path, ruleset, ("indicator", "reference"))
+    if len(groups) > 1:
+        raise DataError("a reference file gives one value per indicator, not one per county "
+                        "or year", file=path, field=names.get("county") or names.get("year"))
     refs = {}
-    for row_no, item, cells in rows:
+    for row_no, item, cells in next(iter(groups.values())):
         if not isinstance(item, Indicator):
             raise DataError(f"'{item.id}' is not an indicator; a reference file gives "
                             "reference values of indicators", file=path, row=row_no,

@@ -51,6 +51,7 @@ class CountyData(BaseModel):
     )
     theme: str | None = Field(default=None, description="Construction theme (id or name).")
     county_type: str | None = Field(default=None, description="County type (id or name).")
+    year: int | None = Field(default=None, description="The year of the data, when given.")
     data_file: DataFile | None = None
     reference_file: DataFile | None = None
 
