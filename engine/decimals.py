@@ -59,7 +59,9 @@ def parse_number(text: str, *, percent_allowed: bool = False) -> Decimal | None:
 
 def round_half_up(value: Decimal, precision: int) -> Decimal:
     """Round to ``precision`` decimals, halves away from zero (1.995 → 2.00, -1.995 → -2.00)."""
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP, context=_CONTEXT)
+    rounded = value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP,
+                             context=_CONTEXT)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # -0.001 → 0.00, not -0.00
 
 
 def to_scaled(value: Decimal, precision: int) -> int:

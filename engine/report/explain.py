@@ -7,13 +7,13 @@ compares exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from engine.compile.facts import ResolvedIndicator
 from engine.compile.rules import REQUIREMENT_NOT_MET
 from engine.decimals import divide, round_half_up
-from engine.infer.run import Inference, Outcome
+from engine.infer.run import Inference, Outcome, Tally
 from engine.infer.scoring import weight
 from engine.model.county import CountyData
 from engine.model.result import (
@@ -77,7 +77,7 @@ def grew_more_than(o: Outcome, percent: int) -> bool:
     return _good(r.indicator, r.actual - r.baseline) * 100 > percent * r.baseline
 
 
-def _scope(ruleset: Ruleset, ind: Indicator) -> LocalizedText:
+def scope(ruleset: Ruleset, ind: Indicator) -> LocalizedText:
     """The counties an indicator applies to, by theme and type names."""
     assert ind.applies_to is not None
     names = {c.id: c.name for c in (*ruleset.themes, *ruleset.county_types)}
@@ -85,34 +85,34 @@ def _scope(ruleset: Ruleset, ind: Indicator) -> LocalizedText:
     return LocalizedText(zh="、".join(n.zh for n in chosen), en=", ".join(n.en for n in chosen))
 
 
-def _reference_label(r: ResolvedIndicator) -> LocalizedText:
-    """``provincial average 2.35% + 0.2%``: the reference and the margin the threshold adds."""
-    threshold = r.indicator.threshold
+def reference_label(ind: Indicator, reference: str) -> LocalizedText:
+    """``provincial average 2.35% + 0.2%``: the reference (as text, with its unit) and the margin
+    the threshold adds."""
+    threshold = ind.threshold
     assert isinstance(threshold, ReferenceThreshold)
-    unit = r.indicator.unit
-    ref = with_unit(r.reference, unit)
+    unit = ind.unit
     extra = {"zh": "", "en": ""}
-    sign = "+" if r.indicator.direction == "higher" else "−"
+    sign = "+" if ind.direction == "higher" else "−"
     if threshold.margin:
         extra = {lang: f" {sign} {with_unit(threshold.margin, unit)}" for lang in extra}
     elif threshold.margin_percent:
         extra = {"zh": f" {sign} {threshold.margin_percent}%",
                  "en": f" {sign} {threshold.margin_percent}%"}
-    return LocalizedText(zh=f"{threshold.label.zh}{ref}{extra['zh']},即",
-                         en=f"{threshold.label.en} {ref}{extra['en']}, i.e.")
+    return LocalizedText(zh=f"{threshold.label.zh}{reference}{extra['zh']},即",
+                         en=f"{threshold.label.en} {reference}{extra['en']}, i.e.")
 
 
 def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
     r = o.resolved
     ind = r.indicator
     if o.status == "not_applicable":
-        return reason("not_applicable", scope=_scope(ruleset, ind))
+        return reason("not_applicable", scope=scope(ruleset, ind))
     if o.status == "not_evaluated":
         threshold = ind.threshold
         return reason(
             f"{r.missing}_missing",
             label=threshold.label if isinstance(threshold, ReferenceThreshold) else None,
-            inputs=_names([ruleset.data_items[i] for i in r.missing_inputs]),
+            inputs=names([ruleset.data_items[i] for i in r.missing_inputs]),
             formula=ind.derived.formula if ind.derived else None,
         )
     assert m is not None
@@ -124,7 +124,8 @@ def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
             high=with_unit(r.upper, ind.unit),
             margin=with_unit(abs(m), ind.unit),
         )
-    label = (_reference_label(r) if isinstance(ind.threshold, ReferenceThreshold)
+    label = (reference_label(ind, with_unit(r.reference, ind.unit))
+             if isinstance(ind.threshold, ReferenceThreshold)
              else THRESHOLD_LABELS[ind.threshold.kind])
     operator = ind.operator
     assert operator != "between"
@@ -206,22 +207,18 @@ def warnings(outcomes: list[Outcome]) -> list[Notice]:
     return found
 
 
-def _share(met: int, total: int) -> Decimal | None:
-    return None if total == 0 else divide(Decimal(met * 100), Decimal(total), SHARE_PLACES)
-
-
-def _names(inds: Sequence[Indicator | RawInput | TextItem]) -> LocalizedText:
+def names(inds: Sequence[Indicator | RawInput | TextItem]) -> LocalizedText:
     return LocalizedText(
         zh="、".join(f"{i.name.zh}({i.id})" for i in inds) or "—",
         en="; ".join(f"{i.name.en} ({i.id})" for i in inds) or "—",
     )
 
 
-def _verdict_reasons(
-    ruleset: Ruleset, inference: Inference, share: Decimal | None
+def verdict_reasons(
+    ruleset: Ruleset, t: Tally, verdict_rules: Sequence[str],
+    binding_by_status: Mapping[str, Sequence[Indicator]], share: Decimal | None,
 ) -> list[Reason]:
-    t = inference.tally
-    binding = [o for o in inference.outcomes if o.resolved.indicator.kind == "binding"]
+    """The verdict's reasons, one per verdict rule that fired (shared by both evaluators)."""
     params = {
         "binding_met": t.binding_met,
         "binding_total": t.binding_total,
@@ -235,16 +232,29 @@ def _verdict_reasons(
     }
     scoring = ruleset.scored
     reasons = []
-    for rule in inference.verdict_rules:
+    for rule in verdict_rules:
         if rule in ("binding_not_met", "binding_not_evaluated"):
             status = rule.removeprefix("binding_")
-            reasons.append(reason(rule, indicators=_names(
-                [o.resolved.indicator for o in binding if o.status == status])))
+            reasons.append(reason(rule, indicators=names(binding_by_status.get(status, []))))
         elif rule == REQUIREMENT_NOT_MET:
             reasons.append(reason("score_below" if scoring else "expected_share_below", **params))
         else:
             reasons.append(reason("pass_score" if scoring else "pass", **params))
     return reasons
+
+
+def _verdict_reasons(
+    ruleset: Ruleset, inference: Inference, share: Decimal | None
+) -> list[Reason]:
+    by_status: dict[str, list[Indicator]] = {}
+    for o in inference.outcomes:
+        if o.resolved.indicator.kind == "binding":
+            by_status.setdefault(o.status, []).append(o.resolved.indicator)
+    return verdict_reasons(ruleset, inference.tally, inference.verdict_rules, by_status, share)
+
+
+def share_of(met: int, total: int) -> Decimal | None:
+    return None if total == 0 else divide(Decimal(met * 100), Decimal(total), SHARE_PLACES)
 
 
 def ruleset_ref(ruleset: Ruleset) -> RulesetRef:
@@ -270,7 +280,7 @@ def text_items(ruleset: Ruleset, county: CountyData) -> list[TextItemResult]:
 
 def build_result(ruleset: Ruleset, county: CountyData, inference: Inference) -> Result:
     t = inference.tally
-    share = _share(t.expected_met, t.expected_total)
+    share = share_of(t.expected_met, t.expected_total)
     summary = Summary(
         binding_met=t.binding_met,
         binding_total=t.binding_total,
