@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from engine.compile.facts import ResolvedIndicator
 from engine.compile.rules import REQUIREMENT_NOT_MET
 from engine.decimals import divide, round_half_up
 from engine.infer.run import Inference, Outcome, Tally

@@ -1,0 +1,352 @@
+"""The vectorised evaluator: every rule of a ruleset for every county at once, in polars.
+
+It gives the same per-rule results as the durable-rules path (status, margin, completion,
+growth, score and the reason in both languages, character for character); durable-rules still
+decides every verdict, from one summary fact per county. The differential tests hold the two
+paths and a plain Decimal reference to each other.
+
+Exactness: no float is involved. Values enter as integers scaled by 10**SCALE (Int128, exact for
+every number the loader accepts), are rounded half-up to the indicator's precision in integer
+arithmetic, and every quotient (completion, growth, score) is an integer division rounded half
+up. Growth and reference thresholds are formed from the unrounded value and rounded once, as the
+Decimal path does.
+
+What stays in Python, per county: applicability (a lookup of the county's theme and type) and
+derived indicators (their formulas divide, which needs exact rationals); both reuse the Decimal
+path's own functions, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from string import Formatter
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from engine.compile.facts import _applicable, _derive
+from engine.decimals import decimals_of, to_scaled
+from engine.errors import DataError
+from engine.model.county import CountyData, IndicatorValues
+from engine.model.result import Reason
+from engine.model.ruleset import (
+    AbsoluteThreshold,
+    BetweenThreshold,
+    GrowthThreshold,
+    Indicator,
+    ReferenceThreshold,
+    Ruleset,
+)
+from engine.report.explain import names, reference_label, scope
+from engine.report.messages import CATALOGUE, OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason
+
+if TYPE_CHECKING:
+    from polars import Expr
+
+SCALE = 12  # decimals carried exactly; 10**12 × the loader's largest magnitude fits Int128
+INT = pl.Int128
+LANGS = ("zh", "en")
+
+
+class VectorUnsupported(Exception):
+    """The data holds a number the vectorised path cannot carry exactly (more than SCALE
+    decimals); the caller falls back to the durable-rules path."""
+
+
+# -- exact integer arithmetic on columns -------------------------------------------------------
+
+def _lit(value: int) -> Expr:
+    return pl.lit(value, dtype=INT)
+
+
+def _neg(x: Expr) -> Expr:
+    return _lit(0) - x  # polars has no unary minus for Int128
+
+
+def _div_half_up(num: Expr, den: Expr) -> Expr:
+    """num ÷ den rounded half away from zero (den ≠ 0), as ROUND_HALF_UP does."""
+    q = (num.abs() * 2 + den.abs()) // (den.abs() * 2)
+    return pl.when((num < 0) != (den < 0)).then(_neg(q)).otherwise(q)
+
+
+def _rescale(x: Expr, scale: int, precision: int) -> Expr:
+    """A value scaled by 10**scale, rounded half-up to ``precision`` decimals."""
+    if scale <= precision:
+        return x * _lit(10 ** (precision - scale))
+    return _div_half_up(x, _lit(10 ** (scale - precision)))
+
+
+def _text(x: Expr, precision: int) -> Expr:
+    """An integer scaled by 10**precision as the Decimal path prints it: ``2.50``, ``-0.06``."""
+    digits = x.abs().cast(pl.String)
+    sign = pl.when(x < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    if precision == 0:
+        return pl.concat_str([sign, digits])
+    padded = digits.str.zfill(precision + 1)
+    return pl.concat_str([sign, padded.str.head(-precision), pl.lit("."),
+                          padded.str.tail(precision)])
+
+
+def _with_unit(text: Expr, unit: str) -> Expr:
+    return pl.concat_str([text, pl.lit(unit if unit in ("%", "‰") else f" {unit}")])
+
+
+def _fill(code: str, lang: str, params: dict[str, Expr | str]) -> Expr:
+    """A catalogue sentence with column parameters: the same wording as messages.render."""
+    parts: list[Expr] = []
+    for literal, field, _spec, _conv in Formatter().parse(CATALOGUE[code][lang]):
+        if literal:
+            parts.append(pl.lit(literal))
+        if field is not None:
+            value = params[field]
+            parts.append(pl.lit(value) if isinstance(value, str) else value)
+    return pl.concat_str(parts)
+
+
+# -- the values of one indicator for every county ----------------------------------------------
+
+def _scaled(value: Decimal | None) -> int | None:
+    if value is None:
+        return None
+    if decimals_of(value) > SCALE:
+        raise VectorUnsupported(f"{value} has more than {SCALE} decimals")
+    return int(value.scaleb(SCALE))
+
+
+@dataclass
+class _Column:
+    """Per county: the raw numbers (scaled), applicability, and for derived indicators why the
+    actual is missing."""
+
+    actual: list[int | None]
+    baseline: list[int | None]
+    target: list[int | None]
+    reference: list[int | None]
+    applicable: list[bool]
+    missing_actual: list[str]  # "actual", "input" or "undefined"
+    absent_inputs: list[tuple[str, ...]]
+
+
+def in_county(exc: DataError, county: CountyData) -> DataError:
+    """A data error of one county of a batch, saying which."""
+    where = f"county '{county.county}'" + (f" ({county.year})" if county.year else "")
+    return DataError(f"{where}: {exc.message}", file=exc.file or (
+        county.data_file.name if county.data_file else None), row=exc.row,
+        indicator=exc.indicator, field=exc.field)
+
+
+def _gather(ruleset: Ruleset, ind: Indicator, counties: list[CountyData]) -> _Column:
+    col = _Column([], [], [], [], [], [], [])
+    for county in counties:
+        try:
+            _gather_one(ruleset, ind, county, col)
+        except DataError as exc:
+            raise in_county(exc, county) from None
+    return col
+
+
+def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, col: _Column) -> None:
+    raw = county.values.get(ind.id) or IndicatorValues()
+    numbers = {"actual": raw.actual, "baseline": raw.baseline, "target": raw.target}
+    missing, absent = "actual", tuple[str, ...]()
+    if ind.derived is not None:
+        derivation = _derive(ind, county)
+        numbers = dict(derivation.numbers)
+        if derivation.undefined:
+            missing = "undefined"
+        elif derivation.absent_inputs:
+            missing, absent = "input", derivation.absent_inputs
+    col.actual.append(_scaled(numbers["actual"]))
+    col.baseline.append(_scaled(numbers["baseline"]))
+    col.target.append(_scaled(numbers["target"]))
+    col.reference.append(_scaled(raw.reference))
+    col.applicable.append(ind.applies_to is None or _applicable(ruleset, county, ind))
+    col.missing_actual.append(missing)
+    col.absent_inputs.append(absent)
+
+
+# -- one indicator's rules, for every county ---------------------------------------------------
+
+def _beyond(base: Expr, amount: Decimal | None, percent: Decimal | None, ind: Indicator) -> Expr:
+    """base (scaled by 10**SCALE) moved in the good direction, rounded to precision once."""
+    sign = 1 if ind.direction == "higher" else -1
+    if percent is not None:
+        places = decimals_of(percent)
+        factor = int((100 + sign * percent).scaleb(places))  # scaled by 10**(places + 2)
+        return _rescale(base * _lit(factor), SCALE + places + 2, ind.precision)
+    return _rescale(base + _lit(sign * int((amount or Decimal(0)).scaleb(SCALE))), SCALE,
+                    ind.precision)
+
+
+def _threshold(ind: Indicator) -> tuple[Expr, Expr | None, str | None]:
+    """The threshold at precision, the upper bound (between), and what is missing without it."""
+    t, p = ind.threshold, ind.precision
+    if isinstance(t, AbsoluteThreshold):
+        return _lit(to_scaled(t.value, p)), None, None
+    if isinstance(t, BetweenThreshold):
+        return _lit(to_scaled(t.min, p)), _lit(to_scaled(t.max, p)), None
+    if isinstance(t, GrowthThreshold):
+        return _beyond(pl.col("b_raw"), t.min_increase, t.min_growth, ind), None, "baseline"
+    if isinstance(t, ReferenceThreshold):
+        return _beyond(pl.col("r_raw"), t.margin, t.margin_percent, ind), None, "reference"
+    return _rescale(pl.col("t_raw"), SCALE, p), None, "target"
+
+
+def _good(ind: Indicator, delta: Expr) -> Expr:
+    return delta if ind.direction == "higher" else _neg(delta)
+
+
+def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column, n: int) -> pl.DataFrame:
+    p = ind.precision
+    frame = pl.DataFrame({
+        "county_index": pl.Series(range(n), dtype=pl.UInt32),
+        "a_raw": pl.Series(col.actual, dtype=INT),
+        "b_raw": pl.Series(col.baseline, dtype=INT),
+        "t_raw": pl.Series(col.target, dtype=INT),
+        "r_raw": pl.Series(col.reference, dtype=INT),
+        "applicable": pl.Series(col.applicable, dtype=pl.Boolean),
+        "missing_actual": pl.Series(col.missing_actual, dtype=pl.String),
+    })
+    threshold, upper, needs = _threshold(ind)
+    a, t = pl.col("A"), pl.col("T")
+    frame = frame.with_columns(
+        A=_rescale(pl.col("a_raw"), SCALE, p),
+        B=_rescale(pl.col("b_raw"), SCALE, p),
+        REF=_rescale(pl.col("r_raw"), SCALE, p),
+        T=threshold,
+        U=upper if upper is not None else pl.lit(None, dtype=INT),
+    )
+    missing = (pl.when(pl.col("A").is_null()).then(pl.col("missing_actual"))
+               .when(pl.col("T").is_null()).then(pl.lit(needs)))
+    frame = frame.with_columns(missing=missing.otherwise(pl.lit(None, dtype=pl.String)))
+    comparable = pl.col("applicable") & pl.col("missing").is_null()
+    op = ind.operator
+    met = {">=": a >= t, ">": a > t, "<=": a <= t, "<": a < t}.get(
+        op, (a >= t) & (a <= pl.col("U")))
+    margin = (pl.min_horizontal(a - t, pl.col("U") - a) if op == "between"
+              else _good(ind, a - t))
+    num, den = (a, t) if ind.direction == "higher" else (t, a)
+    frame = frame.with_columns(
+        status=pl.when(~pl.col("applicable")).then(pl.lit("not_applicable"))
+        .when(pl.col("missing").is_not_null()).then(pl.lit("not_evaluated"))
+        .when(met).then(pl.lit("met")).otherwise(pl.lit("not_met")),
+        M=pl.when(comparable).then(margin),
+        C10=pl.when(comparable & (den != 0)).then(_div_half_up(num * _lit(1000), den))
+        if op != "between" else pl.lit(None, dtype=INT),
+        G10=pl.when(pl.col("B") > 0).then(
+            _div_half_up(_good(ind, a - pl.col("B")) * _lit(1000), pl.col("B"))),
+        over_50=((pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 50))
+        .fill_null(False),
+        over_100=((pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 100))
+        .fill_null(False),
+    )
+    if ruleset.scored:
+        frame = frame.with_columns(S100=_score(ind))
+    return _explained(ruleset, ind, frame, col)
+
+
+def _score(ind: Indicator) -> Expr:
+    """Hundredths of a score, as engine.infer.scoring.rule_score computes it."""
+    a, t = pl.col("A"), pl.col("T")
+    num, den = (a, t) if ind.direction == "higher" else (t, a)
+    ratio = (_div_half_up(num * _lit(10_000), den).clip(0, 10_000)
+             if ind.operator != "between" else _lit(0))
+    status = pl.col("status")
+    return (pl.when(status == "not_applicable").then(pl.lit(None, dtype=INT))
+            .when(status == "met").then(_lit(10_000))
+            .when((status == "not_met") & (den > 0)).then(ratio)
+            .otherwise(_lit(0)))
+
+
+def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.DataFrame,
+               col: _Column) -> pl.DataFrame:
+    """Texts: the numbers as the Decimal path prints them and the reason in both languages."""
+    p, unit = ind.precision, ind.unit
+    text = {name: _text(pl.col(name), p) for name in ("A", "T", "U", "B", "REF")}
+    margin_abs = _with_unit(_text(pl.col("M").abs(), p), unit)
+    actual, threshold = _with_unit(text["A"], unit), _with_unit(text["T"], unit)
+    reasons: dict[str, Expr] = {}
+    fixed = _fixed_reasons(ruleset, ind)
+    for lang in LANGS:
+        if ind.operator == "between":
+            judged = {status: _fill(f"between_{status}", lang, {
+                "actual": actual, "low": threshold,
+                "high": _with_unit(text["U"], unit), "margin": margin_abs})
+                for status in ("met", "not_met")}
+        else:
+            if isinstance(ind.threshold, ReferenceThreshold):
+                before, after = getattr(reference_label(ind, "\0"), lang).split("\0")
+                label: Expr | str = pl.concat_str(
+                    [pl.lit(before), _with_unit(text["REF"], unit), pl.lit(after)])
+            else:
+                label = THRESHOLD_LABELS[ind.threshold.kind].get(lang)
+            symbol = OPERATOR_SYMBOLS[ind.operator]
+            judged = {status: _fill(status, lang, {
+                "actual": actual, "threshold": threshold, "threshold_label": label,
+                "op": symbol, "margin": margin_abs}) for status in ("met", "not_met")}
+        branches = [(pl.col("status") == "not_applicable",
+                     pl.lit(getattr(fixed["not_applicable"], lang)))]
+        branches += [(pl.col("status") == status, sentence) for status, sentence in judged.items()]
+        branches += [(pl.col("missing") == code, pl.lit(getattr(fixed[f"{code}_missing"], lang)))
+                     for code in ("actual", "target", "baseline", "reference", "undefined")]
+        expr = pl.when(branches[0][0]).then(branches[0][1])
+        for condition, value in branches[1:]:
+            expr = expr.when(condition).then(value)  # type: ignore[assignment]
+        reasons[lang] = expr.otherwise(pl.lit(None, dtype=pl.String))
+    frame = frame.with_columns(
+        reason_code=pl.when(pl.col("status") == "not_applicable").then(pl.lit("not_applicable"))
+        .when(pl.col("status") == "not_evaluated")
+        .then(pl.concat_str([pl.col("missing"), pl.lit("_missing")]))
+        .otherwise(pl.concat_str([pl.lit("between_" if ind.operator == "between" else ""),
+                                  pl.col("status")])),
+        reason_zh=reasons["zh"], reason_en=reasons["en"],
+    )
+    if ind.derived is not None and any(col.absent_inputs):
+        inputs = [reason("input_missing", inputs=names([ruleset.data_items[i] for i in absent]))
+                  if absent else None for absent in col.absent_inputs]
+        is_input = (pl.col("status") == "not_evaluated") & (pl.col("missing") == "input")
+        frame = frame.with_columns(
+            pl.when(is_input).then(pl.Series([r.zh if r else None for r in inputs]))
+            .otherwise(pl.col("reason_zh")).alias("reason_zh"),
+            pl.when(is_input).then(pl.Series([r.en if r else None for r in inputs]))
+            .otherwise(pl.col("reason_en")).alias("reason_en"),
+        )
+    none = pl.lit(None, dtype=pl.String)
+    return frame.select(
+        "county_index",
+        id=pl.lit(ind.id), kind=pl.lit(ind.kind), status="status",
+        actual=text["A"], threshold=text["T"],
+        threshold_upper=text["U"] if ind.operator == "between" else none,
+        margin=_text(pl.col("M"), p), completion=_text(pl.col("C10"), 1),
+        baseline=text["B"],
+        reference=text["REF"] if isinstance(ind.threshold, ReferenceThreshold) else none,
+        growth=_text(pl.col("G10"), 1),
+        score=_text(pl.col("S100"), 2) if ruleset.scored else none,
+        reason_code="reason_code", reason_zh="reason_zh", reason_en="reason_en",
+        over_50="over_50", over_100="over_100",
+    )
+
+
+def _fixed_reasons(ruleset: Ruleset, ind: Indicator) -> dict[str, Reason]:
+    """Reasons that do not depend on the county's numbers."""
+    label = ind.threshold.label if isinstance(ind.threshold, ReferenceThreshold) else None
+    formula = ind.derived.formula if ind.derived else None
+    found = {f"{code}_missing": reason(f"{code}_missing", label=label, formula=formula)
+             for code in ("actual", "target", "baseline", "reference", "undefined")}
+    found["not_applicable"] = reason(
+        "not_applicable", scope=scope(ruleset, ind) if ind.applies_to is not None else None)
+    return found
+
+
+def evaluate(ruleset: Ruleset, counties: list[CountyData]) -> pl.DataFrame:
+    """One row per county and indicator (counties in order, indicators in ruleset order): the
+    per-rule results as texts, exactly as the Decimal path prints them."""
+    n = len(counties)
+    frames = [_indicator_frame(ruleset, ind, _gather(ruleset, ind, counties), n)
+              for ind in ruleset.indicators]
+    order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
+    return (pl.concat(frames)
+            .with_columns(rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
+            .sort("county_index", "rule_index"))
+
