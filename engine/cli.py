@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from engine.model.county import CountyData
     from engine.model.result import Result
     from engine.model.ruleset import Ruleset
 
@@ -102,6 +105,61 @@ def _render(result: Result, ruleset: Ruleset, fmt: str, lang: str, on: date,
     return render_text(result, lang=lang, color=color, width=width)
 
 
+def _run_batch(counties: list[CountyData], ruleset: Ruleset, fmt: str, output: Path | None,
+               lang: str | None, engine: str, *, inputs: list[Path],
+               references: Path | None) -> int:
+    """Assess every county of a file; the exit code: 0 when all pass, 1 when any fails."""
+    from engine.batch import assess_counties
+    from engine.load.county import load_references, with_references
+    from engine.report import batch as report
+    from engine.report.output import write_atomically
+
+    if fmt not in ("text", "json", "csv"):
+        raise click.UsageError(f"a file of several counties is reported as text, json or csv, "
+                               f"not {fmt} (the {fmt} report is for one county)")
+    if references is not None:
+        refs, ref_file = load_references(references, ruleset)
+        counties = [with_references(c, refs, ref_file) for c in counties]
+    with _progress(len(counties), engine) as advance:
+        batch = assess_counties(counties, ruleset, engine="rete" if engine == "rete"
+                                else "vector", progress=advance)
+    inputs = [*inputs, *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
+    if fmt == "json":
+        text = report.batch_json(batch)
+    elif fmt == "csv":
+        text = report.summary_csv(batch)
+        if output is not None:
+            write_atomically(output.with_name(f"{output.stem}.rules.csv"),
+                             report.rules_csv(batch), inputs=inputs)
+    else:
+        to_terminal = output is None and sys.stdout.isatty()
+        text = report.batch_text(
+            batch, lang=lang or _default_lang(), width=shutil.get_terminal_size().columns
+            if to_terminal else 120, color=to_terminal and "NO_COLOR" not in os.environ,
+            limit=50 if to_terminal else None)
+    if output is not None:
+        write_atomically(output, text, inputs=inputs)
+    else:
+        click.echo(text, nl=False)
+    return EXIT_PASS if batch.all_pass else EXIT_FAIL
+
+
+@contextlib.contextmanager
+def _progress(total: int, engine: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on standard error for a long batch at a terminal; nothing otherwise."""
+    if not sys.stderr.isatty() or total < 200:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(f"assessing ({engine})", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
 EPILOG = """\b
 Exit codes:
   0  PASS: every binding indicator met and enough expected ones
@@ -114,6 +172,7 @@ Examples:
   assess scenarios/tianmen-2022.csv --ruleset provincial-2021
   assess county.xlsx -r my-ruleset.yaml --format json --output result.json
   assess county.csv -r provincial-2021 --format html --output report.html
+  assess province.csv -r provincial-2021 --format csv --output summary.csv
   assess county.csv -r st-monitoring --reference provincial-averages.csv
   assess --check-ruleset my-ruleset.yaml
   assess --list-rulesets
@@ -134,11 +193,18 @@ Examples:
                                     "to some county types only.")
 @click.option("--check-ruleset", metavar="NAME|PATH",
               help="Check a ruleset file without data: list every problem, or describe it.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "md", "html", "xlsx"]),
+@click.option("-f", "--format", "fmt",
+              type=click.Choice(["text", "json", "md", "html", "xlsx", "csv"]),
               default="text", show_default=True,
               help="text: a table for people; json: the full result; md: Markdown for "
                    "documents; html: a self-contained report to print or attach; xlsx: a "
-                   "spreadsheet (needs --output or a redirected standard output).")
+                   "spreadsheet (needs --output or a redirected standard output); csv: the "
+                   "summary table of a batch (with --output X.csv, the per-rule table goes to "
+                   "X.rules.csv).")
+@click.option("--engine", type=click.Choice(["rete", "vector"]), default=None,
+              help="Which evaluator fires the rules: rete (durable-rules, the default for one "
+                   "county) or vector (polars, every county at once; the default for a file of "
+                   "several counties). The results do not depend on it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
@@ -164,6 +230,7 @@ def assess_command(
     output: Path | None,
     lang: str | None,
     assessed_on: datetime | None,
+    engine: str | None,
 ) -> None:
     """Pre-check a county's innovative-county acceptance indicators (创新型县验收指标预检).
 
@@ -174,6 +241,7 @@ def assess_command(
     """
     from engine.assess import assess
     from engine.errors import InputError, RuleEngineError
+    from engine.load.county import load_counties, load_county
     from engine.load.ruleset import load_ruleset
     from engine.report.output import write_atomically
 
@@ -185,7 +253,13 @@ def assess_command(
             sys.exit(EXIT_PASS)
         assert file is not None and ruleset_name is not None
         ruleset = load_ruleset(ruleset_name)
-        result = assess(file, ruleset, references=reference, theme=theme,
+        counties = load_counties(file, ruleset, theme=theme, county_type=county_type)
+        if len({c.county for c in counties}) > 1 or fmt == "csv" or engine == "vector":
+            sys.exit(_run_batch(counties, ruleset, fmt, output, lang, engine or "vector",
+                                inputs=[file, *([reference] if reference else [])],
+                                references=reference))
+        county = counties[0] if len(counties) == 1 else load_county(file, ruleset)  # refuses
+        result = assess(county, ruleset, references=reference, theme=theme,
                         county_type=county_type)
         if assessed_on is not None:
             result = result.model_copy(update={"assessed_on": assessed_on.date()})

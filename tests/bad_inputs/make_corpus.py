@@ -55,8 +55,10 @@ COUNTY: dict[str, tuple[bytes | str, str]] = {
     "negative-count-baseline.csv": (H + "tech_smes,-1,240,271\n", "field 'baseline'"),
     "unit-contradicts.csv": ("indicator,unit,target,actual\nfiscal_st_expenditure,家,2,3\n",
                              "does not convert to it"),
-    "several-counties.csv": ("county,indicator,actual\n天门市,rd_intensity,1\n"
-                             "仙桃市,tech_smes,2\n", "several counties"),
+    "several-counties-one-unnamed.csv": ("county,indicator,actual\n天门市,rd_intensity,1\n"
+                                         ",tech_smes,2\n", "row 3, field 'county'"),
+    "several-years-bad-year.csv": ("county,year,indicator,actual\n天门市,2021,rd_intensity,1\n"
+                                   "天门市,二〇二二,rd_intensity,2\n", "is not a year"),
     "too-many-fields.csv": (H + "rd_intensity,1,2,3,4\n", "has 5 fields where the first row has 4"),
     "xls-extension.xls": (H + OK, "old binary Excel"),
     "text-named-xlsx.xlsx": (H + OK, "not a readable .xlsx workbook"),
