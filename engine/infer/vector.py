@@ -19,7 +19,7 @@ path's own functions, so they cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from string import Formatter
 from typing import TYPE_CHECKING
 
@@ -106,11 +106,17 @@ def _fill(code: str, lang: str, params: dict[str, Expr | str]) -> Expr:
 
 # -- the values of one indicator for every county ----------------------------------------------
 
-def _scaled(value: Decimal | None) -> int | None:
+def _scaled(value: Decimal | None, *, multiplied: bool = False) -> int | None:
+    """The value scaled by 10**SCALE. A longer value (a derived quotient) is truncated there:
+    rounding half-up to at most 6 decimals only looks at whether the rest reaches half a unit,
+    which truncation at 12 decimals never changes; but a value that is first multiplied (a
+    growth or reference base with a percentage) must be exact, else the caller falls back."""
     if value is None:
         return None
     if decimals_of(value) > SCALE:
-        raise VectorUnsupported(f"{value} has more than {SCALE} decimals")
+        if multiplied:
+            raise VectorUnsupported(f"{value} has more than {SCALE} decimals")
+        value = value.quantize(Decimal(1).scaleb(-SCALE), rounding=ROUND_DOWN)
     return int(value.scaleb(SCALE))
 
 
@@ -158,9 +164,13 @@ def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, col: _Colu
         elif derivation.absent_inputs:
             missing, absent = "input", derivation.absent_inputs
     col.actual.append(_scaled(numbers["actual"]))
-    col.baseline.append(_scaled(numbers["baseline"]))
+    t = ind.threshold
+    percent = isinstance(t, GrowthThreshold | ReferenceThreshold) and (
+        getattr(t, "min_growth", None) is not None or getattr(t, "margin_percent", None)
+        is not None)
+    col.baseline.append(_scaled(numbers["baseline"], multiplied=percent))
     col.target.append(_scaled(numbers["target"]))
-    col.reference.append(_scaled(raw.reference))
+    col.reference.append(_scaled(raw.reference, multiplied=percent))
     col.applicable.append(ind.applies_to is None or _applicable(ruleset, county, ind))
     col.missing_actual.append(missing)
     col.absent_inputs.append(absent)
