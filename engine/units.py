@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 
+@lru_cache(maxsize=4096)  # a batch file repeats the same few dozen names and units
 def match_key(text: str) -> str:
     """Matching form of a header, name or unit: full-width forms folded (NFKC: ％ → %, （ → (),
     spaces removed, case ignored."""

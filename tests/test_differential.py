@@ -66,10 +66,24 @@ def batches(draw: st.DrawFn) -> tuple[engine.Ruleset, list[dict], list[dict[str,
     return ruleset, specs, counties
 
 
+def refusal(counties: list[engine.CountyData], ruleset: engine.Ruleset,
+            evaluator: Any) -> str | None:
+    try:
+        assess_counties(counties, ruleset, engine=evaluator)
+    except engine.DataError as exc:
+        return exc.describe()
+    return None
+
+
 @given(batches())
 def test_both_evaluators_and_the_decimal_reference_agree(case: tuple) -> None:
     ruleset, specs, counties = case
     data = [engine.CountyData.from_mapping(f"C{i}", values) for i, values in enumerate(counties)]
+    refused = refusal(data, ruleset, "rete")
+    if refused is not None:  # a value too large to compare exactly: both refuse it, alike
+        assert refusal(data, ruleset, "vector") == refused
+        assert "too large to compare exactly" in refused
+        return
     vector, rete = both(data, ruleset)
     assert_same(vector, rete)
     policy = ruleset.verdict_policy
@@ -144,3 +158,19 @@ def test_the_national_dataset_gives_the_same_results_by_both_evaluators(
         values = {k: v.model_dump() for k, v in counties[i].values.items()}
         expected = [reference.status(s, values.get(s["id"], {})) for s in specs]
         assert list(vector.rules.filter(pl.col("county_index") == i)["status"]) == expected
+
+
+def test_a_value_too_large_to_compare_is_refused_alike_by_both() -> None:
+    spec = {"id": "big", "name": {"zh": "大", "en": "big"}, "category": {"zh": "类", "en": "c"},
+            "kind": "binding", "unit": "%", "precision": 4, "direction": "higher",
+            "threshold": {"kind": "absolute", "value": "1"}, "provenance": "test"}
+    ruleset = engine.Ruleset.model_validate({
+        "id": "big", "version": "1", "title": {"zh": "大", "en": "big"},
+        "sources": [{"id": "t", "title": "test"}], "reconstruction": "test",
+        "verdict_policy": {"kind": "binding_all_expected_share", "expected_min_share": "80",
+                           "basis": "test"}, "indicators": [spec]})
+    fine = engine.CountyData.from_mapping("A", {"big": {"actual": "2"}})
+    huge = engine.CountyData.from_mapping("B", {"big": {"actual": "999999999999"}})
+    refused = refusal([fine, huge], ruleset, "rete")
+    assert refused is not None and "county 'B'" in refused
+    assert refusal([fine, huge], ruleset, "vector") == refused

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from engine.compile.facts import _applicable, _derive
-from engine.decimals import decimals_of, to_scaled
+from engine.decimals import MAX_SCALED, decimals_of, to_scaled
 from engine.errors import DataError
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.result import Reason
@@ -113,7 +113,9 @@ def _scaled(value: Decimal | None, *, multiplied: bool = False) -> int | None:
     growth or reference base with a percentage) must be exact, else the caller falls back."""
     if value is None:
         return None
-    if decimals_of(value) > SCALE:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # the loader admits finite numbers only
+    if exponent < -SCALE and decimals_of(value) > SCALE:
         if multiplied:
             raise VectorUnsupported(f"{value} has more than {SCALE} decimals")
         value = value.quantize(Decimal(1).scaleb(-SCALE), rounding=ROUND_DOWN)
@@ -132,6 +134,7 @@ class _Column:
     applicable: list[bool]
     missing_actual: list[str]  # "actual", "input" or "undefined"
     absent_inputs: list[tuple[str, ...]]
+    rows: list[int | None]  # the data row, for messages
 
 
 def in_county(exc: DataError, county: CountyData) -> DataError:
@@ -143,7 +146,7 @@ def in_county(exc: DataError, county: CountyData) -> DataError:
 
 
 def _gather(ruleset: Ruleset, ind: Indicator, counties: list[CountyData]) -> _Column:
-    col = _Column([], [], [], [], [], [], [])
+    col = _Column([], [], [], [], [], [], [], [])
     for county in counties:
         try:
             _gather_one(ruleset, ind, county, col)
@@ -174,6 +177,7 @@ def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, col: _Colu
     col.applicable.append(ind.applies_to is None or _applicable(ruleset, county, ind))
     col.missing_actual.append(missing)
     col.absent_inputs.append(absent)
+    col.rows.append(raw.row)
 
 
 # -- one indicator's rules, for every county ---------------------------------------------------
@@ -207,7 +211,9 @@ def _good(ind: Indicator, delta: Expr) -> Expr:
     return delta if ind.direction == "higher" else _neg(delta)
 
 
-def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column, n: int) -> pl.DataFrame:
+def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column,
+                     n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The compared values (county_index, A, T, applicable, missing) and the explained rows."""
     p = ind.precision
     frame = pl.DataFrame({
         "county_index": pl.Series(range(n), dtype=pl.UInt32),
@@ -253,7 +259,8 @@ def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column, n: int) -> 
     )
     if ruleset.scored:
         frame = frame.with_columns(S100=_score(ind))
-    return _explained(ruleset, ind, frame, col)
+    values = frame.select("county_index", "A", "T", "applicable", "missing")
+    return values, _explained(ruleset, ind, frame, col)
 
 
 def _score(ind: Indicator) -> Expr:
@@ -349,14 +356,40 @@ def _fixed_reasons(ruleset: Ruleset, ind: Indicator) -> dict[str, Reason]:
     return found
 
 
+def _too_large(ruleset: Ruleset, counties: list[CountyData],
+               checked: list[tuple[Indicator, _Column, pl.DataFrame]]) -> None:
+    """The durable-rules path takes integers up to 2**53 only and refuses a comparable value
+    beyond that; this path must refuse the same value with the same message (the first county,
+    then the first indicator, actual before threshold)."""
+    found: list[tuple[int, int, int, DataError]] = []
+    for rule_index, (ind, col, frame) in enumerate(checked):
+        hits = frame.filter(pl.col("applicable") & pl.col("missing").is_null()
+                            & ((pl.col("A").abs() > MAX_SCALED) | (pl.col("T").abs() > MAX_SCALED)))
+        if hits.is_empty():
+            continue
+        i, a, t = hits.row(0)[:3]
+        value = a if abs(a) > MAX_SCALED else t
+        try:
+            to_scaled(Decimal(value).scaleb(-ind.precision), ind.precision)
+        except OverflowError as exc:
+            error = DataError(str(exc), row=col.rows[i], indicator=ind.id)
+            found.append((i, rule_index, 0, in_county(error, counties[i])))
+    if found:
+        raise min(found, key=lambda hit: hit[:3])[3]
+
+
 def evaluate(ruleset: Ruleset, counties: list[CountyData]) -> pl.DataFrame:
     """One row per county and indicator (counties in order, indicators in ruleset order): the
     per-rule results as texts, exactly as the Decimal path prints them."""
     n = len(counties)
-    frames = [_indicator_frame(ruleset, ind, _gather(ruleset, ind, counties), n)
-              for ind in ruleset.indicators]
+    checked, frames = [], []
+    for ind in ruleset.indicators:
+        col = _gather(ruleset, ind, counties)
+        values, explained = _indicator_frame(ruleset, ind, col, n)
+        checked.append((ind, col, values))
+        frames.append(explained)
+    _too_large(ruleset, counties, checked)
     order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
     return (pl.concat(frames)
             .with_columns(rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
             .sort("county_index", "rule_index"))
-

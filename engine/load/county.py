@@ -259,11 +259,11 @@ def _item_values(
                             f"indicator '{ind.id}' and does not convert to it",
                             file=path, row=row, field=names["unit"])
     data_unit = ind.unit if factor is None or unit is None else unit
+    percent = match_key(data_unit) == "%"
     numbers: dict[str, Decimal | None] = {}
     for column in NUMERIC:
         text = cells.get(column)
         try:
-            percent = match_key(data_unit) == "%"
             numbers[column] = parse_number(text, percent_allowed=percent) if text else None
         except NumberFormatError as exc:
             raise DataError(f"{exc}; write a number, or leave the cell blank if unknown",
