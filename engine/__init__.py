@@ -8,8 +8,9 @@ durable-rules inference, and an explanation for every rule.
 """
 
 from engine.assess import assess
+from engine.batch import Batch, assess_batch
 from engine.errors import AssessError, DataError, InputError, RuleEngineError, RulesetError
-from engine.load.county import load_county
+from engine.load.county import load_counties, load_county
 from engine.load.ruleset import bundled_rulesets, load_ruleset
 from engine.model.county import CountyData, DataFile, IndicatorValues
 from engine.model.result import Reason, Result, RuleResult, Summary
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AssessError",
+    "Batch",
     "CountyData",
     "DataError",
     "DataFile",
@@ -34,7 +36,9 @@ __all__ = [
     "Summary",
     "__version__",
     "assess",
+    "assess_batch",
     "bundled_rulesets",
+    "load_counties",
     "load_county",
     "load_ruleset",
 ]
