@@ -212,7 +212,7 @@ def _good(ind: Indicator, delta: Expr) -> Expr:
 
 
 def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column,
-                     n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+                     n: int) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """The compared values (county_index, A, T, applicable, missing) and the explained rows."""
     p = ind.precision
     frame = pl.DataFrame({
@@ -223,7 +223,8 @@ def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column,
         "r_raw": pl.Series(col.reference, dtype=INT),
         "applicable": pl.Series(col.applicable, dtype=pl.Boolean),
         "missing_actual": pl.Series(col.missing_actual, dtype=pl.String),
-    })
+        **_input_reasons(ruleset, ind, col),
+    }).lazy()
     threshold, upper, needs = _threshold(ind)
     a, t = pl.col("A"), pl.col("T")
     frame = frame.with_columns(
@@ -276,8 +277,18 @@ def _score(ind: Indicator) -> Expr:
             .otherwise(_lit(0)))
 
 
-def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.DataFrame,
-               col: _Column) -> pl.DataFrame:
+def _input_reasons(ruleset: Ruleset, ind: Indicator, col: _Column) -> dict[str, pl.Series]:
+    """A derived indicator's reason when inputs are missing: it names them, county by county."""
+    if ind.derived is None or not any(col.absent_inputs):
+        return {}
+    found = [reason("input_missing", inputs=names([ruleset.data_items[i] for i in absent]))
+             if absent else None for absent in col.absent_inputs]
+    return {f"input_{lang}": pl.Series([getattr(r, lang) if r else None for r in found],
+                                       dtype=pl.String) for lang in LANGS}
+
+
+def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame,
+               col: _Column) -> pl.LazyFrame:
     """Texts: the numbers as the Decimal path prints them and the reason in both languages."""
     p, unit = ind.precision, ind.unit
     text = {name: _text(pl.col(name), p) for name in ("A", "T", "U", "B", "REF")}
@@ -320,15 +331,10 @@ def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.DataFrame,
         reason_zh=reasons["zh"], reason_en=reasons["en"],
     )
     if ind.derived is not None and any(col.absent_inputs):
-        inputs = [reason("input_missing", inputs=names([ruleset.data_items[i] for i in absent]))
-                  if absent else None for absent in col.absent_inputs]
         is_input = (pl.col("status") == "not_evaluated") & (pl.col("missing") == "input")
         frame = frame.with_columns(
-            pl.when(is_input).then(pl.Series([r.zh if r else None for r in inputs]))
-            .otherwise(pl.col("reason_zh")).alias("reason_zh"),
-            pl.when(is_input).then(pl.Series([r.en if r else None for r in inputs]))
-            .otherwise(pl.col("reason_en")).alias("reason_en"),
-        )
+            pl.when(is_input).then(pl.col(f"input_{lang}")).otherwise(pl.col(f"reason_{lang}"))
+            .alias(f"reason_{lang}") for lang in LANGS)
     none = pl.lit(None, dtype=pl.String)
     return frame.select(
         "county_index",
@@ -382,13 +388,13 @@ def evaluate(ruleset: Ruleset, counties: list[CountyData]) -> pl.DataFrame:
     """One row per county and indicator (counties in order, indicators in ruleset order): the
     per-rule results as texts, exactly as the Decimal path prints them."""
     n = len(counties)
-    checked, frames = [], []
-    for ind in ruleset.indicators:
-        col = _gather(ruleset, ind, counties)
-        values, explained = _indicator_frame(ruleset, ind, col, n)
-        checked.append((ind, col, values))
-        frames.append(explained)
-    _too_large(ruleset, counties, checked)
+    columns = [_gather(ruleset, ind, counties) for ind in ruleset.indicators]
+    plans = [_indicator_frame(ruleset, ind, col, n)
+             for ind, col in zip(ruleset.indicators, columns, strict=True)]
+    # One collect for all indicators: polars runs the independent plans in parallel.
+    done = pl.collect_all([plan for pair in plans for plan in pair])
+    values, frames = done[0::2], done[1::2]
+    _too_large(ruleset, counties, list(zip(ruleset.indicators, columns, values, strict=True)))
     order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
     return (pl.concat(frames)
             .with_columns(rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
