@@ -121,7 +121,7 @@ def _score(weighted: int, weight_total: int) -> Decimal:
     return Decimal(hundredths).scaleb(-2)
 
 
-def _vector_verdicts(ruleset: Ruleset, counties: Sequence[CountyData],
+def _vector_verdicts(ruleset: Ruleset, counties: Sequence[tuple[str, int | None]],
                      rules: pl.DataFrame) -> pl.DataFrame:
     """Tally each county in polars, then let durable-rules decide its verdict."""
     compiled = compile_ruleset(ruleset)
@@ -187,11 +187,12 @@ SUMMARY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 
-def _summary_row(i: int, county: CountyData, verdict: str, t: Tally, share: Decimal | None,
+def _summary_row(i: int, county: tuple[str, int | None], verdict: str, t: Tally,
+                 share: Decimal | None,
                  over_50: int, over_100: int, codes: list[str], zh: list[str],
                  en: list[str]) -> dict[str, object]:
     return {
-        "county_index": i, "county": county.county, "year": county.year, "verdict": verdict,
+        "county_index": i, "county": county[0], "year": county[1], "verdict": verdict,
         "binding_met": t.binding_met, "binding_total": t.binding_total,
         "binding_not_evaluated": t.binding_not_evaluated,
         "expected_met": t.expected_met, "expected_total": t.expected_total,
@@ -214,7 +215,8 @@ def _rete_summary(results: list[Result], counties: Sequence[CountyData]) -> pl.D
             not_applicable=s.not_applicable, expected_required_share=s.expected_required_share,
             score=s.score, pass_mark=s.pass_mark)
         reasons = result.verdict_reasons
-        rows.append(_summary_row(i, county, result.verdict, tally, s.expected_share,
+        rows.append(_summary_row(i, (county.county, county.year), result.verdict, tally,
+                                 s.expected_share,
                                  s.growth_over_50, s.growth_over_100,
                                  [r.code for r in reasons], [r.zh for r in reasons],
                                  [r.en for r in reasons]))
@@ -232,6 +234,21 @@ def _closest(rules: pl.DataFrame) -> pl.DataFrame:
                  closest_completion=pl.col("completion").first()))
 
 
+def _finish(ruleset: Ruleset, engine: Engine, rules: pl.DataFrame, summary: pl.DataFrame,
+            names: Sequence[tuple[str, int | None]]) -> Batch:
+    order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
+    if "rule_index" not in rules.columns:
+        rules = rules.with_columns(
+            rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
+    keys = pl.DataFrame({"county_index": pl.Series(range(len(names)), dtype=pl.UInt32),
+                         "county": [n for n, _ in names],
+                         "year": pl.Series([y for _, y in names], dtype=pl.Int32)})
+    rules = rules.join(keys, on="county_index", how="left")
+    summary = summary.join(_closest(rules), on="county_index", how="left")
+    return Batch(ruleset=ruleset, engine=engine, summary=summary,
+                 rules=rules.select(*RULE_COLUMNS, "county_index", "rule_index"))
+
+
 def assess_counties(
     counties: Sequence[CountyData],
     ruleset: Ruleset | str | Path,
@@ -244,28 +261,38 @@ def assess_counties(
         ruleset = load_ruleset(ruleset)
     if not counties:
         raise DataError("no county to assess")
-    order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
+    names = [(c.county, c.year) for c in counties]
     if engine == "vector":
         from engine.infer.vector import VectorUnsupported, evaluate
+
         try:
             rules = evaluate(ruleset, list(counties))
         except VectorUnsupported:
             return assess_counties(counties, ruleset, engine="rete", progress=progress)
-        summary = _vector_verdicts(ruleset, counties, rules)
+        summary = _vector_verdicts(ruleset, names, rules)
         if progress is not None:
             progress(len(counties))
     else:
         results, rules = _rete_rows(ruleset, counties, progress)
-        rules = rules.with_columns(
-            rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
         summary = _rete_summary(results, counties)
-    names = pl.DataFrame({"county_index": pl.Series(range(len(counties)), dtype=pl.UInt32),
-                          "county": [c.county for c in counties],
-                          "year": pl.Series([c.year for c in counties], dtype=pl.Int32)})
-    rules = rules.join(names, on="county_index", how="left")
-    summary = summary.join(_closest(rules), on="county_index", how="left")
-    return Batch(ruleset=ruleset, engine=engine, summary=summary,
-                 rules=rules.select(*RULE_COLUMNS, "county_index", "rule_index"))
+    return _finish(ruleset, engine, rules, summary, names)
+
+
+def assess_file(path: str | Path, ruleset: Ruleset) -> Batch | None:
+    """The vectorised path straight from a plain CSV (engine.load.fast), or None when the file
+    needs the general loader."""
+    from engine.infer.vector import VectorUnsupported, evaluate_table
+    from engine.load.fast import read_fast
+
+    table = read_fast(path, ruleset)
+    if table is None:
+        return None
+    try:
+        rules = evaluate_table(ruleset, table)
+    except VectorUnsupported:
+        return None
+    names = list(zip(table.counties, table.years, strict=True))
+    return _finish(ruleset, "vector", rules, _vector_verdicts(ruleset, names, rules), names)
 
 
 def assess_batch(
@@ -283,6 +310,11 @@ def assess_batch(
     results do not depend on it."""
     if not isinstance(ruleset, Ruleset):
         ruleset = load_ruleset(ruleset)
+    if (isinstance(data, str | Path) and engine == "vector" and references is None
+            and theme is None and county_type is None):
+        fast = assess_file(data, ruleset)
+        if fast is not None:
+            return fast
     counties = (list(data) if not isinstance(data, str | Path)
                 else load_counties(data, ruleset, theme=theme, county_type=county_type))
     if references is not None:

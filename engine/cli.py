@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from engine.batch import Batch
     from engine.model.county import CountyData
     from engine.model.result import Result
     from engine.model.ruleset import Ruleset
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: Below this size a file goes straight to the general loader: one county's table is small, and
+#: a single county is assessed by durable-rules, so trying the batch fast path would only cost.
+FAST_PATH_FROM_BYTES = 256_000
 
 
 def _default_lang() -> str:
@@ -111,18 +115,29 @@ def _run_batch(counties: list[CountyData], ruleset: Ruleset, fmt: str, output: P
     """Assess every county of a file; the exit code: 0 when all pass, 1 when any fails."""
     from engine.batch import assess_counties
     from engine.load.county import load_references, with_references
-    from engine.report import batch as report
-    from engine.report.output import write_atomically
 
-    if fmt not in ("text", "json", "csv"):
-        raise click.UsageError(f"a file of several counties is reported as text, json or csv, "
-                               f"not {fmt} (the {fmt} report is for one county)")
+    _batch_format(fmt)
     if references is not None:
         refs, ref_file = load_references(references, ruleset)
         counties = [with_references(c, refs, ref_file) for c in counties]
     with _progress(len(counties), engine) as advance:
         batch = assess_counties(counties, ruleset, engine="rete" if engine == "rete"
                                 else "vector", progress=advance)
+    return _report_batch(batch, fmt, output, lang, inputs)
+
+
+def _batch_format(fmt: str) -> None:
+    if fmt not in ("text", "json", "csv"):
+        raise click.UsageError(f"a file of several counties is reported as text, json or csv, "
+                               f"not {fmt} (the {fmt} report is for one county)")
+
+
+def _report_batch(batch: Batch, fmt: str, output: Path | None, lang: str | None,
+                  inputs: list[Path]) -> int:
+    from engine.report import batch as report
+    from engine.report.output import write_atomically
+
+    ruleset = batch.ruleset
     inputs = [*inputs, *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
     if fmt == "json":
         text = report.batch_json(batch)
@@ -253,8 +268,17 @@ def assess_command(
             sys.exit(EXIT_PASS)
         assert file is not None and ruleset_name is not None
         ruleset = load_ruleset(ruleset_name)
+        wants_batch = fmt == "csv" or engine == "vector"
+        if (engine != "rete" and not (reference or theme or county_type)
+                and (wants_batch or file.stat().st_size > FAST_PATH_FROM_BYTES)):
+            from engine.batch import assess_file
+
+            fast = assess_file(file, ruleset)  # a plain CSV, read and evaluated in polars
+            if fast is not None and (wants_batch or fast.summary["county"].n_unique() > 1):
+                _batch_format(fmt)
+                sys.exit(_report_batch(fast, fmt, output, lang, [file]))
         counties = load_counties(file, ruleset, theme=theme, county_type=county_type)
-        if len({c.county for c in counties}) > 1 or fmt == "csv" or engine == "vector":
+        if len({c.county for c in counties}) > 1 or wants_batch:
             sys.exit(_run_batch(counties, ruleset, fmt, output, lang, engine or "vector",
                                 inputs=[file, *([reference] if reference else [])],
                                 references=reference))

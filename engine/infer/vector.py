@@ -28,6 +28,7 @@ import polars as pl
 from engine.compile.facts import _applicable, _derive
 from engine.decimals import MAX_SCALED, decimals_of, to_scaled
 from engine.errors import DataError
+from engine.load.fast import FastTable
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.result import Reason
 from engine.model.ruleset import (
@@ -127,10 +128,10 @@ class _Column:
     """Per county: the raw numbers (scaled), applicability, and for derived indicators why the
     actual is missing."""
 
-    actual: list[int | None]
-    baseline: list[int | None]
-    target: list[int | None]
-    reference: list[int | None]
+    actual: list[int | None] | pl.Series
+    baseline: list[int | None] | pl.Series
+    target: list[int | None] | pl.Series
+    reference: list[int | None] | pl.Series
     applicable: list[bool]
     missing_actual: list[str]  # "actual", "input" or "undefined"
     absent_inputs: list[tuple[str, ...]]
@@ -145,17 +146,29 @@ def in_county(exc: DataError, county: CountyData) -> DataError:
         indicator=exc.indicator, field=exc.field)
 
 
+_Gathered = tuple[int | None, int | None, int | None, int | None, bool, str, tuple[str, ...],
+                  int | None]
+
+
 def _gather(ruleset: Ruleset, ind: Indicator, counties: list[CountyData]) -> _Column:
-    col = _Column([], [], [], [], [], [], [], [])
+    t = ind.threshold
+    percent = isinstance(t, GrowthThreshold | ReferenceThreshold) and (
+        getattr(t, "min_growth", None) is not None or getattr(t, "margin_percent", None)
+        is not None)
+    gathered: list[_Gathered] = []
     for county in counties:
         try:
-            _gather_one(ruleset, ind, county, col)
+            gathered.append(_gather_one(ruleset, ind, county, percent))
         except DataError as exc:
             raise in_county(exc, county) from None
-    return col
+    if not gathered:
+        return _Column([], [], [], [], [], [], [], [])
+    a, b, tg, r, applicable, missing, absent, rows = (list(c) for c in zip(*gathered, strict=True))
+    return _Column(a, b, tg, r, applicable, missing, absent, rows)
 
 
-def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, col: _Column) -> None:
+def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData,
+                percent: bool) -> _Gathered:
     raw = county.values.get(ind.id) or IndicatorValues()
     numbers = {"actual": raw.actual, "baseline": raw.baseline, "target": raw.target}
     missing, absent = "actual", tuple[str, ...]()
@@ -166,18 +179,10 @@ def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, col: _Colu
             missing = "undefined"
         elif derivation.absent_inputs:
             missing, absent = "input", derivation.absent_inputs
-    col.actual.append(_scaled(numbers["actual"]))
-    t = ind.threshold
-    percent = isinstance(t, GrowthThreshold | ReferenceThreshold) and (
-        getattr(t, "min_growth", None) is not None or getattr(t, "margin_percent", None)
-        is not None)
-    col.baseline.append(_scaled(numbers["baseline"], multiplied=percent))
-    col.target.append(_scaled(numbers["target"]))
-    col.reference.append(_scaled(raw.reference, multiplied=percent))
-    col.applicable.append(ind.applies_to is None or _applicable(ruleset, county, ind))
-    col.missing_actual.append(missing)
-    col.absent_inputs.append(absent)
-    col.rows.append(raw.row)
+    return (_scaled(numbers["actual"]), _scaled(numbers["baseline"], multiplied=percent),
+            _scaled(numbers["target"]), _scaled(raw.reference, multiplied=percent),
+            ind.applies_to is None or _applicable(ruleset, county, ind), missing, absent,
+            raw.row)
 
 
 # -- one indicator's rules, for every county ---------------------------------------------------
@@ -362,7 +367,7 @@ def _fixed_reasons(ruleset: Ruleset, ind: Indicator) -> dict[str, Reason]:
     return found
 
 
-def _too_large(ruleset: Ruleset, counties: list[CountyData],
+def _too_large(ruleset: Ruleset, counties: list[CountyData] | None,
                checked: list[tuple[Indicator, _Column, pl.DataFrame]]) -> None:
     """The durable-rules path takes integers up to 2**53 only and refuses a comparable value
     beyond that; this path must refuse the same value with the same message (the first county,
@@ -373,6 +378,8 @@ def _too_large(ruleset: Ruleset, counties: list[CountyData],
                             & ((pl.col("A").abs() > MAX_SCALED) | (pl.col("T").abs() > MAX_SCALED)))
         if hits.is_empty():
             continue
+        if counties is None:  # read by the fast loader: let the general one name the row
+            raise VectorUnsupported("a value too large to compare exactly")
         i, a, t = hits.row(0)[:3]
         value = a if abs(a) > MAX_SCALED else t
         try:
@@ -387,8 +394,22 @@ def _too_large(ruleset: Ruleset, counties: list[CountyData],
 def evaluate(ruleset: Ruleset, counties: list[CountyData]) -> pl.DataFrame:
     """One row per county and indicator (counties in order, indicators in ruleset order): the
     per-rule results as texts, exactly as the Decimal path prints them."""
-    n = len(counties)
     columns = [_gather(ruleset, ind, counties) for ind in ruleset.indicators]
+    return _evaluate(ruleset, columns, len(counties), counties)
+
+
+def evaluate_table(ruleset: Ruleset, table: FastTable) -> pl.DataFrame:
+    """The same for a table read by the fast loader (no derived or restricted indicators)."""
+    n = len(table.counties)
+    columns = [_Column(actual=v["actual"], baseline=v["baseline"], target=v["target"],
+                       reference=v["reference"], applicable=[True] * n,
+                       missing_actual=["actual"] * n, absent_inputs=[()] * n, rows=[None] * n)
+               for v in (table.values[ind.id] for ind in ruleset.indicators)]
+    return _evaluate(ruleset, columns, n, None)
+
+
+def _evaluate(ruleset: Ruleset, columns: list[_Column], n: int,
+              counties: list[CountyData] | None) -> pl.DataFrame:
     plans = [_indicator_frame(ruleset, ind, col, n)
              for ind, col in zip(ruleset.indicators, columns, strict=True)]
     # One collect for all indicators: polars runs the independent plans in parallel.
