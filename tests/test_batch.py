@@ -92,3 +92,16 @@ def test_a_single_county_by_the_vector_engine_is_a_batch_of_one() -> None:
                     "--engine", "vector", "--format", "json")
     doc = json.loads(out)
     assert code == 0 and doc["counties"] == 1 and doc["summary"][0]["verdict"] == "PASS"
+
+
+@pytest.mark.parametrize("engine", ["vector", "rete"])
+def test_progress_is_reported_for_every_county(engine: str) -> None:
+    import engine as library
+    from engine.batch import assess_counties
+    from engine.load.county import load_counties
+
+    ruleset = library.load_ruleset("provincial-2021")
+    counties = load_counties(FOUR, ruleset)
+    steps: list[int] = []
+    assess_counties(counties, ruleset, engine=engine, progress=steps.append)  # type: ignore[arg-type]
+    assert sum(steps) == 4 and (engine == "vector" or steps == [1, 1, 1, 1])
