@@ -14,6 +14,7 @@ import itertools
 import threading
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from engine.decimals import MAX_SCALED
@@ -102,6 +103,16 @@ def _check_fact(fact: Mapping[str, Any]) -> None:
             raise RuleEngineError(f"fact field '{key}' is {value!r}, not a safe integer")
 
 
+@dataclass(frozen=True)
+class SessionStats:
+    """What the adapter has done so far in this process (read by the load test and benchmark)."""
+
+    sessions_opened: int
+    live_sessions: int
+    peak_live_sessions: int
+    rules_fired: int
+
+
 class DurableRules:
     """One durable-rules Host per process, one short-lived session per fact."""
 
@@ -112,6 +123,13 @@ class DurableRules:
         self._sids = itertools.count()
         self._fired: list[str] | None = None
         self._live = 0
+        self._peak_live = 0
+        self._opened = 0
+        self._rules_fired = 0
+
+    def stats(self) -> SessionStats:
+        with self._lock:
+            return SessionStats(self._opened, self._live, self._peak_live, self._rules_fired)
 
     def _action_for(self, rule_name: str) -> Callable[[Any], None]:
         def record(c: Any) -> None:
@@ -141,6 +159,8 @@ class DurableRules:
             self._fired = fired
             handled = False
             self._live += 1
+            self._opened += 1
+            self._peak_live = max(self._peak_live, self._live)
             try:
                 if self._live > MAX_LIVE_SESSIONS:
                     raise RuleEngineError("more than one durable-rules session alive")
@@ -151,6 +171,7 @@ class DurableRules:
                 except Exception as exc:  # durable_rules_engine.error and the like
                     raise RuleEngineError(f"durable-rules failed in {name}: {exc}") from exc
                 handled = True
+                self._rules_fired += len(fired)
                 # Consequents' exceptions are swallowed into the session state.
                 if isinstance(state, dict) and "exception" in state:
                     raise RuleEngineError(f"a rule action failed in {name}: {state['exception']}")
