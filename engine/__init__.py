@@ -7,14 +7,66 @@ durable-rules inference, and an explanation for every rule.
     ('PASS', 21)
 """
 
-from engine.assess import assess
-from engine.batch import Batch, assess_batch
-from engine.errors import AssessError, DataError, InputError, RuleEngineError, RulesetError
-from engine.load.county import load_counties, load_county
-from engine.load.ruleset import bundled_rulesets, load_ruleset
-from engine.model.county import CountyData, DataFile, IndicatorValues
-from engine.model.result import Reason, Result, RuleResult, Summary
-from engine.model.ruleset import Indicator, Ruleset
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.batch import Batch, assess_batch
+    from engine.errors import (
+        AssessError,
+        DataError,
+        InputError,
+        RuleEngineError,
+        RulesetError,
+    )
+    from engine.load.county import load_counties, load_county
+    from engine.load.ruleset import bundled_rulesets, load_ruleset
+    from engine.model.county import CountyData, DataFile, IndicatorValues
+    from engine.model.result import Reason, Result, RuleResult, Summary
+    from engine.model.ruleset import Indicator, Ruleset
+    from engine.pipeline import assess
+
+#: Where each public name lives. They are imported on first use, so that ``assess`` on one county
+#: does not pay for the batch evaluator (and a library user pays only for what they touch).
+_PUBLIC = {
+    "assess": "engine.pipeline",
+    "Batch": "engine.batch",
+    "assess_batch": "engine.batch",
+    "AssessError": "engine.errors",
+    "DataError": "engine.errors",
+    "InputError": "engine.errors",
+    "RuleEngineError": "engine.errors",
+    "RulesetError": "engine.errors",
+    "load_counties": "engine.load.county",
+    "load_county": "engine.load.county",
+    "bundled_rulesets": "engine.load.ruleset",
+    "load_ruleset": "engine.load.ruleset",
+    "CountyData": "engine.model.county",
+    "DataFile": "engine.model.county",
+    "IndicatorValues": "engine.model.county",
+    "Reason": "engine.model.result",
+    "Result": "engine.model.result",
+    "RuleResult": "engine.model.result",
+    "Summary": "engine.model.result",
+    "Indicator": "engine.model.ruleset",
+    "Ruleset": "engine.model.ruleset",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

@@ -254,10 +254,10 @@ def assess_command(
     headers such as 指标, 基期值, 目标值, 实际值 work too). Every rule of the ruleset gets a
     result and a reason; the verdict is PASS or FAIL.
     """
-    from engine.assess import assess
     from engine.errors import InputError, RuleEngineError
     from engine.load.county import load_counties, load_county
     from engine.load.ruleset import load_ruleset
+    from engine.pipeline import assess
     from engine.report.output import write_atomically
 
     if check_ruleset is None and (file is None or ruleset_name is None):

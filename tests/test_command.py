@@ -119,3 +119,17 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.stdout == ""
     assert proc.stderr.startswith("error: ") and "row 2" in proc.stderr
     assert "不存在的指标" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_one_county_does_not_import_the_batch_evaluator() -> None:
+    """Start-up time is a feature (docs/performance.md): one county needs neither the vectorised
+    evaluator nor the batch reports, so ``import engine`` and the command must not load them."""
+    driver = ("import sys\nfrom engine.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+              "    pass\nprint(sorted(m for m in sys.modules if m.startswith('engine')))")
+    proc = subprocess.run([sys.executable, "-c", driver, str(TIANMEN), "-r", "provincial-2021",
+                           "--format", "json"], capture_output=True, text=True, check=True)
+    loaded = json.loads(proc.stdout.splitlines()[-1].replace("'", '"'))
+    assert "engine.pipeline" in loaded  # the driver really assessed
+    for heavy in ("engine.batch", "engine.infer.vector", "engine.load.fast",
+                  "engine.report.batch", "engine.report.html", "engine.report.xlsx"):
+        assert heavy not in loaded
