@@ -83,21 +83,36 @@ def _assessment_date(given: datetime | None) -> date:
     return date.today()
 
 
+def _command_line(file: Path, ruleset_name: str, reference: Path | None, theme: str | None,
+                  county_type: str | None) -> str:
+    """The assess command for this file (a plan appends its --set options, a what-if's own
+    changes included)."""
+    from shlex import quote
+
+    words = ["assess", str(file), "-r", ruleset_name]
+    for option, value in (("--reference", reference), ("--theme", theme),
+                          ("--county-type", county_type)):
+        if value is not None:
+            words += [option, str(value)]
+    return " ".join(quote(w) for w in words)
+
+
 def _render(result: Result, ruleset: Ruleset, fmt: str, lang: str, on: date,
-            to_terminal: bool) -> str | bytes:
+            to_terminal: bool, command: str | None = None) -> str | bytes:
     """The report in the chosen format: text for the terminal and documents, bytes for xlsx."""
     if fmt == "json":
         return result.to_json()
     if fmt == "md":
         from engine.report.markdown import render_markdown
 
-        return render_markdown(result, lang=lang, ruleset=ruleset, assessed_on=on)
+        return render_markdown(result, lang=lang, ruleset=ruleset, assessed_on=on,
+                               command=command)
     if fmt == "html":
         from engine import __version__
         from engine.report.html import render_html
 
         return render_html(result, lang=lang, ruleset=ruleset, assessed_on=on,
-                           generator=f"county-assess {__version__}")
+                           generator=f"county-assess {__version__}", command=command)
     if fmt == "xlsx":
         from engine.report.xlsx import render_xlsx
 
@@ -106,7 +121,7 @@ def _render(result: Result, ruleset: Ruleset, fmt: str, lang: str, on: date,
 
     color = to_terminal and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size().columns if to_terminal else 120
-    return render_text(result, lang=lang, color=color, width=width)
+    return render_text(result, lang=lang, color=color, width=width, command=command)
 
 
 def _run_batch(counties: list[CountyData], ruleset: Ruleset, fmt: str, output: Path | None,
@@ -175,6 +190,65 @@ def _progress(total: int, engine: str) -> Iterator[Callable[[int], None] | None]
         yield lambda n: bar.advance(task, n)
 
 
+def _check_planning(fmt: str, engine: str | None, planning: bool, monitor: bool,
+                    year: int | None) -> None:
+    if monitor and planning:
+        raise click.UsageError("--monitor is a report of its own; use --set or --plan without it")
+    if year is not None and not monitor:
+        raise click.UsageError("--year is for --monitor")
+    if monitor and fmt not in ("text", "json", "md"):
+        raise click.UsageError(f"the monitoring view is reported as text, json or md, not {fmt}")
+    if planning and fmt in ("xlsx", "csv"):
+        raise click.UsageError(f"--set and --plan are reported as text, json, md or html; the "
+                               f"{fmt} report does not show them yet")
+    if (monitor or planning) and engine == "vector":
+        raise click.UsageError("--set, --plan and --monitor assess one county with durable-rules "
+                               "(--engine rete)")
+
+
+def _assess_one(county: CountyData, ruleset: Ruleset, settings: tuple[str, ...],
+                want_plan: bool, reference: Path | None, theme: str | None,
+                county_type: str | None) -> Result:
+    """One county's result, with the what-if changes applied and the plan attached if asked."""
+    from engine.pipeline import assess
+    from engine.plan.gap import plan
+
+    if settings or want_plan:
+        result = plan(county, ruleset, changes=settings, references=reference, theme=theme,
+                      county_type=county_type)
+        return result if want_plan else result.model_copy(update={"plan": None})
+    return assess(county, ruleset, references=reference, theme=theme, county_type=county_type)
+
+
+def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, lang: str | None,
+                 year: int | None, reference: Path | None, theme: str | None,
+                 county_type: str | None) -> int:
+    """The monitoring view; the exit code follows the latest year's projected verdict."""
+    from engine.plan.monitor import monitor
+    from engine.report.monitoring import render_monitoring_markdown, render_monitoring_text
+    from engine.report.output import write_atomically
+
+    view = monitor(file, ruleset, year=year, references=reference, theme=theme,
+                   county_type=county_type)
+    lang = lang or _default_lang()
+    to_terminal = output is None and sys.stdout.isatty()
+    if fmt == "json":
+        text = view.to_json()
+    elif fmt == "md":
+        text = render_monitoring_markdown(view, lang=lang)
+    else:
+        text = render_monitoring_text(
+            view, lang=lang, color=to_terminal and "NO_COLOR" not in os.environ,
+            width=shutil.get_terminal_size().columns if to_terminal else 120)
+    if output is not None:
+        inputs = [file, *([reference] if reference else []),
+                  *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
+        write_atomically(output, text, inputs=inputs)
+    else:
+        click.echo(text, nl=False)
+    return EXIT_PASS if view.years[-1].projected_verdict == "PASS" else EXIT_FAIL
+
+
 EPILOG = """\b
 Exit codes:
   0  PASS: every binding indicator met and enough expected ones
@@ -189,6 +263,9 @@ Examples:
   assess county.csv -r provincial-2021 --format html --output report.html
   assess province.csv -r provincial-2021 --format csv --output summary.csv
   assess county.csv -r st-monitoring --reference provincial-averages.csv
+  assess county.csv -r provincial-2021 --plan
+  assess county.csv -r provincial-2021 --set rd_intensity=1.80 --set tech_smes.target=250
+  assess county-2020-2022.csv -r provincial-2021 --monitor
   assess --check-ruleset my-ruleset.yaml
   assess --list-rulesets
 """
@@ -229,6 +306,21 @@ Examples:
               metavar="YYYY-MM-DD",
               help="Date of the assessment printed in the reports (default: today, or "
                    "SOURCE_DATE_EPOCH). JSON carries a date only when this is given.")
+@click.option("--set", "settings", multiple=True, metavar="ID[.FIELD]=VALUE",
+              help="What-if: assess a copy of the data with this value changed (repeatable). "
+                   "ID is an indicator or input id or name; FIELD is actual (default), target, "
+                   "baseline or reference; VALUE is in the ruleset's unit. The file is not "
+                   "touched; the report lists the changes and how the verdict moved.")
+@click.option("--plan", "want_plan", is_flag=True,
+              help="Add the gap to PASS: for a FAIL, the fewest changes that pass (every failed "
+                   "binding indicator, then the expected ones with the smallest gaps), checked "
+                   "by the engine and given as --set options; for a PASS, the smallest margins.")
+@click.option("--monitor", is_flag=True,
+              help="Mid-term monitoring: progress of each indicator along the straight line from "
+                   "the ruleset's base year to its target year (ahead / on track / behind) and "
+                   "the verdict projected if the trends hold; for each year of the data.")
+@click.option("--year", type=int, default=None, metavar="YEAR",
+              help="The year of a file without a 'year' column (for --monitor).")
 @click.option("--list-rulesets", is_flag=True, expose_value=False, is_eager=True,
               callback=_list_rulesets, help="List the bundled rulesets and exit.")
 @click.option("--ruleset-schema", is_flag=True, expose_value=False, is_eager=True,
@@ -246,6 +338,10 @@ def assess_command(
     lang: str | None,
     assessed_on: datetime | None,
     engine: str | None,
+    settings: tuple[str, ...],
+    want_plan: bool,
+    monitor: bool,
+    year: int | None,
 ) -> None:
     """Pre-check a county's innovative-county acceptance indicators (创新型县验收指标预检).
 
@@ -255,9 +351,8 @@ def assess_command(
     result and a reason; the verdict is PASS or FAIL.
     """
     from engine.errors import InputError, RuleEngineError
-    from engine.load.county import load_counties, load_county
+    from engine.load.county import load_counties
     from engine.load.ruleset import load_ruleset
-    from engine.pipeline import assess
     from engine.report.output import write_atomically
 
     if check_ruleset is None and (file is None or ruleset_name is None):
@@ -267,9 +362,14 @@ def assess_command(
             _check_ruleset(check_ruleset)
             sys.exit(EXIT_PASS)
         assert file is not None and ruleset_name is not None
+        planning = bool(settings) or want_plan
+        _check_planning(fmt, engine, planning, monitor, year)
         ruleset = load_ruleset(ruleset_name)
+        if monitor:
+            sys.exit(_run_monitor(file, ruleset, fmt, output, lang, year, reference, theme,
+                                  county_type))
         wants_batch = fmt == "csv" or engine == "vector"
-        if (engine != "rete" and not (reference or theme or county_type)
+        if (engine != "rete" and not (reference or theme or county_type or planning)
                 and (wants_batch or file.stat().st_size > FAST_PATH_FROM_BYTES)):
             from engine.batch import assess_file
 
@@ -278,20 +378,24 @@ def assess_command(
                 _batch_format(fmt)
                 sys.exit(_report_batch(fast, fmt, output, lang, [file]))
         counties = load_counties(file, ruleset, theme=theme, county_type=county_type)
-        if len({c.county for c in counties}) > 1 or wants_batch:
+        if planning and len(counties) > 1:
+            raise click.UsageError("--set and --plan are for one county; this file holds "
+                                   f"{len(counties)} counties or years (--monitor follows one "
+                                   "county over its years)")
+        if len(counties) > 1 or wants_batch:
             sys.exit(_run_batch(counties, ruleset, fmt, output, lang, engine or "vector",
                                 inputs=[file, *([reference] if reference else [])],
                                 references=reference))
-        county = counties[0] if len(counties) == 1 else load_county(file, ruleset)  # refuses
-        result = assess(county, ruleset, references=reference, theme=theme,
-                        county_type=county_type)
+        result = _assess_one(counties[0], ruleset, settings, want_plan, reference, theme,
+                             county_type)
         if assessed_on is not None:
             result = result.model_copy(update={"assessed_on": assessed_on.date()})
         to_terminal = output is None and sys.stdout.isatty()
         if fmt == "xlsx" and to_terminal:
             raise click.UsageError("an xlsx report is a binary file: give --output FILE.xlsx")
+        command = _command_line(file, ruleset_name, reference, theme, county_type)
         report = _render(result, ruleset, fmt, lang or _default_lang(),
-                         _assessment_date(assessed_on), to_terminal)
+                         _assessment_date(assessed_on), to_terminal, command)
         if output is not None:
             inputs = [file, *([reference] if reference else []),
                       *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]

@@ -18,6 +18,32 @@ from engine.model.ruleset import Ruleset
 from engine.report.explain import build_result
 
 
+def prepare(
+    data: CountyData | str | Path,
+    ruleset: Ruleset | str | Path,
+    *,
+    references: str | Path | Mapping[str, str | int | Decimal] | None = None,
+    theme: str | None = None,
+    county_type: str | None = None,
+) -> tuple[CountyData, Ruleset]:
+    """The county's data and the ruleset, loaded and combined as :func:`assess` takes them."""
+    if not isinstance(ruleset, Ruleset):
+        ruleset = load_ruleset(ruleset)
+    if isinstance(data, CountyData):
+        county = data.model_copy(update={
+            "theme": theme or data.theme, "county_type": county_type or data.county_type})
+    else:
+        county = load_county(data, ruleset, theme=theme, county_type=county_type)
+    if isinstance(references, str | Path):
+        refs, ref_file = load_references(references, ruleset)
+        county = with_references(county, refs, ref_file)
+    elif references is not None:
+        given = CountyData.from_mapping(
+            county.county, {k: {"reference": v} for k, v in references.items()})
+        county = with_references(county, dict(given.values))
+    return county, ruleset
+
+
 def assess(
     data: CountyData | str | Path,
     ruleset: Ruleset | str | Path,
@@ -35,20 +61,8 @@ def assess(
     ``theme`` and ``county_type`` say which indicators apply (they override the data's columns).
     Bad input raises :class:`engine.InputError`; the result always has one entry per rule.
     """
-    if not isinstance(ruleset, Ruleset):
-        ruleset = load_ruleset(ruleset)
-    if isinstance(data, CountyData):
-        county = data.model_copy(update={
-            "theme": theme or data.theme, "county_type": county_type or data.county_type})
-    else:
-        county = load_county(data, ruleset, theme=theme, county_type=county_type)
-    if isinstance(references, str | Path):
-        refs, ref_file = load_references(references, ruleset)
-        county = with_references(county, refs, ref_file)
-    elif references is not None:
-        given = CountyData.from_mapping(
-            county.county, {k: {"reference": v} for k, v in references.items()})
-        county = with_references(county, dict(given.values))
+    county, ruleset = prepare(data, ruleset, references=references, theme=theme,
+                              county_type=county_type)
     compiled = compile_ruleset(ruleset)
     try:
         resolved = resolve(ruleset, county)

@@ -43,7 +43,11 @@ def weight(r: ResolvedIndicator) -> Decimal:
 
 def total_score(scored: Sequence[tuple[ResolvedIndicator, Decimal | None]]) -> Decimal:
     """Weighted mean of the applicable rules' scores; 0 when no weight is left."""
-    weighted = [(weight(r), s) for r, s in scored if s is not None]
+    return weighted_mean([(weight(r), s) for r, s in scored if s is not None])
+
+
+def weighted_mean(weighted: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
+    """Σ weight × score ÷ Σ weight, rounded half-up to 2 decimals; 0 when no weight is left."""
     total_weight = sum((w for w, _ in weighted), Decimal(0))
     if total_weight == 0:
         return round_half_up(Decimal(0), SCORE_PLACES)

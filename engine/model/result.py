@@ -10,25 +10,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from engine.model.base import Frozen, Reason, Status, VerdictValue
 from engine.model.county import DataFile
+from engine.model.plan import Plan, WhatIf
 from engine.model.ruleset import Direction, IndicatorKind, LocalizedText, Operator
-
-Status = Literal["met", "not_met", "not_evaluated", "not_applicable"]
-VerdictValue = Literal["PASS", "FAIL"]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Reason(Frozen):
-    """A stable reason code, its parameters, and the sentence rendered in both languages."""
-
-    code: str
-    zh: str
-    en: str
 
 
 class Notice(Frozen):
@@ -148,9 +135,30 @@ class Result(Frozen):
     assessed_on: date | None = Field(
         default=None, description="The date of the assessment, only when asked for (assess "
         "--date); absent otherwise, so identical input gives identical JSON.")
+    what_if: WhatIf | None = Field(
+        default=None, description="Present when the result is of modified data (assess --set): "
+        "what was changed and how the verdict moved.")
+    plan: Plan | None = Field(
+        default=None, description="Present when asked for (assess --plan): the gap to PASS, or "
+        "the margins to watch.")
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Stable JSON: identical input gives byte-identical output (no timestamps unless a
-        date was asked for)."""
-        exclude = {"assessed_on"} if self.assessed_on is None else None
-        return self.model_dump_json(indent=indent, exclude=exclude) + "\n"
+        date was asked for). Optional parts are left out when absent."""
+        exclude = {name for name in _OPTIONAL if getattr(self, name) is None}
+        return self.model_dump_json(indent=indent, exclude=exclude or None) + "\n"
+
+
+_OPTIONAL = ("assessed_on", "what_if", "plan")
+__all__ = [
+    "Frozen",
+    "Notice",
+    "Reason",
+    "Result",
+    "RuleResult",
+    "RulesetRef",
+    "Status",
+    "Summary",
+    "TextItemResult",
+    "VerdictValue",
+]

@@ -18,6 +18,7 @@ from engine.model.result import Result, RuleResult
 from engine.model.ruleset import Ruleset
 from engine.report.cells import pct, plain, required, signed_margin
 from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
+from engine.report.planning import Block, result_blocks
 from engine.report.svg import Bar, Stack, bar_chart, stacked_chart
 
 _SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?", "not_applicable": "–"}
@@ -190,6 +191,24 @@ def _growth_chart(result: Result, lang: str) -> str:
                      marks=[(Decimal(50), "50%"), (Decimal(100), "100%")])
 
 
+def _blocks(blocks: list[Block]) -> str:
+    """Planning blocks (engine/report/planning.py) as sections with tables."""
+    parts = []
+    for block in blocks:
+        paragraphs = "".join(f"<p>{_e(p)}</p>" for p in block.paragraphs)
+        table = ""
+        if block.rows:
+            head = "".join(f"<th>{_e(h)}</th>" for h in block.head)
+            body = "".join("<tr>" + "".join(
+                f'<td class="num">{_e(c)}</td>' if i in block.numeric else f"<td>{_e(c)}</td>"
+                for i, c in enumerate(row)) + "</tr>" for row in block.rows)
+            table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        code = f"<pre><code>{_e(block.code)}</code></pre>" if block.code else ""
+        parts.append(f'<section id="{_e(block.id)}"><h2>{_e(block.heading)}</h2>'
+                     f"{paragraphs}{table}{code}</section>")
+    return "".join(parts)
+
+
 def _list(items: Iterable[str]) -> str:
     return '<ul class="notes">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
@@ -220,12 +239,14 @@ def _provenance(result: Result, lang: str, ruleset: Ruleset | None) -> str:
 def render_html(
     result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None,
     assessed_on: date | None = None, generator: str = "county-assess",
+    command: str | None = None,
 ) -> str:
     """The whole report as one HTML document (a string to write as UTF-8)."""
     words = WORDS[lang]
     scored = result.summary.score is not None
     numbered = list(enumerate(result.rules, start=1))
-    parts = [_header(result, lang, assessed_on), _verdict(result, lang)]
+    parts = [_header(result, lang, assessed_on), _verdict(result, lang),
+             _blocks(result_blocks(result, lang, command))]
     shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
     parts.append(f'<section id="shortfalls"><h2>{_e(words["shortfalls"])}</h2>' + (
         _list(f'<span class="status {r.status}">{_SYMBOL[r.status]}</span> '

@@ -13,6 +13,7 @@ from engine.model.result import Result, RuleResult
 from engine.model.ruleset import Ruleset
 from engine.report.cells import pct, plain, required, signed_margin
 from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
+from engine.report.planning import Block, result_blocks
 
 # What could format, link, or open markup. Not "_" (inside words, as in rd_intensity, it never
 # emphasises) and "&" only where it would start an entity, so that R&D stays readable when pasted.
@@ -44,9 +45,28 @@ def _rule_rows(rules: list[tuple[int, RuleResult]], lang: str, scored: bool) -> 
     return rows
 
 
+def blocks_markdown(blocks: list[Block], level: int = 2) -> list[str]:
+    """Planning blocks (engine/report/planning.py) as sections with pipe tables."""
+    lines: list[str] = []
+    for block in blocks:
+        lines += ["", f"{'#' * level} {escape(block.heading)}", ""]
+        lines += [f"- {escape(p)}" for p in block.paragraphs]
+        if block.rows:
+            align = ["---:" if i in block.numeric else "---" for i in range(len(block.head))]
+            lines += ["", "| " + " | ".join(escape(h) for h in block.head) + " |",
+                      "|" + "|".join(align) + "|"]
+            lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in block.rows]
+        if block.code:
+            fence = "```"
+            while fence in block.code:
+                fence += "`"
+            lines += ["", fence, block.code, fence]
+    return lines
+
+
 def render_markdown(
     result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None,
-    assessed_on: date | None = None,
+    assessed_on: date | None = None, command: str | None = None,
 ) -> str:
     words = WORDS[lang]
     rs = result.ruleset
@@ -72,6 +92,7 @@ def render_markdown(
     scored = s.score is not None
     if scored:
         lines += ["", escape(words["score"].format(score=s.score, mark=s.pass_mark))]
+    lines += blocks_markdown(result_blocks(result, lang, command))
     numbered = list(enumerate(result.rules, start=1))
     for kind in ("binding", "expected"):
         chosen = [(n, r) for n, r in numbered if r.kind == kind]

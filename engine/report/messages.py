@@ -91,6 +91,102 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Only {expected_met} of {expected_total} expected indicators met ({share}), "
         "below the required {required}.",
     },
+    # Planning (assess --plan, --set, --monitor): per suggestion.
+    "suggest_raise": {
+        "zh": "提高到{required}(现为{actual},差{gap})。",
+        "en": "Raise to {required} (now {actual}, short by {gap}).",
+    },
+    "suggest_lower": {
+        "zh": "降低到{required}(现为{actual},超出{gap})。",
+        "en": "Lower to {required} (now {actual}, over by {gap}).",
+    },
+    "suggest_within": {
+        "zh": "调整到{required}(现为{actual},在{low}至{high}范围外)。",
+        "en": "Bring to {required} (now {actual}, outside {low} to {high}).",
+    },
+    "suggest_supply": {
+        "zh": "补充实际值:至少需达到{required}。",
+        "en": "Supply the actual value: it must reach {required}.",
+    },
+    "suggest_threshold_data": {
+        "zh": "先补充{missing}:要求值取决于它,无法给出需达到的数值。",
+        "en": "Supply the {missing} first: the threshold depends on it, so no value can be "
+        "given yet.",
+    },
+    "suggest_derived": {
+        "zh": "{base}该指标由公式{formula}计算,请通过其基础数据达到。",
+        "en": "{base} It is computed by {formula}: reach it through its inputs.",
+    },
+    # Planning: the plan as a whole.
+    "plan_binding": {
+        "zh": "须完成全部未完成的约束性指标({count}项):{indicators}。",
+        "en": "Every binding indicator not met must be fixed ({count}): {indicators}.",
+    },
+    "plan_expected": {
+        "zh": "另需再完成{count}项预期性指标(按差距从小到大),使完成数达到{needed}/{total}"
+        "(要求{required}):{indicators}。",
+        "en": "Then {count} more expected indicator(s), smallest gaps first, to reach {needed} of "
+        "{total} (required {required}): {indicators}.",
+    },
+    "plan_score": {
+        "zh": "另需完成{count}项预期性指标(按得分提升从大到小),使综合得分由{score}提高到不低于"
+        "合格线{pass_mark}:{indicators}。",
+        "en": "Then {count} expected indicator(s), largest score gains first, to lift the score "
+        "from {score} to at least the pass mark {pass_mark}: {indicators}.",
+    },
+    "plan_too_few": {
+        "zh": "即使完成全部可补救的预期性指标,也无法满足判定规则。",
+        "en": "Even fixing every expected indicator that can be fixed does not satisfy the "
+        "verdict policy.",
+    },
+    "plan_blocked": {
+        "zh": "以下指标缺少确定要求值所需的数据,只改实际值无法通过:{indicators}。",
+        "en": "These indicators lack the data their threshold needs, so changing actual values "
+        "alone cannot pass: {indicators}.",
+    },
+    "plan_checked": {
+        "zh": "已按上述数值修改数据并重新评估:结论为{verdict}。",
+        "en": "With these values applied, the engine's verdict is {verdict}.",
+    },
+    "plan_through_inputs": {
+        "zh": "{indicators}由公式计算,须通过其基础数据达到,未能自动验证。",
+        "en": "{indicators} are computed by formulas and must be reached through their inputs; "
+        "the plan could not be checked automatically.",
+    },
+    "plan_pass_spare": {
+        "zh": "已通过:预期性指标完成{met}项,要求{needed}项,还可有{spare}项未完成而不影响结论。"
+        "以下是余量最小的指标。",
+        "en": "PASS: {met} expected indicators met where {needed} are required, so {spare} more "
+        "may fall short before the verdict turns. The smallest margins are below.",
+    },
+    "plan_pass_score": {
+        "zh": "已通过:综合得分{score},高出合格线{pass_mark}{spare}分。以下是余量最小的指标。",
+        "en": "PASS: a score of {score}, {spare} above the pass mark {pass_mark}. The smallest "
+        "margins are below.",
+    },
+    # Planning: monitoring.
+    "progress_ahead": {
+        "zh": "提前:实际值{actual}已达到目标年要求{threshold}。",
+        "en": "Ahead: actual {actual} already meets the target-year requirement {threshold}.",
+    },
+    "progress_on_track": {
+        "zh": "按期:实际值{actual}不低于按线性进度应达到的{path}(目标年要求{threshold})。",
+        "en": "On track: actual {actual} is at or beyond {path}, the straight-line value for this "
+        "year (target-year requirement {threshold}).",
+    },
+    "progress_behind": {
+        "zh": "滞后:实际值{actual}未达到按线性进度应达到的{path}(目标年要求{threshold})。",
+        "en": "Behind: actual {actual} falls short of {path}, the straight-line value for this "
+        "year (target-year requirement {threshold}).",
+    },
+    "progress_unknown": {
+        "zh": "无法判断进度:缺少{missing}。",
+        "en": "Progress unknown: the {missing} is missing.",
+    },
+    "progress_not_applicable": {
+        "zh": "不适用,不计入验收。",
+        "en": "Not applicable; not counted.",
+    },
     # Notices: never change the verdict.
     "unit_converted": {
         "zh": "{name}:数据单位为{given},已按{factor}换算为{unit}。",
@@ -136,6 +232,14 @@ WORDS: dict[str, dict[str, str]] = {
         "not_applicable_count": "不适用的指标 {n} 项,不计入验收。",
         "provenance": "数据与规则来源", "requirement_mark": "要求", "generated_by": "生成工具",
         "data_rows": "涉及指标", "no_source": "数据未注明来源", "parents": "继承链",
+        "what_if": "假设分析(数据已按下列修改,原文件未改动)",
+        "verdict_moved": "结论由{before}变为{after}。",
+        "verdict_kept": "结论仍为{after}。", "status_moved": "状态变化", "plan": "达标路径",
+        "closest": "余量最小的指标", "set_line": "验证命令",
+        "monitoring": "中期监测:{county}({base}年基期 → {target}年目标)",
+        "monitor_year": "{year}年(时间进度{elapsed})", "projected": "若保持当前趋势,{target}年"
+                        "预计结论:{verdict}", "progress_counts": "提前{ahead}项,按期{on_track}项,"
+                        "滞后{behind}项,无法判断{unknown}项。",
     },
     "en": {
         "title": "Innovative county acceptance pre-check: {county}", "county": "County",
@@ -159,6 +263,15 @@ WORDS: dict[str, dict[str, str]] = {
         "provenance": "Where the numbers and rules come from", "requirement_mark": "required",
         "generated_by": "Generated by", "data_rows": "indicators",
         "no_source": "The data names no source", "parents": "Extends",
+        "what_if": "What-if (the data was changed as below; the file itself is untouched)",
+        "verdict_moved": "The verdict moved from {before} to {after}.",
+        "verdict_kept": "The verdict stays {after}.", "status_moved": "Status changes",
+        "plan": "The way to PASS", "closest": "Smallest margins", "set_line": "To check",
+        "monitoring": "Mid-term monitoring: {county} (base year {base} → target year {target})",
+        "monitor_year": "{year} ({elapsed} of the time elapsed)",
+        "projected": "If the trends hold, the verdict in {target}: {verdict}",
+        "progress_counts": "{ahead} ahead, {on_track} on track, {behind} behind, {unknown} "
+                           "unknown.",
     },
 }
 
@@ -185,6 +298,17 @@ COLUMNS: dict[str, LocalizedText] = {
     "reason": LocalizedText(zh="说明", en="Reason"),
     "source": LocalizedText(zh="数据来源", en="Source"),
     "row": LocalizedText(zh="数据行", en="Row"),
+    "field": LocalizedText(zh="栏目", en="Field"),
+    "before": LocalizedText(zh="原值", en="Before"),
+    "after": LocalizedText(zh="新值", en="After"),
+    "required_value": LocalizedText(zh="需达到", en="Must reach"),
+    "gap": LocalizedText(zh="差距", en="Gap"),
+    "relative_gap": LocalizedText(zh="相对差距", en="Relative gap"),
+    "relative_margin": LocalizedText(zh="相对余量", en="Relative margin"),
+    "path": LocalizedText(zh="进度值", en="Path"),
+    "progress": LocalizedText(zh="进度", en="Progress"),
+    "projected": LocalizedText(zh="预计目标年值", en="Projected"),
+    "monitor_status": LocalizedText(zh="进度状态", en="Progress"),
 }
 
 
@@ -206,6 +330,21 @@ STATUS_LABELS: dict[str, LocalizedText] = {
 KIND_LABELS: dict[str, LocalizedText] = {
     "binding": LocalizedText(zh="约束性", en="binding"),
     "expected": LocalizedText(zh="预期性", en="expected"),
+}
+
+PROGRESS_LABELS: dict[str, LocalizedText] = {
+    "ahead": LocalizedText(zh="提前", en="ahead"),
+    "on_track": LocalizedText(zh="按期", en="on track"),
+    "behind": LocalizedText(zh="滞后", en="behind"),
+    "unknown": LocalizedText(zh="无法判断", en="unknown"),
+}
+
+FIELD_LABELS: dict[str, LocalizedText] = {
+    "actual": LocalizedText(zh="实际值", en="actual"),
+    "target": LocalizedText(zh="目标值", en="target"),
+    "baseline": LocalizedText(zh="基期值", en="baseline"),
+    "reference": LocalizedText(zh="参考值", en="reference"),
+    "input": LocalizedText(zh="基础数据", en="inputs"),
 }
 
 VERDICT_LABELS: dict[str, LocalizedText] = {

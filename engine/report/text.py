@@ -7,11 +7,16 @@ gets wrong, and it honours NO_COLOR.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from engine.model.county import DataFile
 from engine.model.result import Result
 from engine.report.cells import pct, plain, required, signed_margin
 from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
+from engine.report.planning import Block, result_blocks
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow",
           "not_applicable": "dim"}
@@ -26,17 +31,45 @@ def _file_line(label: str, df: DataFile) -> str:
     return f"{label}: {df.name} ({df.format}{extra}) sha256:{df.sha256[:12]}"
 
 
-def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: int = 120) -> str:
+def console_for(out: io.StringIO, *, color: bool, width: int) -> Console:
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    out = io.StringIO()
-    console = Console(
+    return Console(
         file=out, width=width, no_color=not color, color_system="auto" if color else None,
         force_terminal=color, highlight=False, emoji=False,
         markup=False,  # county names, notes and file names may hold [brackets]
     )
+
+
+def print_blocks(console: Console, blocks: list[Block]) -> None:
+    """Planning blocks (engine/report/planning.py) as headed paragraphs and tables."""
+    from rich.table import Table
+    from rich.text import Text
+
+    for block in blocks:
+        console.print()
+        console.print(Text(block.heading, style="bold"))
+        for paragraph in block.paragraphs:
+            console.print(f"  {paragraph}")
+        if block.rows:
+            table = Table(show_lines=False, header_style="bold", pad_edge=False)
+            for i, head in enumerate(block.head):
+                table.add_column(head, justify="right" if i in block.numeric else "left",
+                                 overflow="fold")
+            for row in block.rows:
+                table.add_row(*row)
+            console.print(table)
+        if block.code:
+            console.print(Text(block.code, style="cyan"), soft_wrap=True)
+
+
+def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: int = 120,
+                command: str | None = None) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = io.StringIO()
+    console = console_for(out, color=color, width=width)
     words = WORDS[lang]
     rs = result.ruleset
     console.print(Text.assemble(f"{words['county']}: ", (result.county, "bold")))
@@ -101,4 +134,5 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
         for rule in shortfalls:
             console.print(f"  {_SYMBOL[rule.status]} {rule.name.get(lang)} ({rule.id}, "
                           f"{KIND_LABELS[rule.kind].get(lang)}): {getattr(rule.reason, lang)}")
+    print_blocks(console, result_blocks(result, lang, command))
     return out.getvalue()

@@ -1,0 +1,1 @@
+"""Planning tools for a county bureau: what-if, the gap to PASS, mid-term monitoring."""

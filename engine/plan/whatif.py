@@ -1,0 +1,108 @@
+"""What-if: assess a modified copy of a county's data and say what moved.
+
+A change names an indicator (or a raw input of a derived indicator) by id or by its Chinese or
+English name, a column (``actual`` unless given: ``target``, ``baseline``, ``reference``) and a
+value in the ruleset's unit. The file itself is never touched: the copy lives in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import cast
+
+from engine.decimals import NumberFormatError, parse_number
+from engine.errors import InputError
+from engine.model.county import CountyData, IndicatorValues
+from engine.model.plan import AppliedChange, Change, ChangeField, StatusChange, WhatIf
+from engine.model.result import Result
+from engine.model.ruleset import Indicator, RawInput, Ruleset, TextItem
+from engine.pipeline import assess, prepare
+
+FIELDS: tuple[ChangeField, ...] = ("actual", "target", "baseline", "reference")
+_USAGE = "give INDICATOR=VALUE or INDICATOR.FIELD=VALUE (FIELD: actual, target, baseline, " \
+         "reference)"
+
+
+def parse_change(text: str) -> Change:
+    """``rd_intensity=2.1``, ``rd_intensity.target=2.0``, ``高新技术企业数=100``."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise InputError(f"--set {text}: {_USAGE}")
+    item, dot, field = key.rpartition(".")
+    if not dot or field.strip() not in FIELDS:
+        item, field = key, "actual"
+    try:
+        value = parse_number(raw, percent_allowed=True)
+    except NumberFormatError as exc:
+        raise InputError(f"--set {text}: {exc}") from None
+    if value is None:
+        raise InputError(f"--set {text}: the value is empty; {_USAGE}")
+    return Change(id=item.strip(), field=cast(ChangeField, field.strip()), value=value)
+
+
+def _item(ruleset: Ruleset, change: Change) -> Indicator | RawInput:
+    where = f"--set {change.id}.{change.field}={change.value}"
+    found = ruleset.data_items.get(change.id) or ruleset.by_name.get(change.id)
+    if found is None:
+        raise InputError(f"{where}: '{change.id}' is not an indicator or input of ruleset "
+                         f"'{ruleset.id}'")
+    if isinstance(found, TextItem):
+        raise InputError(f"{where}: '{found.id}' is a text item; it holds no number")
+    if isinstance(found, Indicator) and found.derived is not None:
+        inputs = ", ".join(found.derived.parsed.inputs)
+        raise InputError(f"{where}: '{found.id}' is computed by its formula "
+                         f"({found.derived.formula}); set its inputs instead ({inputs})")
+    if isinstance(found, RawInput) and change.field == "reference":
+        raise InputError(f"{where}: '{found.id}' is a raw input; it takes no reference value")
+    return found
+
+
+def apply_changes(
+    county: CountyData, ruleset: Ruleset, changes: Sequence[Change]
+) -> tuple[CountyData, list[AppliedChange]]:
+    """A copy of ``county`` with ``changes`` applied, and what each replaced."""
+    values = dict(county.values)
+    applied: list[AppliedChange] = []
+    seen: set[tuple[str, str]] = set()
+    for change in changes:
+        item = _item(ruleset, change)
+        if (item.id, change.field) in seen:
+            raise InputError(f"--set {item.id}.{change.field} is given twice")
+        seen.add((item.id, change.field))
+        row = values.get(item.id) or IndicatorValues()
+        applied.append(AppliedChange(id=item.id, field=change.field,
+                                     before=getattr(row, change.field), after=change.value))
+        values[item.id] = row.model_copy(update={change.field: change.value})
+    return county.model_copy(update={"values": values}), applied
+
+
+def compare(before: Result, after: Result, applied: list[AppliedChange]) -> Result:
+    """``after`` with the what-if record: the changes, the verdict before, the rules that moved."""
+    moved = [StatusChange(id=b.id, before=b.status, after=a.status)
+             for b, a in zip(before.rules, after.rules, strict=True) if b.status != a.status]
+    return after.model_copy(update={"what_if": WhatIf(
+        changes=applied, verdict_before=before.verdict, status_changes=moved)})
+
+
+def what_if(
+    data: CountyData | str | Path,
+    ruleset: Ruleset | str | Path,
+    changes: Sequence[Change | str],
+    *,
+    references: str | Path | Mapping[str, str | int | Decimal] | None = None,
+    theme: str | None = None,
+    county_type: str | None = None,
+) -> Result:
+    """Assess ``data`` with ``changes`` applied (``"rd_intensity=2.1"`` or :class:`Change`).
+
+    The result is the modified data's, carrying ``what_if``: the values changed (before and
+    after), the verdict of the unmodified data, and every rule whose status moved.
+    """
+    county, ruleset = prepare(data, ruleset, references=references, theme=theme,
+                              county_type=county_type)
+    parsed = [c if isinstance(c, Change) else parse_change(c) for c in changes]
+    modified, applied = apply_changes(county, ruleset, parsed)
+    return compare(assess(county, ruleset), assess(modified, ruleset), applied)
