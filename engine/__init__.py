@@ -24,9 +24,13 @@ if TYPE_CHECKING:
     from engine.load.county import load_counties, load_county
     from engine.load.ruleset import bundled_rulesets, load_ruleset
     from engine.model.county import CountyData, DataFile, IndicatorValues
+    from engine.model.plan import Change, Monitoring, Plan, WhatIf
     from engine.model.result import Reason, Result, RuleResult, Summary
     from engine.model.ruleset import Indicator, Ruleset
     from engine.pipeline import assess
+    from engine.plan.gap import gap_to_pass
+    from engine.plan.monitor import monitor
+    from engine.plan.whatif import what_if
 
 #: Where each public name lives. They are imported on first use, so that ``assess`` on one county
 #: does not pay for the batch evaluator (and a library user pays only for what they touch).
@@ -52,6 +56,13 @@ _PUBLIC = {
     "Summary": "engine.model.result",
     "Indicator": "engine.model.ruleset",
     "Ruleset": "engine.model.ruleset",
+    "Change": "engine.model.plan",
+    "Monitoring": "engine.model.plan",
+    "Plan": "engine.model.plan",
+    "WhatIf": "engine.model.plan",
+    "gap_to_pass": "engine.plan.gap",
+    "monitor": "engine.plan.monitor",
+    "what_if": "engine.plan.whatif",
 }
 
 
@@ -73,12 +84,15 @@ __version__ = "0.1.0"
 __all__ = [
     "AssessError",
     "Batch",
+    "Change",
     "CountyData",
     "DataError",
     "DataFile",
     "Indicator",
     "IndicatorValues",
     "InputError",
+    "Monitoring",
+    "Plan",
     "Reason",
     "Result",
     "RuleEngineError",
@@ -86,11 +100,15 @@ __all__ = [
     "Ruleset",
     "RulesetError",
     "Summary",
+    "WhatIf",
     "__version__",
     "assess",
     "assess_batch",
     "bundled_rulesets",
+    "gap_to_pass",
     "load_counties",
     "load_county",
     "load_ruleset",
+    "monitor",
+    "what_if",
 ]

@@ -211,12 +211,15 @@ def _assess_one(county: CountyData, ruleset: Ruleset, settings: tuple[str, ...],
                 county_type: str | None) -> Result:
     """One county's result, with the what-if changes applied and the plan attached if asked."""
     from engine.pipeline import assess
-    from engine.plan.gap import plan
+    from engine.plan.gap import gap_to_pass
+    from engine.plan.whatif import what_if
 
-    if settings or want_plan:
-        result = plan(county, ruleset, changes=settings, references=reference, theme=theme,
-                      county_type=county_type)
-        return result if want_plan else result.model_copy(update={"plan": None})
+    if want_plan:
+        return gap_to_pass(county, ruleset, changes=settings, references=reference, theme=theme,
+                           county_type=county_type)
+    if settings:
+        return what_if(county, ruleset, settings, references=reference, theme=theme,
+                       county_type=county_type)
     return assess(county, ruleset, references=reference, theme=theme, county_type=county_type)
 
 

@@ -131,16 +131,22 @@ def _expected_for_score(result: Result, binding: list[Suggestion],
                         candidates: list[Suggestion], pass_mark: Decimal
                         ) -> tuple[list[Suggestion], Reason | None, bool]:
     rules = [r for r in result.rules if r.status != "not_applicable"]
-    scores = {r.id: (r.weight or Decimal(1), r.score or Decimal(0)) for r in rules}
+    scores = {r.id: (Decimal(1) if r.weight is None else r.weight,
+                     Decimal(0) if r.score is None else r.score) for r in rules}
     for fix in binding:
         scores[fix.id] = (scores[fix.id][0], FULL)
 
     def total() -> Decimal:
         return weighted_mean(list(scores.values()))
 
+    def gain(c: Suggestion) -> Decimal:
+        w, score = scores[c.id]
+        return w * (FULL - score)
+
     before = total()
-    gains = sorted(candidates, key=lambda c: (-(scores[c.id][0] * (FULL - scores[c.id][1])),
-                                              _by_relative_gap(c)))
+    # A rule of weight 0 (or already at 100) adds nothing: fixing it is never part of a plan.
+    gains = sorted((c for c in candidates if gain(c) > 0),
+                   key=lambda c: (-gain(c), _by_relative_gap(c)))
     chosen: list[Suggestion] = []
     for c in gains:
         if total() >= pass_mark:
@@ -163,8 +169,16 @@ def _closest(result: Result) -> list[Closest]:
         met.append(Closest(id=r.id, name=r.name, kind=r.kind, unit=r.unit, actual=r.actual,
                            threshold=r.threshold, margin=r.margin,
                            relative_margin=_relative(r.margin, base)))
-    met.sort(key=lambda c: (c.relative_margin is None, c.relative_margin or c.margin))
+    met.sort(key=_by_relative_margin)
     return met[:CLOSEST]
+
+
+def _by_relative_margin(c: Closest) -> tuple[bool, Decimal]:
+    """Smallest margin relative to the threshold first (exact); ranges and zero thresholds
+    after, by their margin."""
+    if c.relative_margin is None or c.threshold == 0:
+        return (True, c.margin)
+    return (False, c.margin / abs(c.threshold))
 
 
 def _pass_plan(result: Result, ruleset: Ruleset) -> Plan:
@@ -231,7 +245,7 @@ def make_plan(result: Result, ruleset: Ruleset, county: CountyData) -> Plan:
                 reasons=reasons)
 
 
-def plan(
+def gap_to_pass(
     data: CountyData | str | Path,
     ruleset: Ruleset | str | Path,
     *,
