@@ -265,3 +265,26 @@ def test_set_and_plan_refuse_a_file_of_several_counties() -> None:
     run = CliRunner().invoke(assess_command, [
         str(SCENARIOS / "hubei-four-counties.csv"), "-r", "provincial-2021", "--plan"])
     assert run.exit_code == 2 and "for one county" in run.output
+
+
+def test_plans_for_the_failing_counties_of_the_national_dataset_pass(tmp_path: Path) -> None:
+    """Held-out counties (tests/national: values on, beside and far from their targets, blank
+    cells): every failing county's plan, applied back with --set options, passes, or the plan
+    says why it cannot (only a threshold waiting for data can stop it under provincial-2021)."""
+    from tests.national.make import write_national
+
+    ruleset = engine.load_ruleset("provincial-2021")
+    counties = engine.load_counties(write_national(tmp_path / "national.csv", 300), ruleset)
+    checked = 0
+    for data in counties:
+        result = engine.gap_to_pass(data, ruleset)
+        plan = result.plan
+        assert plan is not None
+        if plan.verdict == "PASS":
+            continue
+        if not plan.reachable:
+            assert any(s.required is None for s in plan.binding)
+            continue
+        assert engine.what_if(data, ruleset, plan.set_options).verdict == "PASS"
+        checked += 1
+    assert checked > 50
