@@ -22,6 +22,8 @@ flip one status, and leak sessions, and show that each is reported.
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -283,29 +285,50 @@ def test_the_check_sees_a_wrong_status(national: tuple[Ruleset, list[CountyData]
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmRSS from /proc")
-def test_the_memory_check_sees_leaked_sessions(
-    national: tuple[Ruleset, list[CountyData]], monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Sessions kept alive (``delete_state`` skipped) in 40 counties already grow the resident
-    set past the bound the load test allows for 2,500. They are deleted afterwards."""
-    ruleset, counties = national
+def leaked_growth(counties: Sequence[CountyData], ruleset: Ruleset) -> tuple[int, int]:
+    """RSS growth (bytes) over assessing ``counties`` with ``delete_state`` skipped, and the
+    sessions kept; they are deleted afterwards."""
     compiled = compile_ruleset(ruleset)
     leaky = DurableRules()
     host = leaky._ensure_registered(compiled.indicator_ruleset, compiled.indicator_rules)
     leaky._ensure_registered(compiled.verdict_ruleset, compiled.verdict_rules)
     kept: list[tuple[str, str]] = []
-    monkeypatch.setattr(run, "durable_rules", lambda: leaky)
-    assess_counties(counties[:5], ruleset, engine="rete")  # warm up this Host
-    monkeypatch.setattr(host, "delete_state", lambda name, sid: kept.append((name, sid)))
-    try:
-        before = rss()
-        assert before is not None
-        assess_counties(counties[5:45], ruleset, engine="rete")
-        after = rss()
-        assert after is not None
-    finally:
-        monkeypatch.undo()
-        for name, sid in kept:
-            host.delete_state(name, sid)
-    assert len(kept) == 80
-    assert after - before > RSS_BOUND, f"40 leaked counties: {(after - before) / 2**20:.1f} MiB"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "durable_rules", lambda: leaky)
+        assess_counties(counties[:5], ruleset, engine="rete")  # warm up this Host
+        patch.setattr(host, "delete_state", lambda name, sid: kept.append((name, sid)))
+        try:
+            before = rss()
+            assess_counties(counties[5:], ruleset, engine="rete")
+            after = rss()
+        finally:
+            patch.undo()
+            for name, sid in kept:
+                host.delete_state(name, sid)
+    assert before is not None and after is not None
+    return after - before, len(kept)
+
+
+_LEAK_DRIVER = """
+import sys, tempfile
+from pathlib import Path
+import engine
+from tests.national.make import write_national
+from tests.test_durable_load import leaked_growth
+ruleset = engine.load_ruleset("provincial-2021")
+path = write_national(Path(tempfile.mkdtemp()) / "national.csv", 45)
+print(*leaked_growth(engine.load_counties(path, ruleset), ruleset))
+"""
+
+
+def test_the_memory_check_sees_leaked_sessions() -> None:
+    """Sessions kept alive (``delete_state`` skipped) in 40 counties already grow the resident
+    set past the bound the load test allows for 2,500. Run in a fresh process: in this one, the
+    memory earlier tests freed would absorb the leak and hide it."""
+    if rss() is None:
+        pytest.skip("reads /proc/self/status (Linux)")
+    proc = subprocess.run([sys.executable, "-c", _LEAK_DRIVER], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    growth, kept = map(int, proc.stdout.split())
+    assert kept == 80
+    assert growth > RSS_BOUND, f"40 leaked counties: {growth / 2**20:.1f} MiB"
