@@ -145,7 +145,8 @@ def test_all_problems_are_listed_at_once(tmp_path: Path) -> None:
 
 
 def test_unknown_bundled_name_lists_the_bundled_ones() -> None:
-    bundled = "bundled: hunan, provincial-2021, st-monitoring, tianmen-plan-2021;"
+    bundled = ("bundled: hunan, provincial-2021, st-monitoring, suizhou-2025, tianmen-plan-2021, "
+               "xianning-2021;")
     with pytest.raises(engine.RulesetError, match=bundled):
         engine.load_ruleset("hubei-2099")
 
