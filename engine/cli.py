@@ -226,7 +226,8 @@ def _assess_one(county: CountyData, ruleset: Ruleset, settings: tuple[str, ...],
 def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, lang: str | None,
                  year: int | None, reference: Path | None, theme: str | None,
                  county_type: str | None) -> int:
-    """The monitoring view; the exit code follows the latest year's projected verdict."""
+    """The monitoring view; the exit code follows the latest year's projected verdict (its
+    verdict, for a file of the base year alone)."""
     from engine.plan.monitor import monitor
     from engine.report.monitoring import render_monitoring_markdown, render_monitoring_text
     from engine.report.output import write_atomically
@@ -249,7 +250,8 @@ def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, la
         write_atomically(output, text, inputs=inputs)
     else:
         click.echo(text, nl=False)
-    return EXIT_PASS if view.years[-1].projected_verdict == "PASS" else EXIT_FAIL
+    latest = view.years[-1]
+    return EXIT_PASS if (latest.projected_verdict or latest.verdict) == "PASS" else EXIT_FAIL
 
 
 EPILOG = """\b

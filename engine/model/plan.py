@@ -129,8 +129,9 @@ class YearView(Frozen):
     indicators: list[IndicatorProgress]
     counts: dict[str, int] = Field(description="Indicators per status.")
     verdict: VerdictValue = Field(description="The verdict of this year's data as it stands.")
-    projected_verdict: VerdictValue = Field(
-        description="The verdict if every trend holds until the target year.")
+    projected_verdict: VerdictValue | None = Field(
+        description="The verdict if every trend holds until the target year; none in the base "
+        "year, which has no trend.")
     projected_reasons: list[Reason]
 
 

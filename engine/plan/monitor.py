@@ -115,16 +115,15 @@ def year_view(county: CountyData, ruleset: Ruleset, year: int,
                         "target year)", field="year")
     result = result or assess(county, ruleset)
     rows = [_progress(rule, year, base, target) for rule in result.rules]
-    trend = projected_county(county, ruleset, year) if year > base else None
-    projected = assess(trend, ruleset) if trend is not None else result
+    projected = assess(projected_county(county, ruleset, year), ruleset) if year > base else None
     return YearView(
         year=year,
         elapsed=divide(Decimal((year - base) * 100), Decimal(target - base), PROGRESS_PLACES),
         indicators=rows,
         counts={s: sum(r.status == s for r in rows) for s in STATUSES},
         verdict=result.verdict,
-        projected_verdict=projected.verdict,
-        projected_reasons=projected.verdict_reasons,
+        projected_verdict=projected.verdict if projected else None,
+        projected_reasons=projected.verdict_reasons if projected else [],
     )
 
 

@@ -235,11 +235,11 @@ WORDS: dict[str, dict[str, str]] = {
         "what_if": "假设分析(数据已按下列修改,原文件未改动)",
         "verdict_moved": "结论由{before}变为{after}。",
         "verdict_kept": "结论仍为{after}。", "status_moved": "状态变化", "plan": "达标路径",
-        "closest": "余量最小的指标", "set_line": "验证命令",
         "monitoring": "中期监测:{county}({base}年基期 → {target}年目标)",
-        "monitor_year": "{year}年(时间进度{elapsed})", "projected": "若保持当前趋势,{target}年"
-                        "预计结论:{verdict}", "progress_counts": "提前{ahead}项,按期{on_track}项,"
-                        "滞后{behind}项,无法判断{unknown}项。",
+        "monitor_year": "{year}年(时间进度{elapsed})",
+        "projected": "若保持当前趋势,{target}年预计结论:{verdict}",
+        "no_trend": "基期年尚无趋势,不作预计。",
+        "progress_counts": "提前{ahead}项,按期{on_track}项,滞后{behind}项,无法判断{unknown}项。",
     },
     "en": {
         "title": "Innovative county acceptance pre-check: {county}", "county": "County",
@@ -266,10 +266,11 @@ WORDS: dict[str, dict[str, str]] = {
         "what_if": "What-if (the data was changed as below; the file itself is untouched)",
         "verdict_moved": "The verdict moved from {before} to {after}.",
         "verdict_kept": "The verdict stays {after}.", "status_moved": "Status changes",
-        "plan": "The way to PASS", "closest": "Smallest margins", "set_line": "To check",
+        "plan": "The way to PASS",
         "monitoring": "Mid-term monitoring: {county} (base year {base} → target year {target})",
         "monitor_year": "{year} ({elapsed} of the time elapsed)",
         "projected": "If the trends hold, the verdict in {target}: {verdict}",
+        "no_trend": "The base year has no trend yet: no projection.",
         "progress_counts": "{ahead} ahead, {on_track} on track, {behind} behind, {unknown} "
                            "unknown.",
     },
@@ -308,7 +309,7 @@ COLUMNS: dict[str, LocalizedText] = {
     "path": LocalizedText(zh="进度值", en="Path"),
     "progress": LocalizedText(zh="进度", en="Progress"),
     "projected": LocalizedText(zh="预计目标年值", en="Projected"),
-    "monitor_status": LocalizedText(zh="进度状态", en="Progress"),
+    "monitor_status": LocalizedText(zh="进度状态", en="Status"),
 }
 
 

@@ -116,10 +116,13 @@ def result_blocks(result: Result, lang: str, command: str | None = None) -> list
 
 def _year_block(view: YearView, target_year: int, lang: str) -> Block:
     words = WORDS[lang]
-    verdict = VERDICT_LABELS[view.projected_verdict].get(lang)
-    paragraphs = [words["progress_counts"].format(**view.counts),
-                  words["projected"].format(target=target_year, verdict=verdict),
-                  *[getattr(r, lang) for r in view.projected_reasons]]
+    paragraphs = [words["progress_counts"].format(**view.counts)]
+    if view.projected_verdict is None:
+        paragraphs.append(words["no_trend"])
+    else:
+        verdict = VERDICT_LABELS[view.projected_verdict].get(lang)
+        paragraphs += [words["projected"].format(target=target_year, verdict=verdict),
+                       *[getattr(r, lang) for r in view.projected_reasons]]
     return Block(
         id=f"year-{view.year}",
         heading=words["monitor_year"].format(year=view.year, elapsed=pct(view.elapsed)),
