@@ -292,6 +292,9 @@ def _input_reasons(ruleset: Ruleset, ind: Indicator, col: _Column) -> dict[str, 
                                        dtype=pl.String) for lang in LANGS}
 
 
+_equal_not_met = (pl.col("status") == "not_met") & (pl.col("M") == 0)
+
+
 def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame,
                col: _Column) -> pl.LazyFrame:
     """Texts: the numbers as the Decimal path prints them and the reason in both languages."""
@@ -315,11 +318,14 @@ def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame,
             else:
                 label = THRESHOLD_LABELS[ind.threshold.kind].get(lang)
             symbol = OPERATOR_SYMBOLS[ind.operator]
-            judged = {status: _fill(status, lang, {
+            judged = {code: _fill(code, lang, {
                 "actual": actual, "threshold": threshold, "threshold_label": label,
-                "op": symbol, "margin": margin_abs}) for status in ("met", "not_met")}
+                "op": symbol, "margin": margin_abs})
+                for code in ("met", "not_met", "not_met_equal")}
         branches = [(pl.col("status") == "not_applicable",
                      pl.lit(getattr(fixed["not_applicable"], lang)))]
+        if "not_met_equal" in judged:  # equal and not met: a strict operator (see explain.py)
+            branches.append((_equal_not_met, judged.pop("not_met_equal")))
         branches += [(pl.col("status") == status, sentence) for status, sentence in judged.items()]
         branches += [(pl.col("missing") == code, pl.lit(getattr(fixed[f"{code}_missing"], lang)))
                      for code in ("actual", "target", "baseline", "reference", "undefined")]
@@ -331,6 +337,8 @@ def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame,
         reason_code=pl.when(pl.col("status") == "not_applicable").then(pl.lit("not_applicable"))
         .when(pl.col("status") == "not_evaluated")
         .then(pl.concat_str([pl.col("missing"), pl.lit("_missing")]))
+        .when(_equal_not_met if ind.operator != "between" else pl.lit(False))
+        .then(pl.lit("not_met_equal"))
         .otherwise(pl.concat_str([pl.lit("between_" if ind.operator == "between" else ""),
                                   pl.col("status")])),
         reason_zh=reasons["zh"], reason_en=reasons["en"],

@@ -128,8 +128,10 @@ def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
              else THRESHOLD_LABELS[ind.threshold.kind])
     operator = ind.operator
     assert operator != "between"
+    # Equal to the threshold and not met: a strict operator (> or <); "short by 0" would puzzle.
+    code = "not_met_equal" if o.status == "not_met" and m == 0 else o.status
     return reason(
-        o.status,
+        code,
         actual=with_unit(r.actual, ind.unit),
         threshold=with_unit(r.threshold, ind.unit),
         threshold_label=label,

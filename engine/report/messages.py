@@ -24,6 +24,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Not met: actual {actual} against {threshold_label} {op} {threshold}, "
         "short by {margin}.",
     },
+    "not_met_equal": {
+        "zh": "未完成:实际值{actual}等于{threshold_label}{threshold},而要求{op}{threshold}。",
+        "en": "Not met: actual {actual} equals {threshold_label} {threshold}, and the rule "
+        "requires {op} {threshold}.",
+    },
     "actual_missing": {
         "zh": "未评价:缺少实际值。",
         "en": "Not evaluated: the actual value is missing.",
