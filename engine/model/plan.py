@@ -47,13 +47,18 @@ class WhatIf(Frozen):
         description="Rules whose status differs from the assessment of the unmodified data.")
 
 
-class Suggestion(Frozen):
-    """A rule to fix: the value its actual must reach (at the indicator's precision)."""
+class _Rule(Frozen):
+    """Which rule a planning row is about."""
 
     id: str
     name: LocalizedText
     kind: IndicatorKind
     unit: str
+
+
+class Suggestion(_Rule):
+    """A rule to fix: the value its actual must reach (at the indicator's precision)."""
+
     status: Status
     actual: Decimal | None
     threshold: Decimal | None = Field(description="The threshold in force (a range's lower "
@@ -68,13 +73,9 @@ class Suggestion(Frozen):
     reason: Reason
 
 
-class Closest(Frozen):
+class Closest(_Rule):
     """A met rule near its threshold (for a PASS: what to watch)."""
 
-    id: str
-    name: LocalizedText
-    kind: IndicatorKind
-    unit: str
     actual: Decimal
     threshold: Decimal
     margin: Decimal
@@ -104,11 +105,7 @@ class Plan(Frozen):
     reasons: list[Reason]
 
 
-class IndicatorProgress(Frozen):
-    id: str
-    name: LocalizedText
-    kind: IndicatorKind
-    unit: str
+class IndicatorProgress(_Rule):
     baseline: Decimal | None
     threshold: Decimal | None = Field(description="The target-year threshold.")
     actual: Decimal | None
