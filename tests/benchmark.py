@@ -1,0 +1,756 @@
+"""The benchmark: batch, scaling, single county and a peer engine, written to docs/performance.md.
+
+    python tests/benchmark.py [--repeat N] [--quick] [--output docs/performance.md]
+
+A script, not a test (pytest does not collect it): it runs every measured thing in a fresh
+subprocess, N times, interleaved in one loop so that the noise of a shared machine hits every
+engine and command alike, and reports the median and the minimum. Ratios are computed from
+medians of the same run. Peak memory is each child's own maximum resident set (``wait4``).
+
+Measured:
+
+- batch: the synthetic national file (tests/national/make.py, 2,844 counties × the 28
+  provincial-2021 indicators) assessed with full per-rule explanations written as JSON, by the
+  vector and the rete (durable-rules) engines: the ``assess`` command end to end, and the same
+  steps in-process (import, ruleset, read, evaluate, JSON, write) split by phase;
+- scaling: the vector engine on 10,000 and 100,000 counties;
+- single county: ``assess scenarios/tianmen-2022.csv --ruleset provincial-2021`` against the
+  bare import of its dependencies, alternately;
+- a peer, when installed (``pip install -e '.[bench]'``): zen-engine evaluating the same
+  thresholds and verdict policy as a JDM decision table.
+
+``--quick`` is a smoke run (small sizes, one repeat); its numbers are not for the record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import importlib.metadata
+import itertools
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RULESET = "provincial-2021"
+SCENARIO = "scenarios/tianmen-2022.csv"
+BARE_IMPORT = "import polars, pydantic, click, durable.engine"
+ENGINES = ("vector", "rete")
+ZEN_MODES = ("each", "batch")
+MARKER = "<!-- Everything below is written by tests/benchmark.py: regenerate, do not edit. -->"
+
+
+@dataclass(frozen=True)
+class Preset:
+    batch: int  # counties in the batch file
+    scaling: tuple[int, ...]  # counties in the larger files (vector engine only)
+    repeat: int
+
+
+FULL = Preset(batch=2844, scaling=(10_000, 100_000), repeat=5)
+QUICK = Preset(batch=200, scaling=(500, 2_000), repeat=1)
+#: Goals of the issue.
+GOAL_BATCH_S = 0.5
+GOAL_RETE_RATIO = 5.0
+GOAL_FLAT = 1.5
+GOAL_SINGLE = 1.25
+
+INTRO = """\
+# Performance
+
+How fast the engine assesses one county and many, measured by `tests/benchmark.py`; every
+number below comes from a single run of that script on the machine it names.
+
+How to read it:
+
+- Every measured thing runs in a **fresh process** (so import costs and peak memory are
+  honest), **N times**, all engines and commands **interleaved in one loop**, so that the noise
+  of a shared machine hits them alike. Tables give the **median** and the **minimum**; ratios
+  are medians divided by medians of the same run. Peak memory is the child process's maximum
+  resident set size.
+- **Batch** times the national synthetic file (2,844 counties × the 28 provincial-2021
+  indicators, `tests/national/make.py`) assessed with every rule's explanation written as JSON.
+  "CLI" is the `assess` command end to end (interpreter start, imports, everything);
+  "in-process" is the same work after the imports (ruleset, read, evaluate, JSON, write), split
+  by phase. The vector engine reads a plain CSV with the polars fast loader
+  (`engine/load/fast.py`); the rete engine reads with the general loader, as the command does.
+- **Scaling** is the vector engine on larger synthetic files; "flat" means the time per county
+  (in-process) of the slowest size divided by that of the fastest stays under the stated ratio.
+- **Single county** compares the `assess` command on the Tianmen scenario with a bare
+  `python -c "import polars, pydantic, click, durable.engine"`: the floor any command that
+  needs those libraries pays.
+- **Peer**: zen-engine (GoRules, Rust) evaluating the same thresholds and verdict policy as a
+  decision table. It does much less than we do (see its section); it is there to say how far
+  a compiled rules engine is from ours, not to claim equal work.
+
+Regenerate with `python tests/benchmark.py --output docs/performance.md` (20 to 30 minutes on
+a 2-core machine; `pip install -e '.[bench]'` first for the peer). Edit this introduction by
+hand if needed: the script rewrites only what follows the marker below.
+"""
+
+
+# -- the children: each prints one JSON object on standard output --------------------------------
+
+class _Clock:
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._start = self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = now - self._last
+        self._last = now
+
+    @property
+    def total(self) -> float:
+        return self._last - self._start
+
+
+def _timed(module: ModuleType | type, name: str, into: dict[str, float], key: str) -> None:
+    """Wrap ``module.name`` (a function, or a method of a class) so that the time spent in it
+    adds to ``into[key]``; a no-op when it is gone (the split then reads "—")."""
+    original = getattr(module, name, None)
+    if original is None:
+        return
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            into[key] = into.get(key, 0.0) + time.perf_counter() - start
+
+    setattr(module, name, wrapper)
+
+
+def _maxrss_kib() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _child_ours(engine_name: str, data: Path, out: Path) -> dict[str, Any]:
+    """The command's steps for a batch, as engine/cli.py routes them: vector through the fast
+    loader (falling back to the general one when it declines), rete through the general one."""
+    clock = _Clock()
+    import engine.batch
+    import engine.infer.durable_adapter
+    import engine.infer.vector
+    import engine.load.fast
+    from engine.load.county import load_counties
+    from engine.load.ruleset import load_ruleset
+    from engine.report.batch import batch_json
+    from engine.report.output import write_atomically
+
+    clock.lap("import")
+    ruleset = load_ruleset(RULESET)
+    clock.lap("ruleset")
+    inner: dict[str, float] = {}
+    fast = None
+    if engine_name == "vector":
+        _timed(engine.load.fast, "read_fast", inner, "read")
+        _timed(engine.infer.vector, "evaluate_table", inner, "rules")
+        _timed(engine.batch, "_vector_verdicts", inner, "verdicts")
+        _timed(engine.infer.durable_adapter.DurableRules, "fire", inner, "durable")
+        fast = engine.batch.assess_file(data, ruleset)
+    if fast is not None:
+        batch = fast
+        clock.lap("assess")
+        assess = clock.phases.pop("assess")
+        clock.phases["read"] = inner.get("read", float("nan"))
+        clock.phases["evaluate"] = assess - clock.phases["read"]
+        split = {k: inner.get(k, float("nan")) for k in ("rules", "verdicts", "durable")}
+        split["finish"] = clock.phases["evaluate"] - split["rules"] - split["verdicts"]
+    else:
+        counties = load_counties(data, ruleset)
+        clock.lap("read")
+        batch = engine.batch.assess_counties(
+            counties, ruleset, engine="vector" if engine_name == "vector" else "rete")
+        clock.lap("evaluate")
+        split = {}
+    text = batch_json(batch)
+    clock.lap("json")
+    write_atomically(out, text, inputs=[data])
+    clock.lap("write")
+    return {"phases": clock.phases, "split": split, "total": clock.total,
+            "counties": batch.summary.height, "fast_path": fast is not None,
+            "maxrss_kib": _maxrss_kib()}
+
+
+def _child_zen(jdm: Path, data: Path, out: Path, mode: str) -> dict[str, Any]:
+    """zen-engine: the same comparisons and verdict policy as a JDM graph, one verdict per
+    county; no explanations. Values enter as Python floats (zen turns them into decimals)."""
+    import csv
+
+    clock = _Clock()
+    import zen
+
+    clock.lap("import")
+    graph = json.loads(jdm.read_text(encoding="utf-8"))
+    if mode == "batch":
+        zen_engine = zen.ZenEngine({"loader": {"type": "static", "content": {"jdm": graph}}})
+    else:
+        decision = zen.ZenEngine().create_decision(json.dumps(graph))
+    clock.lap("ruleset")
+    contexts: dict[str, dict[str, dict[str, float | None]]] = {}
+    with data.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            contexts.setdefault(row["county"], {})[row["indicator"]] = {
+                k: float(row[k]) if row[k] else None for k in ("actual", "target")}
+    clock.lap("read")
+    if mode == "batch":
+        answers = [a["data"] for a in zen_engine.evaluate_batch(
+            [{"key": "jdm", "context": c} for c in contexts.values()])]
+    else:
+        answers = [decision.evaluate(c) for c in contexts.values()]
+    clock.lap("evaluate")
+    verdicts = [a["result"]["verdict"] for a in answers]
+    own = sorted(_zen_seconds(a["performance"]) for a in answers)
+    out.write_text(json.dumps(dict(zip(contexts, verdicts, strict=True)), ensure_ascii=False),
+                   encoding="utf-8")
+    clock.lap("write")
+    return {"phases": clock.phases, "split": {"own": own[len(own) // 2]}, "total": clock.total,
+            "counties": len(verdicts), "maxrss_kib": _maxrss_kib()}
+
+
+def _zen_seconds(text: str) -> float:
+    """zen's own timing of one evaluation ("452.4µs", "1.2ms") in seconds."""
+    number = float(re.match(r"[0-9.]+", text)[0])  # type: ignore[index]
+    units = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+    return number * units[text.lstrip("0123456789.")]
+
+
+def zen_graph() -> dict[str, Any]:
+    """The provincial-2021 thresholds and verdict policy as a JDM decision graph: a collect
+    table with one rule per indicator (the value rounded to the indicator's precision against
+    the county's own target), an expression node counting the binding and expected rules met,
+    and a first-hit table deciding the verdict."""
+    from engine.load.ruleset import load_ruleset
+    from engine.model.ruleset import ExpectedSharePolicy, TargetThreshold
+
+    ruleset = load_ruleset(RULESET)
+    policy = ruleset.verdict_policy
+    assert isinstance(policy, ExpectedSharePolicy)
+    assert all(isinstance(i.threshold, TargetThreshold) for i in ruleset.indicators)
+
+    def rounded(ind_id: str, column: str, places: int) -> str:
+        value = f"{ind_id}.{column}"
+        return f"{value} == null ? null : round({value}, {places})"
+
+    inputs = [{"id": f"in_{i.id}", "name": i.id, "field": rounded(i.id, "actual", i.precision)}
+              for i in ruleset.indicators]
+    rules = []
+    for ind in ruleset.indicators:
+        operator = ">=" if ind.direction == "higher" else "<="
+        rule = {"_id": f"rule_{ind.id}", "_description": f"{ind.id} met"}
+        for other in ruleset.indicators:
+            rule[f"in_{other.id}"] = (
+                f"{operator} {rounded(ind.id, 'target', ind.precision)}" if other is ind else "")
+        rule["out_id"], rule["out_kind"] = json.dumps(ind.id), json.dumps(ind.kind)
+        rules.append(rule)
+    binding = sum(i.kind == "binding" for i in ruleset.indicators)
+    expected = len(ruleset.indicators) - binding
+    at = {"x": 0, "y": 0}
+    nodes = [
+        {"id": "request", "type": "inputNode", "name": "Request", "position": at},
+        {"id": "met", "type": "decisionTableNode", "name": "met", "position": at,
+         "content": {"hitPolicy": "collect", "inputs": inputs, "rules": rules, "outputs": [
+             {"id": "out_id", "name": "id", "field": "id"},
+             {"id": "out_kind", "name": "kind", "field": "kind"}]}},
+        {"id": "tally", "type": "expressionNode", "name": "tally", "position": at,
+         "content": {"expressions": [
+             {"id": f"count_{k}", "key": f"{k}_met",
+              "value": f"len(filter($nodes.met, #.kind == '{k}'))"}
+             for k in ("binding", "expected")]}},
+        {"id": "verdict", "type": "decisionTableNode", "name": "verdict", "position": at,
+         "content": {"hitPolicy": "first", "inputs": [
+             {"id": "binding", "name": "binding met", "field": "binding_met"},
+             {"id": "share", "name": "expected share", "field": f"expected_met * 100 / {expected}"},
+         ], "outputs": [{"id": "verdict", "name": "verdict", "field": "verdict"}], "rules": [
+             {"_id": "pass", "binding": str(binding),
+              "share": f">= {policy.expected_min_share}", "verdict": '"PASS"'},
+             {"_id": "fail", "binding": "", "share": "", "verdict": '"FAIL"'}]}},
+        {"id": "response", "type": "outputNode", "name": "Response", "position": at},
+    ]
+    chain = [n["id"] for n in nodes]
+    edges = [{"id": f"edge_{a}", "sourceId": a, "targetId": b, "type": "edge"}
+             for a, b in itertools.pairwise(chain)]
+    return {"contentType": "application/vnd.gorules.decision", "nodes": nodes, "edges": edges}
+
+
+def _child(argv: list[str]) -> None:
+    kind, *rest = argv
+    if kind == "zen":
+        report = _child_zen(Path(rest[0]), Path(rest[1]), Path(rest[2]), rest[3])
+    else:
+        report = _child_ours(kind, Path(rest[0]), Path(rest[1]))
+    print(json.dumps(report))
+
+
+# -- the parent: running, collecting, reporting ---------------------------------------------------
+
+@dataclass
+class Sample:
+    wall: float  # seconds, measured by the parent around the child's whole life
+    maxrss_kib: int  # the child's peak resident set (wait4)
+    report: dict[str, Any] = field(default_factory=dict)  # the child's own JSON, if any
+
+
+def run(cmd: list[str], *, ok: tuple[int, ...] = (0, 1)) -> Sample:
+    """Run a command to completion; its wall time, peak memory and JSON report."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if proc.returncode not in ok:
+        raise SystemExit(f"benchmark: {shlex.join(cmd)} exited {proc.returncode}:\n{stderr}")
+    report: dict[str, Any] = {}
+    if stdout.startswith("{"):
+        report = json.loads(stdout.splitlines()[-1])
+    return Sample(wall=wall, maxrss_kib=usage.ru_maxrss, report=report)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+@dataclass
+class Series:
+    """The samples of one measured thing."""
+
+    label: str
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def walls(self) -> list[float]:
+        return [s.wall for s in self.samples]
+
+    @property
+    def wall(self) -> float:
+        return median(self.walls)
+
+    @property
+    def wall_min(self) -> float:
+        return min(self.walls) if self.samples else float("nan")
+
+    @property
+    def peak_mib(self) -> float:
+        return max(s.maxrss_kib for s in self.samples) / 1024 if self.samples else float("nan")
+
+    def phase(self, name: str, key: str = "phases") -> float:
+        return median([s.report[key].get(name, float("nan")) for s in self.samples
+                       if s.report.get(key)])
+
+    def after_imports(self) -> list[float]:
+        """In-process time after the imports: ruleset, read, evaluate, JSON, write."""
+        return [s.report["total"] - s.report["phases"]["import"] for s in self.samples]
+
+
+def _fmt_s(seconds: float) -> str:
+    return "—" if seconds != seconds else f"{seconds:.3f}"
+
+
+def _fmt_ms(seconds: float) -> str:
+    return "—" if seconds != seconds else f"{seconds * 1000:,.0f}"
+
+
+def _fmt_us(seconds: float, n: int) -> str:
+    return "—" if seconds != seconds else f"{seconds / n * 1e6:,.0f}"
+
+
+def _fmt_x(ratio: float) -> str:
+    return "—" if ratio != ratio else f"{ratio:.2f}×"
+
+
+def _met(ok: bool) -> str:
+    return "**yes**" if ok else "**no**"
+
+
+def _machine() -> list[str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = []
+    for dist in ("county-assess", "polars", "durable-rules", "pydantic", "click", "zen-engine"):
+        try:
+            versions.append(f"{dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist} (not installed)")
+    return [f"- Machine: {platform.platform()}; CPU: {cpu}; {os.cpu_count()} cores "
+            f"({usable} usable); memory {memory}",
+            f"- Python {platform.python_version()} ({platform.python_implementation()}); "
+            + ", ".join(versions)]
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def _import_profile(assess: Path) -> tuple[list[tuple[int, int, int, str]], float]:
+    """``python -X importtime`` of the single-county command: (self µs, cumulative µs, depth,
+    module) for every import, and the wall time of that run."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-X", "importtime", str(assess), SCENARIO,
+                           "--ruleset", RULESET], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    wall = time.perf_counter() - start
+    rows = []
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if m:
+            rows.append((int(m[1]), int(m[2]), len(m[3]) // 2, m[4]))
+    return rows, wall
+
+
+@dataclass
+class Plan:
+    repeat: int
+    batch: int
+    scaling: tuple[int, ...]
+    quick: bool
+    zen: bool
+    tmp: Path
+    files: dict[int, Path] = field(default_factory=dict)
+
+
+def _assess_script() -> Path:
+    """The ``assess`` console script of this interpreter's environment."""
+    beside = Path(sys.executable).with_name("assess")
+    found = beside if beside.exists() else shutil.which("assess")
+    if found is None:
+        raise SystemExit("benchmark: no `assess` command; pip install -e . first")
+    return Path(found)
+
+
+def _measure(plan: Plan) -> dict[str, Series]:
+    assess = _assess_script()
+    me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    national = plan.files[plan.batch]
+    out = plan.tmp / "out"
+    out.mkdir()
+    jobs: dict[str, list[str]] = {
+        f"cli-{e}": [str(assess), str(national), "--ruleset", RULESET, "--format", "json",
+                     "--engine", e, "--output", str(out / f"{e}.json")] for e in ENGINES}
+    jobs |= {f"lib-{e}": [*me, e, str(national), str(out / f"lib-{e}.json")] for e in ENGINES}
+    if plan.zen:
+        jdm = plan.tmp / "provincial-2021.jdm.json"
+        jdm.write_text(json.dumps(zen_graph(), ensure_ascii=False, indent=1), encoding="utf-8")
+        jobs |= {f"zen-{mode}": [*me, "zen", str(jdm), str(national),
+                                 str(out / f"zen-{mode}.json"), mode] for mode in ZEN_MODES}
+    jobs |= {f"scale-{size}": [*me, "vector", str(plan.files[size]),
+                               str(out / f"scale-{size}.json")] for size in plan.scaling}
+    single = [str(assess), SCENARIO, "--ruleset", RULESET]
+    bare = [sys.executable, "-c", BARE_IMPORT]
+    series = {name: Series(name) for name in [*jobs, "single-cli", "single-import"]}
+
+    print("warming up (not counted)", file=sys.stderr)
+    for cmd in (single, bare, jobs["cli-vector"]):
+        run(cmd)
+    names = list(jobs)
+    for i in range(plan.repeat):
+        order = names[i % len(names):] + names[:i % len(names)]  # rotate: no fixed position
+        for name in order:
+            print(f"[{i + 1}/{plan.repeat}] {name}", file=sys.stderr)
+            series[name].samples.append(run(jobs[name]))
+            # the cheap single-county pair after every other job, in alternating order
+            pair = [("single-cli", single), ("single-import", bare)]
+            for key, cmd in pair if (i + len(series["single-cli"].samples)) % 2 else pair[::-1]:
+                series[key].samples.append(run(cmd))
+    return series
+
+
+def _same_results(out: Path) -> bool:
+    vector, rete = (out / "vector.json").read_bytes(), (out / "rete.json").read_bytes()
+    return rete.replace(b'"engine": "rete"', b'"engine": "vector"', 1) == vector
+
+
+def _zen_agreement(out: Path, mode: str) -> tuple[int, int]:
+    ours = {r["county"]: r["verdict"]
+            for r in json.loads((out / "vector.json").read_text(encoding="utf-8"))["summary"]}
+    theirs = json.loads((out / f"zen-{mode}.json").read_text(encoding="utf-8"))
+    return sum(ours.get(k) == v for k, v in theirs.items()), len(ours)
+
+
+def _report(plan: Plan, series: dict[str, Series], command: str, started: str,
+            load: tuple[str, str], imports: tuple[list[tuple[int, int, int, str]], float],
+            zen_note: str) -> str:
+    n = plan.batch
+    out = plan.tmp / "out"
+    s = series
+    lines: list[str] = [MARKER, "", "## Results", ""]
+    if plan.quick:
+        lines += ["> **Quick smoke run** (`--quick`): reduced sizes, one repeat. These numbers "
+                  "are not for the record; regenerate without `--quick`.", ""]
+    lines += [f"- Command: `{command}` (from the repository root)",
+              f"- Date: {started}; {plan.repeat} run{'s' if plan.repeat > 1 else ''} of each "
+              f"(the single-county pair {len(s['single-cli'].samples)}); load average (1, 5, 15 "
+              f"min) {load[0]} before, {load[1]} after (this run's own work included)",
+              *_machine(), ""]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with contextlib.suppress(ValueError, IndexError):
+        # the load after includes this benchmark's own processes; the minute before it does not
+        before = float(load[0].split()[0])
+        if cores and before > cores / 2:
+            lines += [f"> The machine was busy when this run started (load average {before:.2f} "
+                      f"over the last minute, on {cores} cores): absolute times are inflated and "
+                      f"vary from run to run (see the raw samples); the ratios, taken from the "
+                      f"same interleaved run, are the steadier figures.", ""]
+
+    vec_after = median(s["lib-vector"].after_imports())
+    rete_after = median(s["lib-rete"].after_imports())
+    cli_ratio = s["cli-rete"].wall / s["cli-vector"].wall
+    lib_ratio = rete_after / vec_after
+    sizes = [n, *plan.scaling]
+    per_county = {size: median(
+        (s["lib-vector"] if size == n else s[f"scale-{size}"]).after_imports()) / size
+        for size in sizes}
+    flat = max(per_county.values()) / min(per_county.values())
+    single_ratio = s["single-cli"].wall / s["single-import"].wall
+
+    lines += ["### Goals", "",
+              "| goal | measured | met |", "|---|---|---|",
+              f"| batch, vector, file to JSON after the imports ≤ {GOAL_BATCH_S} s | "
+              f"{vec_after:.3f} s | {_met(vec_after <= GOAL_BATCH_S)} |",
+              f"| batch, vector, `assess` end to end ≤ {GOAL_BATCH_S} s | "
+              f"{s['cli-vector'].wall:.3f} s | {_met(s['cli-vector'].wall <= GOAL_BATCH_S)} |",
+              f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, after the imports | "
+              f"{_fmt_x(lib_ratio)} | {_met(lib_ratio >= GOAL_RETE_RATIO)} |",
+              f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, `assess` end to end | "
+              f"{_fmt_x(cli_ratio)} | {_met(cli_ratio >= GOAL_RETE_RATIO)} |",
+              f"| scaling: time per county flat within {GOAL_FLAT}× "
+              f"({', '.join(f'{x:,}' for x in sizes)} counties) | {_fmt_x(flat)} | "
+              f"{_met(flat <= GOAL_FLAT)} |",
+              f"| single county ≤ {GOAL_SINGLE}× the bare import | {_fmt_x(single_ratio)} | "
+              f"{_met(single_ratio <= GOAL_SINGLE)} |", ""]
+
+    lines += [f"### Batch: {n:,} counties × 28 indicators, every rule explained, JSON", "",
+              "| engine | what is timed | median s | min s | µs per county | peak RSS MiB |",
+              "|---|---|---:|---:|---:|---:|"]
+    rows = [("vector", "`assess` end to end", s["cli-vector"].walls, s["cli-vector"]),
+            ("rete (durable-rules)", "`assess` end to end", s["cli-rete"].walls, s["cli-rete"]),
+            ("vector", "in-process, after the imports", s["lib-vector"].after_imports(),
+             s["lib-vector"]),
+            ("rete (durable-rules)", "in-process, after the imports",
+             s["lib-rete"].after_imports(), s["lib-rete"])]
+    for engine_name, what, values, ser in rows:
+        lines.append(f"| {engine_name} | {what} | {_fmt_s(median(values))} | "
+                     f"{_fmt_s(min(values))} | {_fmt_us(median(values), n)} | "
+                     f"{ser.peak_mib:,.0f} |")
+    lines += ["", f"Rete ÷ vector: {_fmt_x(cli_ratio)} end to end, {_fmt_x(lib_ratio)} after "
+              f"the imports. The two JSON documents are identical but for the engine's name: "
+              f"{'yes' if _same_results(out) else '**NO**'}.", ""]
+    phases = ("import", "ruleset", "read", "evaluate", "json", "write")
+    lines += ["In-process phases (medians, ms; \"start/exit\" is the child's wall time minus "
+              "what it measured: interpreter start-up and shutdown):", "",
+              "| engine | start/exit | " + " | ".join(phases) + " | wall |",
+              "|---|" + "---:|" * (len(phases) + 2)]
+    for key in ("lib-vector", "lib-rete"):
+        ser = s[key]
+        startup = median([x.wall - x.report["total"] for x in ser.samples])
+        lines.append(f"| {key[4:]} | {_fmt_ms(startup)} | "
+                     + " | ".join(_fmt_ms(ser.phase(p)) for p in phases)
+                     + f" | {_fmt_ms(ser.wall)} |")
+    vec = s["lib-vector"]
+    fast = all(x.report.get("fast_path") for x in vec.samples)
+    durable = vec.phase("durable", "split")
+    lines += ["", f"Vector \"evaluate\" splits into every rule of every county in polars "
+              f"{_fmt_ms(vec.phase('rules', 'split'))} ms; the verdicts "
+              f"{_fmt_ms(vec.phase('verdicts', 'split'))} ms (tallies, one durable-rules "
+              f"session per county: {_fmt_ms(durable)} ms, {_fmt_us(durable, n)} µs a county, "
+              f"and the summary table); the final tables' assembly "
+              f"{_fmt_ms(vec.phase('finish', 'split'))} ms. The vector run "
+              + ("read the file with the fast loader." if fast else
+                 "**did not** take the fast loader (the general loader read the file)."), ""]
+
+    lines += ["### Scaling: the vector engine", "",
+              "| counties | CSV MiB | `wall` median s | after the imports, median s | "
+              "µs per county (after the imports) | µs per county (wall) | peak RSS MiB |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
+    for size in sizes:
+        ser = s["lib-vector"] if size == n else s[f"scale-{size}"]
+        mib = plan.files[size].stat().st_size / 2**20
+        lines.append(f"| {size:,} | {mib:,.1f} | {_fmt_s(ser.wall)} | "
+                     f"{_fmt_s(median(ser.after_imports()))} | "
+                     f"{per_county[size] * 1e6:,.0f} | {_fmt_us(ser.wall, size)} | "
+                     f"{ser.peak_mib:,.0f} |")
+    slowest = max(per_county, key=lambda k: per_county[k])
+    fastest = min(per_county, key=lambda k: per_county[k])
+    big = plan.scaling[-1]
+    issue_sizes = max(per_county[x] for x in plan.scaling) / min(per_county[x]
+                                                                  for x in plan.scaling)
+    rete_each = median(s["lib-rete"].after_imports()) / n
+    lines += ["", f"Time per county, slowest ({slowest:,}) ÷ fastest ({fastest:,}): "
+              f"{_fmt_x(flat)}; between {plan.scaling[0]:,} and {big:,} counties only: "
+              f"{_fmt_x(issue_sizes)}. The rete engine is not run at these sizes: at "
+              f"{rete_each * 1000:,.1f} ms a county (the batch above), {plan.scaling[0]:,} "
+              f"counties would take about {rete_each * plan.scaling[0]:,.0f} s a run.", ""]
+
+    imp_rows, imp_wall = imports
+    top_level = sum(c for _, c, depth, _ in imp_rows if depth == 0) / 1e6
+    lines += ["### Single county", "",
+              "| command | median s | min s | peak RSS MiB |", "|---|---:|---:|---:|",
+              f"| `assess {SCENARIO} --ruleset {RULESET}` | {_fmt_s(s['single-cli'].wall)} | "
+              f"{_fmt_s(s['single-cli'].wall_min)} | {s['single-cli'].peak_mib:,.0f} |",
+              f"| `python -c \"{BARE_IMPORT}\"` | {_fmt_s(s['single-import'].wall)} | "
+              f"{_fmt_s(s['single-import'].wall_min)} | {s['single-import'].peak_mib:,.0f} |",
+              "", f"Ratio: {_fmt_x(single_ratio)} (goal ≤ {GOAL_SINGLE}×).", "",
+              f"Where the command's time goes (`python -X importtime`, one run of "
+              f"{imp_wall:.2f} s, of which importing takes {top_level:.2f} s; the rest is "
+              f"interpreter start-up and the assessment itself).", "",
+              "Import time by package (each module's own time, summed over the package), the "
+              "ten largest:", "", "| package | ms |", "|---|---:|"]
+    by_package: dict[str, int] = {}
+    for self_us, _, _, module in imp_rows:
+        root = module.split(".")[0]
+        by_package[root] = by_package.get(root, 0) + self_us
+    for package, self_us in sorted(by_package.items(), key=lambda kv: -kv[1])[:10]:
+        lines.append(f"| `{package}` | {self_us / 1000:,.0f} |")
+    lines += ["", "The ten largest imports at the first two levels (the command's own imports, "
+              "and theirs), cumulative: with everything they import:", "",
+              "| module | imported by | cumulative ms | own ms |", "|---|---|---:|---:|"]
+    parents: list[str] = []  # -X importtime prints a module after everything it imports
+    for i, (_, _, depth, _) in enumerate(imp_rows):
+        parents.append(next((m for _, _, d, m in imp_rows[i + 1:] if d < depth), ""))
+    direct = [(*row, parent) for row, parent in zip(imp_rows, parents, strict=True)
+              if row[2] <= 1]
+    for self_us, cumulative, _, module, parent in sorted(direct, key=lambda r: -r[1])[:10]:
+        lines.append(f"| `{module}` | {f'`{parent}`' if parent else 'the command'} | "
+                     f"{cumulative / 1000:,.0f} | {self_us / 1000:,.0f} |")
+    lines.append("")
+
+    lines += ["### Peer: zen-engine", ""]
+    if not plan.zen:
+        lines += [zen_note, ""]
+    else:
+        lines += ["| zen-engine | median s (after the import) | min s | evaluate only, "
+                  "µs per county | zen's own µs per evaluation | wall s | peak RSS MiB | "
+                  "verdicts equal to ours |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for mode, what in (("each", "`evaluate`, one call per county"),
+                           ("batch", "`evaluate_batch`, all counties (native threads)")):
+            ser = s[f"zen-{mode}"]
+            agree, total = _zen_agreement(out, mode)
+            lines.append(f"| {what} | {_fmt_s(median(ser.after_imports()))} | "
+                         f"{_fmt_s(min(ser.after_imports()))} | "
+                         f"{_fmt_us(ser.phase('evaluate'), n)} | "
+                         f"{_fmt_us(ser.phase('own', 'split'), 1)} | {_fmt_s(ser.wall)} | "
+                         f"{ser.peak_mib:,.0f} | {agree:,} of {total:,} |")
+        lines += ["", "\"zen's own\" is the median of the `performance` field zen returns "
+                  "with each result: the time inside the engine, without the Python binding's "
+                  "conversions. `evaluate_batch` spreads the counties over native threads, so "
+                  "its per-county time is not one core's.", "",
+                  f"For comparison, our vector engine evaluates the same counties in "
+                  f"{_fmt_us(vec.phase('evaluate'), n)} µs per county (rules, verdicts and "
+                  f"tables, every explanation included) and the rete engine in "
+                  f"{_fmt_us(s['lib-rete'].phase('evaluate'), n)} µs.", "",
+                  zen_note, ""]
+
+    lines += ["### Raw samples (seconds, in the order run)", ""]
+    for key, ser in s.items():
+        lines.append(f"- {key}: " + ", ".join(f"{w:.3f}" for w in ser.walls))
+    lines.append("")
+    return "\n".join(lines)
+
+
+ZEN_DOES = """\
+What the peer does: the same 28 comparisons (each actual value against the county's own target,
+both rounded to the indicator's precision with zen's `round`, `>=` or `<=` by the indicator's
+direction) in one *collect* decision table, an expression node counting the binding and expected
+rules met, and a *first*-hit table applying the verdict policy (all 8 binding, at least 80 % of
+the 20 expected). The graph is built from `rulesets/provincial-2021.yaml` by `zen_graph()` in
+`tests/benchmark.py`; the CSV is read with Python's `csv` module.
+
+What it does not do: no per-rule result (status, margin, completion, growth), no reason
+sentences and no JSON of them: one verdict per county is written. A missing value is simply
+"not met" (no *not evaluated*), and nothing is validated (units, number syntax, duplicates).
+Values enter as Python floats, which zen converts to its decimals (arithmetic in zen is decimal,
+but the input passes through binary floating point; our engines never do). The timings are
+therefore a floor for a compiled rules engine doing the verdict alone, not a like-for-like
+comparison."""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=None,
+                        help=f"runs of each measured thing (default {FULL.repeat}; the cheap "
+                             "single-county pair runs after every other measurement)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: small files, one repeat; not for the record")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md",
+                        help="the Markdown document to (re)write (default docs/performance.md)")
+    parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child)
+        return
+
+    sys.path.insert(0, str(ROOT))  # tests.national.make
+    from tests.national.make import write_national
+
+    preset = QUICK if args.quick else FULL
+    started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    command = "python " + shlex.join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
+    load_before = _loadavg()
+    try:
+        import zen  # noqa: F401
+
+        zen_ok, zen_note = True, ZEN_DOES
+    except ImportError:
+        zen_ok = False
+        zen_note = ("zen-engine is not installed in this environment, so the peer was not "
+                    "measured (`pip install -e '.[bench]'` installs it).")
+        print(f"benchmark: {zen_note}", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="county-bench-") as tmp_name:
+        plan = Plan(repeat=args.repeat or preset.repeat, batch=preset.batch,
+                    scaling=preset.scaling, quick=args.quick, zen=zen_ok, tmp=Path(tmp_name))
+        for size in (plan.batch, *plan.scaling):
+            print(f"writing {size:,} synthetic counties", file=sys.stderr)
+            plan.files[size] = write_national(plan.tmp / f"national-{size}.csv", size)
+        series = _measure(plan)
+        imports = _import_profile(_assess_script())
+        text = _report(plan, series, command, started, (load_before, _loadavg()), imports,
+                       zen_note)
+
+    intro = INTRO
+    if args.output.exists():
+        previous = args.output.read_text(encoding="utf-8")
+        if MARKER in previous:
+            intro = previous.split(MARKER, 1)[0].rstrip("\n") + "\n"
+    args.output.write_text(f"{intro}\n{text}", encoding="utf-8")
+    print(text)
+    print(f"written to {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
