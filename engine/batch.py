@@ -171,9 +171,20 @@ def _vector_verdicts(ruleset: Ruleset, counties: Sequence[tuple[str, int | None]
 
 
 def _summary_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
-    """Column by column: much faster than polars reading a list of dicts with list cells."""
-    return pl.DataFrame({name: pl.Series(name, [r[name] for r in rows], dtype=dtype)
-                         for name, dtype in SUMMARY_SCHEMA.items()})
+    """Column by column: much faster than polars reading a list of dicts with list cells. A
+    list column is built from its distinct values (counties share their reasons) and gathered,
+    since polars converts nested Python lists slowly."""
+    columns = {}
+    for name, dtype in SUMMARY_SCHEMA.items():
+        values = [r[name] for r in rows]
+        if isinstance(dtype, pl.List):
+            index: dict[tuple[object, ...], int] = {}
+            keys = [index.setdefault(tuple(v), len(index)) for v in values]  # type: ignore[arg-type]
+            distinct = pl.Series(name, [list(v) for v in index], dtype=dtype)
+            columns[name] = distinct.gather(pl.Series(keys, dtype=pl.UInt32))
+        else:
+            columns[name] = pl.Series(name, values, dtype=dtype)
+    return pl.DataFrame(columns)
 
 
 SUMMARY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
