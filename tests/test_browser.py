@@ -131,3 +131,25 @@ def test_the_report_renders_completely_and_prints_on_a4(
     for rule in result.rules:
         assert rule.id in flat, f"{rule.id} missing from the printed PDF"
     page.close()
+
+
+def test_a_plan_and_a_what_if_render_in_the_report(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "plan.html"
+    run = CliRunner().invoke(assess_command, [
+        str(ROOT / "scenarios/example-fail-expected.csv"), "-r", "provincial-2021",
+        "--format", "html", "--output", str(out), "--lang", "zh", "--date", "2026-11-28",
+        "--plan", "--set", "tech_smes.target=250"])
+    assert run.exit_code == 1, run.output
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text)
+            if message.type in ("error", "warning") else None)
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    assert problems == []
+    what_if, plan = page.locator("#what-if"), page.locator("#plan")
+    assert what_if.is_visible() and plan.is_visible()
+    assert "tech_smes" in what_if.inner_text() and "250" in what_if.inner_text()
+    assert "energy_per_gdp" in plan.locator("table").inner_text()
+    assert "--set energy_per_gdp=0.480" in plan.locator("pre").inner_text()
+    page.close()
