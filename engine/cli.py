@@ -116,7 +116,7 @@ def _render(result: Result, ruleset: Ruleset, fmt: str, lang: str, on: date,
     if fmt == "xlsx":
         from engine.report.xlsx import render_xlsx
 
-        return render_xlsx(result, lang=lang, ruleset=ruleset, assessed_on=on)
+        return render_xlsx(result, lang=lang, ruleset=ruleset, assessed_on=on, command=command)
     from engine.report.text import render_text
 
     color = to_terminal and "NO_COLOR" not in os.environ
@@ -198,9 +198,9 @@ def _check_planning(fmt: str, engine: str | None, planning: bool, monitor: bool,
         raise click.UsageError("--year is for --monitor")
     if monitor and fmt not in ("text", "json", "md"):
         raise click.UsageError(f"the monitoring view is reported as text, json or md, not {fmt}")
-    if planning and fmt in ("xlsx", "csv"):
-        raise click.UsageError(f"--set and --plan are reported as text, json, md or html; the "
-                               f"{fmt} report does not show them yet")
+    if planning and fmt == "csv":
+        raise click.UsageError("--set and --plan are for one county; the csv report is a "
+                               "batch's summary table")
     if (monitor or planning) and engine == "vector":
         raise click.UsageError("--set, --plan and --monitor assess one county with durable-rules "
                                "(--engine rete)")

@@ -249,7 +249,7 @@ def test_plans_and_what_ifs_appear_in_every_document_format(fmt: str) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--plan", "--format", "xlsx", "--output", "x.xlsx"], "does not show them yet"),
+    (["--plan", "--format", "csv"], "the csv report is a batch's summary table"),
     (["--set", "rd_intensity=2", "--engine", "vector"], "durable-rules"),
     (["--set", "nope=2"], "not an indicator or input"),
     (["--year", "2021"], "--year is for --monitor"),
@@ -288,3 +288,23 @@ def test_plans_for_the_failing_counties_of_the_national_dataset_pass(tmp_path: P
         assert engine.what_if(data, ruleset, plan.set_options).verdict == "PASS"
         checked += 1
     assert checked > 50
+
+
+def test_the_spreadsheet_carries_the_what_if_and_the_plan(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "plan.xlsx"
+    run = CliRunner().invoke(assess_command, [
+        str(SCENARIOS / "example-fail-expected.csv"), "-r", "provincial-2021", "--plan",
+        "--set", "tech_smes.target=250", "--format", "xlsx", "--output", str(out),
+        "--lang", "en"])
+    assert run.exit_code == 1, run.output
+    sheet = load_workbook(out)["What-if and plan"]
+    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert ["Registered tech-based SMEs (tech_smes)", "target", 240, 250] in rows
+    fix = next(r for r in rows if r and str(r[0]).endswith("(energy_per_gdp)"))
+    assert fix[3:] == [0.493, 0.48, 0.013, 0.027]  # xlsx stores numbers as doubles
+    assert any(str(r[0]).endswith("--set energy_per_gdp=0.480") for r in rows if r)
+    # Numbers are number cells at the decimals they were printed with.
+    formats = {c.value: c.number_format for row in sheet.iter_rows() for c in row}
+    assert (formats[0.48], formats[0.027], formats[250]) == ("0.000", "0.0%", "0")

@@ -39,6 +39,7 @@ from engine.report.messages import (
     VERDICT_LABELS,
     WORDS,
 )
+from engine.report.planning import Block, result_blocks
 
 # Rules-sheet columns, in order; score and weight only under a weighted-score policy. "required"
 # (≥ 2.50) is kept beside the numeric threshold: the number alone does not say ≥ or ≤.
@@ -284,9 +285,59 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
+def _number(text: str) -> tuple[Decimal, int, bool] | None:
+    """A planning cell's number (``0.480``, ``2.7%``): value, decimals, percent; else None."""
+    percent = text.endswith("%")
+    try:
+        value = Decimal(text.removesuffix("%").lstrip("+"))
+    except ArithmeticError:
+        return None
+    if not value.is_finite():
+        return None
+    places = max(0, -int(value.as_tuple().exponent))
+    return (value / 100, places, True) if percent else (value, places, False)
+
+
+def _blocks_sheet(ws: Any, blocks: list[Block]) -> None:
+    """What-if and plan blocks (engine/report/planning.py): a heading, its sentences, its table
+    (numbers as number cells at the decimals they were printed with), the command to check."""
+    row = 1
+    widths: dict[int, int] = {}
+    for block in blocks:
+        _put(ws, row, 1, block.heading).font = _BOLD
+        row += 1
+        for paragraph in block.paragraphs:
+            _put(ws, row, 1, paragraph)
+            row += 1
+        for col, head in enumerate(block.head, start=1):
+            cell = _put(ws, row, col, head)
+            cell.font, cell.fill = _BOLD, _HEADER_FILL
+        row += 1 if block.head else 0
+        for cells in block.rows:
+            for col, text in enumerate(cells, start=1):
+                number = _number(text) if col - 1 in block.numeric else None
+                if number is None:
+                    _put(ws, row, col, text, alignment=_WRAP)
+                else:
+                    value, places, percent = number
+                    _put(ws, row, col, value, number_format=(
+                        _places_format(places) + "%") if percent else None,
+                        places=None if percent else places)
+                widths[col] = max(widths.get(col, 0), _display_width(text))
+            row += 1
+        if block.code:
+            _put(ws, row, 1, block.code)
+            row += 1
+        row += 1
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(8, min(width, 40) + 2)
+    _print_setup(ws)
+
+
 def render_xlsx(result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None,
-                assessed_on: date | None = None) -> bytes:
-    """The report as .xlsx bytes: the summary sheet (active) and the rules sheet."""
+                assessed_on: date | None = None, command: str | None = None) -> bytes:
+    """The report as .xlsx bytes: the summary sheet (active), the rules sheet, and for a
+    what-if or a plan a third sheet with them."""
     words = WORDS[lang]
     wb = Workbook()
     summary = wb.active
@@ -294,6 +345,9 @@ def render_xlsx(result: Result, *, lang: str = "zh", ruleset: Ruleset | None = N
     rules = wb.create_sheet(words["rules_sheet"])
     _summary_sheet(summary, result, lang, ruleset, assessed_on)
     _rules_sheet(rules, result, lang)
+    blocks = result_blocks(result, lang, command)
+    if blocks:
+        _blocks_sheet(wb.create_sheet(words["plan_sheet"]), blocks)
     wb.active = 0
 
     when = _DEFAULT_TIME if assessed_on is None else datetime.combine(assessed_on,
