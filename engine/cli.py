@@ -196,8 +196,9 @@ def _check_planning(fmt: str, engine: str | None, planning: bool, monitor: bool,
         raise click.UsageError("--monitor is a report of its own; use --set or --plan without it")
     if year is not None and not monitor:
         raise click.UsageError("--year is for --monitor")
-    if monitor and fmt not in ("text", "json", "md"):
-        raise click.UsageError(f"the monitoring view is reported as text, json or md, not {fmt}")
+    if monitor and fmt not in ("text", "json", "md", "html"):
+        raise click.UsageError(f"the monitoring view is reported as text, json, md or html, "
+                               f"not {fmt}")
     if planning and fmt == "csv":
         raise click.UsageError("--set and --plan are for one county; the csv report is a "
                                "batch's summary table")
@@ -240,6 +241,11 @@ def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, la
         text = view.to_json()
     elif fmt == "md":
         text = render_monitoring_markdown(view, lang=lang)
+    elif fmt == "html":
+        from engine import __version__
+        from engine.report.html import render_monitoring_html
+
+        text = render_monitoring_html(view, lang=lang, generator=f"county-assess {__version__}")
     else:
         text = render_monitoring_text(
             view, lang=lang, color=to_terminal and "NO_COLOR" not in os.environ,

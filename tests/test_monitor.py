@@ -118,7 +118,7 @@ def test_a_file_without_a_year_column_needs_year(tmp_path: Path) -> None:
     assert progress(view, 2021)["rd_intensity"][1] == "behind"
 
 
-@pytest.mark.parametrize("fmt", ["text", "md", "json"])
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "html"])
 def test_monitor_command(tmp_path: Path, fmt: str) -> None:
     run = CliRunner().invoke(assess_command, [
         str(write(tmp_path, ROWS_2021)), "-r", "provincial-2021", "--monitor", "--format", fmt,
@@ -135,5 +135,5 @@ def test_monitor_command(tmp_path: Path, fmt: str) -> None:
 def test_monitor_refuses_formats_it_does_not_render(tmp_path: Path) -> None:
     run = CliRunner().invoke(assess_command, [
         str(write(tmp_path, ROWS_2021)), "-r", "provincial-2021", "--monitor", "--format",
-        "html"])
-    assert run.exit_code == 2 and "text, json or md" in run.output
+        "xlsx", "--output", str(tmp_path / "m.xlsx")])
+    assert run.exit_code == 2 and "text, json, md or html" in run.output

@@ -14,11 +14,12 @@ from decimal import Decimal
 from html import escape
 
 from engine.model.county import DataFile
+from engine.model.plan import Monitoring
 from engine.model.result import Result, RuleResult
 from engine.model.ruleset import Ruleset
 from engine.report.cells import pct, plain, required, signed_margin
 from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
-from engine.report.planning import Block, result_blocks
+from engine.report.planning import Block, monitoring_blocks, monitoring_title, result_blocks
 from engine.report.svg import Bar, Stack, bar_chart, stacked_chart
 
 _SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?", "not_applicable": "–"}
@@ -199,9 +200,13 @@ def _blocks(blocks: list[Block]) -> str:
         table = ""
         if block.rows:
             head = "".join(f"<th>{_e(h)}</th>" for h in block.head)
-            body = "".join("<tr>" + "".join(
-                f'<td class="num">{_e(c)}</td>' if i in block.numeric else f"<td>{_e(c)}</td>"
-                for i, c in enumerate(row)) + "</tr>" for row in block.rows)
+            tones = block.tones or [""] * len(block.rows)
+            body = "".join(f'<tr class="{tone}">' + "".join(
+                f'<td class="num">{_e(c)}</td>' if i in block.numeric
+                else f'<td class="status {tone}">{_e(c)}</td>' if i == block.status_column
+                else f"<td>{_e(c)}</td>"
+                for i, c in enumerate(row)) + "</tr>" for tone, row in zip(tones, block.rows,
+                                                                            strict=True))
             table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         code = f"<pre><code>{_e(block.code)}</code></pre>" if block.code else ""
         parts.append(f'<section id="{_e(block.id)}"><h2>{_e(block.heading)}</h2>'
@@ -280,13 +285,30 @@ def render_html(
                              for i in result.text_items) + "</section>")
     parts.append(_provenance(result, lang, ruleset))
     parts.append(f"<footer>{_e(words['generated_by'])}: {_e(generator)}</footer>")
-    title = _e(words["title"].format(county=result.county))
+    return _document(words["title"].format(county=result.county), lang, parts)
+
+
+def _document(title: str, lang: str, parts: list[str]) -> str:
+    """One self-contained page: no script, nothing loaded (the CSP says so), inline styles."""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title><style>{_CSS}</style></head>\n<body>\n"
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n<body>\n"
         + "\n".join(parts) + "\n</body></html>\n"
     )
+
+
+def render_monitoring_html(view: Monitoring, *, lang: str = "zh",
+                           generator: str = "county-assess") -> str:
+    """The monitoring view (assess --monitor) as one HTML document."""
+    words = WORDS[lang]
+    title = monitoring_title(view, lang)
+    head = (f'<header><h1>{_e(title)}</h1><dl class="head"><dt>{_e(words["ruleset"])}</dt>'
+            f"<dd><code>{_e(view.ruleset_id)}</code> {_e(view.ruleset_version)}</dd></dl>"
+            "</header>")
+    return _document(title, lang, [
+        head, _blocks(monitoring_blocks(view, lang)),
+        f"<footer>{_e(words['generated_by'])}: {_e(generator)}</footer>"])

@@ -1,4 +1,5 @@
-"""The monitoring view (assess --monitor) as text for the terminal and as Markdown."""
+"""The monitoring view (assess --monitor) as text for the terminal and as Markdown (the HTML
+page is in html.py, beside the other document)."""
 
 from __future__ import annotations
 

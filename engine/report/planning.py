@@ -30,6 +30,9 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
     numeric: frozenset[int] = frozenset()  # columns aligned right
     code: str | None = None  # a command line to show as code
+    #: Per row, the rule status whose colour the row's status cell takes (HTML), if any.
+    tones: list[str] = field(default_factory=list)
+    status_column: int | None = None
 
 
 def _heads(lang: str, *codes: str) -> list[str]:
@@ -114,6 +117,10 @@ def result_blocks(result: Result, lang: str, command: str | None = None) -> list
     return blocks
 
 
+#: Monitoring statuses in the colours of rule statuses: good, bad, unknown.
+_TONE = {"ahead": "met", "on_track": "met", "behind": "not_met", "unknown": "not_evaluated"}
+
+
 def _year_block(view: YearView, target_year: int, lang: str) -> Block:
     words = WORDS[lang]
     paragraphs = [words["progress_counts"].format(**view.counts)]
@@ -133,7 +140,8 @@ def _year_block(view: YearView, target_year: int, lang: str) -> Block:
                plain(p.baseline), plain(p.actual), plain(p.path), plain(p.threshold),
                pct(p.progress), PROGRESS_LABELS[p.status].get(lang), plain(p.projected)]
               for p in view.indicators],
-        numeric=frozenset({2, 3, 4, 5, 6, 8}))
+        numeric=frozenset({2, 3, 4, 5, 6, 8}),
+        tones=[_TONE[p.status] for p in view.indicators], status_column=7)
 
 
 def monitoring_title(view: Monitoring, lang: str) -> str:
