@@ -105,3 +105,12 @@ def test_progress_is_reported_for_every_county(engine: str) -> None:
     steps: list[int] = []
     assess_counties(counties, ruleset, engine=engine, progress=steps.append)  # type: ignore[arg-type]
     assert sum(steps) == 4 and (engine == "vector" or steps == [1, 1, 1, 1])
+
+
+def test_one_county_over_several_years_is_a_batch_of_county_years() -> None:
+    code, out = run(ROOT / "scenarios" / "tianmen-2020-2022.csv", "-r", "provincial-2021",
+                    "--lang", "en")
+    assert code == 1  # 2020 and 2021 fail; 2022 is the published PASS
+    assert "3 county-years, 1 pass, 2 fail" in out
+    rows = [line for line in out.splitlines() if line.startswith("│天门市")]
+    assert [row.split("│")[2].strip() for row in rows] == ["2020", "2021", "2022"]

@@ -31,11 +31,13 @@ _TEXT_HEAD = {  # by summary column; year and score only when the data or rulese
            "completion": "Completion"},
 }
 _LINE = {
-    "zh": "规则集 {rs} {version}(sha256:{hash}),{engine} 引擎:{n} 个县,{passed} 个通过,"
+    "zh": "规则集 {rs} {version}(sha256:{hash}),{engine} 引擎:{n} 个{what},{passed} 个通过,"
           "{failed} 个不通过。",
-    "en": "Ruleset {rs} {version} (sha256:{hash}), {engine} engine: {n} counties, {passed} pass, "
+    "en": "Ruleset {rs} {version} (sha256:{hash}), {engine} engine: {n} {what}, {passed} pass, "
           "{failed} fail.",
 }
+#: What a row is: a county, or a county in one year when the data has a year column.
+_ROWS = {"zh": ("县", "县·年"), "en": ("counties", "county-years")}
 
 
 def _pct(text: str | None) -> str:
@@ -100,11 +102,12 @@ def batch_text(batch: Batch, *, lang: str = "zh", color: bool = True, width: int
     rs = batch.ruleset
     summary = sorted_summary(batch)
     passed = int((summary["verdict"] == "PASS").sum())
+    dated = bool(summary["year"].is_not_null().any())
     console.print(_LINE[lang].format(rs=rs.id, version=rs.version, hash=rs.content_hash[:12],
                                      engine=batch.engine, n=summary.height, passed=passed,
-                                     failed=summary.height - passed))
+                                     failed=summary.height - passed, what=_ROWS[lang][dated]))
     columns = [c for c in _TEXT_HEAD[lang]
-               if (c != "year" or summary["year"].is_not_null().any())
+               if (c != "year" or dated)
                and (c != "score" or batch.ruleset.scored)]
     table = Table(header_style="bold", pad_edge=False)
     for code in columns:
