@@ -376,6 +376,12 @@ def assess_command(
         planning = bool(settings) or want_plan
         _check_planning(fmt, engine, planning, monitor, year)
         ruleset = load_ruleset(ruleset_name)
+        for option, value, declared in (("--theme", theme, ruleset.themes),
+                                        ("--county-type", county_type, ruleset.county_types)):
+            if value is not None and not declared:
+                raise click.UsageError(f"{option}: ruleset '{ruleset.id}' declares no "
+                                       f"{option[2:].replace('-', ' ')}s, so it would change "
+                                       "nothing")
         if monitor:
             sys.exit(_run_monitor(file, ruleset, fmt, output, lang, year, reference, theme,
                                   county_type))

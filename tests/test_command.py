@@ -136,3 +136,10 @@ def test_one_county_does_not_import_the_batch_evaluator() -> None:
     for heavy in ("engine.batch", "engine.infer.vector", "engine.load.fast",
                   "engine.report.batch", "engine.report.html", "engine.report.xlsx"):
         assert heavy not in loaded
+
+
+def test_a_theme_for_a_ruleset_without_themes_is_refused() -> None:
+    """An option that would change nothing is a mistake worth saying (exit 2), not ignoring."""
+    for option, value in (("--theme", "ecology"), ("--county-type", "city")):
+        result = run(str(TIANMEN), "-r", "provincial-2021", option, value)
+        assert result.exit_code == 2 and "would change nothing" in result.output

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.compile.rules import MAX_FACT_FIELDS  # the compiler refuses such rulesets early
 from engine.decimals import MAX_SCALED
 from engine.errors import RuleEngineError
 
@@ -27,8 +28,6 @@ from durable import engine as _durable  # noqa: E402  (after the filter above)
 
 #: durable-rules' C core keeps at most 1,024 live sessions per ruleset; we keep at most one.
 MAX_LIVE_SESSIONS = 1
-#: A fact may hold 255 properties, ``sid`` and ``id`` included.
-MAX_FACT_FIELDS = 250
 #: A ruleset with more than 512 rules makes ``set_rulesets`` hang forever.
 MAX_RULES = 512
 
