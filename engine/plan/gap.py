@@ -27,7 +27,8 @@ from engine.model.plan import Change, Closest, Plan, Suggestion
 from engine.model.result import Reason, Result, RuleResult
 from engine.model.ruleset import ExpectedSharePolicy, LocalizedText, Ruleset
 from engine.pipeline import assess, prepare
-from engine.plan.whatif import apply_changes, compare, parse_change
+from engine.plan.whatif import apply_changes, assess_changed
+from engine.report.explain import names
 from engine.report.messages import FIELD_LABELS, VERDICT_LABELS, reason, with_unit
 
 RELATIVE_PLACES = 1
@@ -96,34 +97,39 @@ def suggestion(rule: RuleResult) -> Suggestion:
         settable=required is not None and rule.derived is None, reason=why)
 
 
-def _names(suggestions: Sequence[Suggestion | Closest]) -> LocalizedText:
-    return LocalizedText(zh="、".join(f"{s.name.zh}({s.id})" for s in suggestions) or "—",
-                         en="; ".join(f"{s.name.en} ({s.id})" for s in suggestions) or "—")
+def _by_relative(amount: Decimal | None, base: Decimal | None) -> tuple[bool, bool, Decimal]:
+    """Sort key: smallest amount relative to |base| first (exact, not the rounded figure); then
+    amounts without a usable base (none, or zero), by themselves; missing amounts last. Ties
+    keep the ruleset's order."""
+    if amount is None:
+        return (True, True, Decimal(0))
+    if base is None or base == 0:
+        return (True, False, amount)
+    return (False, False, amount / abs(base))
 
 
 def _by_relative_gap(s: Suggestion) -> tuple[bool, bool, Decimal]:
-    """Smallest relative gap first (exact, not the rounded figure); then rules whose threshold is
-    zero, by their gap; rules without an actual value last. Ties keep the ruleset's order."""
-    if s.gap is None:
-        return (True, True, Decimal(0))
-    if s.threshold is None or s.threshold == 0:
-        return (True, False, s.gap)
-    return (False, False, s.gap / abs(s.threshold))
+    return _by_relative(s.gap, s.threshold)
+
+
+def _expected_needed(policy: ExpectedSharePolicy, expected_total: int) -> int:
+    """How many expected rules the policy needs: the verdict rules' own cross-multiplication
+    (the share has at most 2 decimals, validated)."""
+    return -(-int(policy.expected_min_share * 100) * expected_total // 10_000)
 
 
 def _expected_for_share(result: Result, policy: ExpectedSharePolicy,
                         candidates: list[Suggestion]) -> tuple[list[Suggestion], Reason | None,
                                                                bool]:
     s = result.summary
-    share = int(policy.expected_min_share * 100)  # at most 2 decimals (validated)
-    needed = -(-share * s.expected_total // 10_000)  # the same cross-multiplication as the rules
+    needed = _expected_needed(policy, s.expected_total)
     missing = max(0, needed - s.expected_met)
     ranked = sorted(candidates, key=_by_relative_gap)
     chosen = ranked[:missing]
     if not missing:
         return [], None, True
     why = reason("plan_expected", count=missing, needed=needed, total=s.expected_total,
-                 required=f"{policy.expected_min_share}%", indicators=_names(chosen))
+                 required=f"{policy.expected_min_share}%", indicators=names(chosen))
     return chosen, why, len(chosen) == missing
 
 
@@ -156,7 +162,7 @@ def _expected_for_score(result: Result, binding: list[Suggestion],
     if not chosen:
         return [], None, total() >= pass_mark
     why = reason("plan_score", count=len(chosen), score=before, pass_mark=pass_mark,
-                 indicators=_names(chosen))
+                 indicators=names(chosen))
     return chosen, why, total() >= pass_mark
 
 
@@ -169,16 +175,10 @@ def _closest(result: Result) -> list[Closest]:
         met.append(Closest(id=r.id, name=r.name, kind=r.kind, unit=r.unit, actual=r.actual,
                            threshold=r.threshold, margin=r.margin,
                            relative_margin=_relative(r.margin, base)))
-    met.sort(key=_by_relative_margin)
+    # Ranges have no relative margin (relative_margin is None): they sort by their margin.
+    met.sort(key=lambda c: _by_relative(c.margin, None if c.relative_margin is None
+                                        else c.threshold))
     return met[:CLOSEST]
-
-
-def _by_relative_margin(c: Closest) -> tuple[bool, Decimal]:
-    """Smallest margin relative to the threshold first (exact); ranges and zero thresholds
-    after, by their margin."""
-    if c.relative_margin is None or c.threshold == 0:
-        return (True, c.margin)
-    return (False, c.margin / abs(c.threshold))
 
 
 def _pass_plan(result: Result, ruleset: Ruleset) -> Plan:
@@ -186,7 +186,7 @@ def _pass_plan(result: Result, ruleset: Ruleset) -> Plan:
     policy = ruleset.verdict_policy
     spare: int | None = None
     if isinstance(policy, ExpectedSharePolicy):
-        needed = -(-int(policy.expected_min_share * 100) * s.expected_total // 10_000)
+        needed = _expected_needed(policy, s.expected_total)
         spare = s.expected_met - needed
         why = reason("plan_pass_spare", met=s.expected_met, needed=needed, spare=spare)
     else:
@@ -214,14 +214,14 @@ def make_plan(result: Result, ruleset: Ruleset, county: CountyData) -> Plan:
                                                               policy.pass_mark)
     reasons: list[Reason] = []
     if binding:
-        reasons.append(reason("plan_binding", count=len(binding), indicators=_names(binding)))
+        reasons.append(reason("plan_binding", count=len(binding), indicators=names(binding)))
     if expected_why is not None:
         reasons.append(expected_why)
     if not enough:
         reasons.append(reason("plan_too_few"))
     blocked = [b for b in binding if b.required is None]
     if blocked:
-        reasons.append(reason("plan_blocked", indicators=_names(blocked)))
+        reasons.append(reason("plan_blocked", indicators=names(blocked)))
     chosen = [*binding, *expected]
     through_inputs = [c for c in chosen if c.required is not None and not c.settable]
     settable = [c for c in chosen if c.settable]
@@ -234,7 +234,7 @@ def make_plan(result: Result, ruleset: Ruleset, county: CountyData) -> Plan:
     verdict_after = None
     reachable = enough and not blocked
     if through_inputs:
-        reasons.append(reason("plan_through_inputs", indicators=_names(through_inputs)))
+        reasons.append(reason("plan_through_inputs", indicators=names(through_inputs)))
     elif reachable:
         changes = [Change(id=c.id, value=c.required) for c in settable if c.required is not None]
         modified, _ = apply_changes(county, ruleset, changes)
@@ -258,9 +258,8 @@ def gap_to_pass(
     for a FAIL, the fewest changes to PASS, checked by the engine; for a PASS, the margins."""
     county, ruleset = prepare(data, ruleset, references=references, theme=theme,
                               county_type=county_type)
-    result = assess(county, ruleset)
     if changes:
-        parsed = [c if isinstance(c, Change) else parse_change(c) for c in changes]
-        county, applied = apply_changes(county, ruleset, parsed)
-        result = compare(result, assess(county, ruleset), applied)
+        county, result = assess_changed(county, ruleset, changes)
+    else:
+        result = assess(county, ruleset)
     return result.model_copy(update={"plan": make_plan(result, ruleset, county)})

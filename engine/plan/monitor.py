@@ -26,11 +26,11 @@ from pathlib import Path
 
 from engine.decimals import decimals_of, divide, round_half_up
 from engine.errors import DataError, InputError
-from engine.load.county import load_counties
+from engine.load.county import load_counties, load_references, with_references
 from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.plan import IndicatorProgress, Monitoring, Progress, YearView
-from engine.model.result import Result, RuleResult
+from engine.model.result import RuleResult
 from engine.model.ruleset import Indicator, RawInput, Ruleset
 from engine.pipeline import assess, prepare
 from engine.report.messages import FIELD_LABELS, reason, with_unit
@@ -107,13 +107,12 @@ def projected_county(county: CountyData, ruleset: Ruleset, year: int) -> CountyD
     return county.model_copy(update={"values": values})
 
 
-def year_view(county: CountyData, ruleset: Ruleset, year: int,
-              result: Result | None = None) -> YearView:
+def year_view(county: CountyData, ruleset: Ruleset, year: int) -> YearView:
     base, target = _years(ruleset)
     if not base <= year <= target:
         raise DataError(f"year {year} is outside the ruleset's {base}–{target} (base year to "
                         "target year)", field="year")
-    result = result or assess(county, ruleset)
+    result = assess(county, ruleset)
     rows = [_progress(rule, year, base, target) for rule in result.rules]
     projected = assess(projected_county(county, ruleset, year), ruleset) if year > base else None
     return YearView(
@@ -152,6 +151,13 @@ def monitor(
         raise DataError(f"monitoring is for one county; the data holds {len(names)} "
                         f"({', '.join(names[:5])}{', …' if len(names) > 5 else ''})",
                         field="county")
+    if len(counties) > 1 and year is not None:
+        raise DataError("--year is for a file of one year; this one has a 'year' column "
+                        "with several years", field="year")
+    if isinstance(references, str | Path):  # read the file once, not once per year
+        refs, ref_file = load_references(references, ruleset)
+        counties = [with_references(c, refs, ref_file) for c in counties]
+        references = None
     dated: list[tuple[int, CountyData]] = []
     for county in counties:
         given = year if year is not None else county.year
@@ -161,9 +167,6 @@ def monitor(
         if year is not None and county.year is not None and county.year != year:
             raise DataError(f"--year {year} contradicts the data's year {county.year}",
                             field="year")
-        if len(counties) > 1 and year is not None:
-            raise DataError("--year is for a file of one year; this one has a 'year' column "
-                            "with several years", field="year")
         prepared, _ = prepare(county, ruleset, references=references, theme=theme,
                               county_type=county_type)
         dated.append((given, prepared))

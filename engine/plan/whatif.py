@@ -79,11 +79,16 @@ def apply_changes(
     return county.model_copy(update={"values": values}), applied
 
 
-def compare(before: Result, after: Result, applied: list[AppliedChange]) -> Result:
-    """``after`` with the what-if record: the changes, the verdict before, the rules that moved."""
+def assess_changed(county: CountyData, ruleset: Ruleset,
+                   changes: Sequence[Change | str]) -> tuple[CountyData, Result]:
+    """The county with ``changes`` applied, and its result carrying the what-if record: the
+    changes, the verdict of the unmodified data, the rules whose status moved."""
+    parsed = [c if isinstance(c, Change) else parse_change(c) for c in changes]
+    changed, applied = apply_changes(county, ruleset, parsed)
+    before, after = assess(county, ruleset), assess(changed, ruleset)
     moved = [StatusChange(id=b.id, before=b.status, after=a.status)
              for b, a in zip(before.rules, after.rules, strict=True) if b.status != a.status]
-    return after.model_copy(update={"what_if": WhatIf(
+    return changed, after.model_copy(update={"what_if": WhatIf(
         changes=applied, verdict_before=before.verdict, status_changes=moved)})
 
 
@@ -103,6 +108,4 @@ def what_if(
     """
     county, ruleset = prepare(data, ruleset, references=references, theme=theme,
                               county_type=county_type)
-    parsed = [c if isinstance(c, Change) else parse_change(c) for c in changes]
-    modified, applied = apply_changes(county, ruleset, parsed)
-    return compare(assess(county, ruleset), assess(modified, ruleset), applied)
+    return assess_changed(county, ruleset, changes)[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Protocol
 
 from engine.compile.rules import REQUIREMENT_NOT_MET
 from engine.decimals import divide, round_half_up
@@ -27,10 +28,8 @@ from engine.model.result import (
 from engine.model.ruleset import (
     Indicator,
     LocalizedText,
-    RawInput,
     ReferenceThreshold,
     Ruleset,
-    TextItem,
 )
 from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
 from engine.units import conversion_factor
@@ -208,10 +207,19 @@ def warnings(outcomes: list[Outcome]) -> list[Notice]:
     return found
 
 
-def names(inds: Sequence[Indicator | RawInput | TextItem]) -> LocalizedText:
+class Named(Protocol):
+    """Anything listed by name and id: indicators, inputs, text items, planning rows."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> LocalizedText: ...
+
+
+def names(items: Sequence[Named]) -> LocalizedText:
     return LocalizedText(
-        zh="、".join(f"{i.name.zh}({i.id})" for i in inds) or "—",
-        en="; ".join(f"{i.name.en} ({i.id})" for i in inds) or "—",
+        zh="、".join(f"{i.name.zh}({i.id})" for i in items) or "—",
+        en="; ".join(f"{i.name.en} ({i.id})" for i in items) or "—",
     )
 
 
