@@ -16,10 +16,15 @@ def pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def signed_margin(rule: RuleResult) -> str:
-    if rule.margin is None:
+def signed(value: Decimal | None) -> str:
+    """``+0.12``, ``-0.06``, ``0``: a margin reads with its sign."""
+    if value is None:
         return "—"
-    return f"+{rule.margin}" if rule.margin > 0 else str(rule.margin)
+    return f"+{value}" if value > 0 else str(value)
+
+
+def signed_margin(rule: RuleResult) -> str:
+    return signed(rule.margin)
 
 
 def required(rule: RuleResult) -> str:

@@ -5,11 +5,10 @@ HTML reports each render the same blocks, so the three cannot drift apart."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from engine.model.plan import Monitoring, Plan, WhatIf, YearView
 from engine.model.result import Result
-from engine.report.cells import pct, plain
+from engine.report.cells import pct, plain, signed
 from engine.report.messages import (
     COLUMNS,
     FIELD_LABELS,
@@ -44,10 +43,6 @@ def _name(result: Result, rule_id: str, lang: str) -> str:
         if rule.id == rule_id:
             return f"{rule.name.get(lang)} ({rule_id})"
     return rule_id  # a raw input of a derived indicator
-
-
-def _signed(value: Decimal | None) -> str:
-    return "—" if value is None else f"+{value}" if value > 0 else str(value)
 
 
 def what_if_blocks(result: Result, what_if: WhatIf, lang: str) -> list[Block]:
@@ -85,7 +80,7 @@ def plan_blocks(result: Result, plan: Plan, lang: str, command: str | None = Non
             head=_heads(lang, "indicator", "kind", "unit", "actual", "threshold", "margin",
                         "relative_margin"),
             rows=[[f"{c.name.get(lang)} ({c.id})", KIND_LABELS[c.kind].get(lang), c.unit,
-                   plain(c.actual), plain(c.threshold), _signed(c.margin),
+                   plain(c.actual), plain(c.threshold), signed(c.margin),
                    pct(c.relative_margin)] for c in plan.closest],
             numeric=frozenset({3, 4, 5, 6}))]
     code = None
