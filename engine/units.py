@@ -14,6 +14,14 @@ def match_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "").casefold()
 
 
+@lru_cache(maxsize=4096)
+def name_key(text: str) -> str:
+    """Matching form of an indicator's name or id (docs/semantics.md, "Names"): full-width forms
+    folded (NFKC: （ → (, Ｒ → R) and every space removed — and nothing else: case is kept, so
+    ``Patents`` and ``PATENTS`` are different names."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 # Units that convert exactly (powers of ten) into one another: unit → its size in the family's base.
 UNIT_FAMILIES: tuple[dict[str, Decimal], ...] = (
     {"元": Decimal(1), "万元": Decimal(10) ** 4, "亿元": Decimal(10) ** 8},
