@@ -223,4 +223,11 @@ LOCATION: dict[str, dict[str, str]] = {
 
 # Errors of bad input: one entry per code; parameters in braces. A message says what is wrong
 # and how to fix it; the location (file, row, indicator, field) is added by engine/errors.py.
-ERRORS: dict[str, dict[str, str]] = {}
+ERRORS: dict[str, dict[str, str]] = {
+    # -- reading files (engine/load/table.py, engine/load/files.py) --
+    # -- county data (engine/load/county.py, engine/compile/facts.py) --
+    # -- workbooks (engine/load/xlsx.py) --
+    # -- rulesets (engine/load/ruleset.py, engine/model/ruleset.py, engine/formula.py) --
+    # -- output (engine/report/output.py) --
+    # -- command line (engine/cli.py) --
+}
