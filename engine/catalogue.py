@@ -187,6 +187,28 @@ REPORT: dict[str, dict[str, str]] = {
         "en": "Not applicable; not counted.",
     },
     # Notices: never change the verdict.
+    # Notices of reading the file (engine/load/county.py).
+    "columns_kept": {
+        "zh": "以下列未用于评估,已随各行保留:{columns}。",
+        "en": "Columns not used by the assessment, kept with each row: {columns}.",
+    },
+    "footer_rows_skipped": {
+        "zh": "已跳过表格下方的说明、签字行(第{rows}行)。",
+        "en": "Skipped the notes and signature rows below the table (rows {rows}).",
+    },
+    "section_rows_skipped": {
+        "zh": "已跳过分类标题行(第{rows}行)。",
+        "en": "Skipped the section heading rows (rows {rows}).",
+    },
+    "marker_missing": {
+        "zh": "第{row}行“{field}”填写“{text}”,按缺失数据处理。",
+        "en": "Row {row}, {field}: '{text}' read as missing data.",
+    },
+    "percent_looks_fraction": {
+        "zh": "第{row}行“{field}”为{value},像是小数形式的比例;若指{percent}%,请填写{percent}。",
+        "en": "Row {row}, {field}: {value} looks like a fraction; if it means {percent} %, "
+        "write {percent}.",
+    },
     "unit_converted": {
         "zh": "{name}:数据单位为{given},已按{factor}换算为{unit}。",
         "en": "{name}: the data is in {given}; values were converted to {unit} (× {factor}).",
@@ -225,9 +247,406 @@ LOCATION: dict[str, dict[str, str]] = {
 # and how to fix it; the location (file, row, indicator, field) is added by engine/errors.py.
 ERRORS: dict[str, dict[str, str]] = {
     # -- reading files (engine/load/table.py, engine/load/files.py) --
+    "sheet_of_csv": {
+        "zh": "是CSV文件,没有工作表;--sheet只用于.xlsx工作簿。",
+        "en": "is a CSV file and has no sheets; --sheet is for .xlsx workbooks",
+    },
+    "column_without_header": {
+        "zh": "{column}有数据但没有列名;请填写列名或删除该列的内容。",
+        "en": "{column} has data but no header; name the column or clear its cells",
+    },
+    "file_missing": {"zh": "文件不存在,请检查文件名和路径。", "en": "no such file; check the name and the folder"},
+    "file_unreadable": {"zh": "无法读取:{reason}。", "en": "cannot be read: {reason}"},
+    "file_not_regular": {
+        "zh": "是{kind},不是普通文件;请给出表格文件(.xlsx或.csv)。",
+        "en": "is {kind}, not a regular file; give a table file (.xlsx or .csv)",
+    },
+    "file_too_large": {
+        "zh": "超过{limit}字节的大小上限;一个县的指标表远小于此,请检查是否选错了文件。",
+        "en": "is larger than {limit} bytes; a county's table is far smaller, check the file",
+    },
+    "file_empty": {"zh": "是空文件。", "en": "is empty"},
+    "bom_not_utf8": {
+        "zh": "以UTF-8标记开头,但第{at}字节起不是UTF-8文本;请在Excel中另存为“CSV UTF-8”。",
+        "en": "starts with a UTF-8 BOM but is not UTF-8 (undecodable byte at {at}); save it "
+        "as CSV UTF-8",
+    },
+    "bom_not_utf16": {
+        "zh": "以UTF-16标记开头,但第{at}字节起不是UTF-16文本;请另存为“CSV UTF-8”或.xlsx。",
+        "en": "starts with a UTF-16 BOM but is not UTF-16 (undecodable byte at {at}); save it "
+        "as CSV UTF-8 or as .xlsx",
+    },
+    "encoding_refused": {
+        "zh": "是{encoding}编码的文本,本工具只读UTF-8、UTF-16(带BOM)和GBK/GB18030;请在Excel中"
+        "另存为“CSV UTF-8”或.xlsx。",
+        "en": "is {encoding} text; only UTF-8, UTF-16 (with BOM) and GBK/GB18030 are read: save "
+        "it as CSV UTF-8 or as .xlsx",
+    },
+    "encoding_unknown": {
+        "zh": "既不是UTF-8也不是GBK/GB18030文本(第{at}字节无法解码);请另存为“CSV UTF-8”或.xlsx。",
+        "en": "is neither UTF-8 nor GBK/GB18030 text (undecodable byte at {at}); save it as CSV "
+        "UTF-8 or as .xlsx",
+    },
+    "csv_nul": {"zh": "含有NUL字节,不是文本CSV文件。", "en": "contains NUL bytes: not a text CSV file"},
+    "workbook_named_csv": {
+        "zh": "实际是Excel工作簿,只是扩展名为{suffix};请将扩展名改为.xlsx。",
+        "en": "is an Excel workbook with a {suffix} name; rename it to .xlsx",
+    },
+    "old_excel": {
+        "zh": "是旧版二进制Excel文件(.xls/.et),不能读取;请另存为.xlsx。",
+        "en": "old binary Excel files are not read; save the sheet as .xlsx",
+    },
     # -- county data (engine/load/county.py, engine/compile/facts.py) --
+    "in_county": {"zh": "“{county}”{year}:{problem}", "en": "county '{county}'{year}: {problem}"},
+    "marker_is_number": {
+        "zh": "“{marker}”是数字,不能作为缺失标记(0是数据,不是“无数据”)。",
+        "en": "'{marker}' is a number and cannot mark missing data (0 is data, not 'no data')",
+    },
+    "column_twice": {
+        "zh": "列“{column}”出现了两次(“{first}”和“{second}”);请保留一列。",
+        "en": "column '{column}' appears twice ('{first}' and '{second}'); keep one",
+    },
+    "column_missing": {
+        "zh": "缺少必需的列“{column}”(也可写作:{aliases})。",
+        "en": "required column '{column}' is missing (or one of {aliases})",
+    },
+    "column_missing_like": {
+        "zh": "缺少必需的列“{column}”(也可写作:{aliases});列“{like}”是否就是它?请改正列名。",
+        "en": "required column '{column}' is missing (or one of {aliases}); did you mean the "
+        "column '{like}'? Rename it",
+    },
+    "indicator_empty": {
+        "zh": "指标名称为空;请填写指标名称或代码,或删除该行。",
+        "en": "the indicator cell is empty; name the indicator or delete the row",
+    },
+    "indicator_unknown": {
+        "zh": "规则集“{ruleset}”中没有指标“{name}”;请使用规则集中的指标名称或代码"
+        "(assess ruleset show {ruleset} 可列出全部指标)。",
+        "en": "unknown indicator '{name}' (not in ruleset '{ruleset}'); use the ruleset's "
+        "names or ids",
+    },
+    "indicator_unknown_like": {
+        "zh": "规则集“{ruleset}”中没有指标“{name}”;是否是“{like}”?",
+        "en": "unknown indicator '{name}' (not in ruleset '{ruleset}'); did you mean {like}?",
+    },
+    "indicator_twice": {
+        "zh": "指标“{id}”出现了两次(第{first}行和第{second}行);请保留一行。",
+        "en": "indicator '{id}' appears twice (rows {first} and {second}); keep one",
+    },
+    "no_indicator_rows": {
+        "zh": "只有表头,没有指标行。", "en": "has a header but no indicator rows",
+    },
+    "county_empty": {
+        "zh": "文件包含多个县或年份,但此行县(市、区)为空;请填写。",
+        "en": "the county cell is empty in a file of several counties or years",
+    },
+    "year_invalid": {
+        "zh": "“{text}”不是年份(请写作2022)。", "en": "year '{text}' is not a year (write it as 2022)",
+    },
+    "attribute_differs": {
+        "zh": "各行填写的值不一致({values});一个县只能有一个值。",
+        "en": "gives different values ({values}); one county has one value",
+    },
+    "several_counties": {
+        "zh": "包含多个县或年份({listed});请按批量评估(assess命令会自动处理),或用load_counties读取。",
+        "en": "holds several counties or years ({listed}); assess it as a batch (the assess "
+        "command does) or read it with load_counties",
+    },
+    "county_option_for_batch": {
+        "zh": "包含多个县,--county只能用于单个县的文件。",
+        "en": "holds several counties; --county names the county of a one-county file",
+    },
+    "reference_per_county": {
+        "zh": "参考值文件每个指标只给一个值,不分县或年份。",
+        "en": "a reference file gives one value per indicator, not one per county or year",
+    },
+    "reference_not_indicator": {
+        "zh": "“{id}”不是指标;参考值文件只给指标的参考值。",
+        "en": "'{id}' is not an indicator; a reference file gives reference values of indicators",
+    },
+    "reference_disagrees": {
+        "zh": "数据中的参考值为{data},而参考值文件为{file_value};请只保留一处。",
+        "en": "the data gives reference {data} but the reference file gives {file_value}; keep one",
+    },
+    "unit_name_and_cell": {
+        "zh": "单位列为“{cell}”,指标名称后括号中却写“{name}”;请统一。",
+        "en": "the unit column says '{cell}' but the name says '({name})'; make them agree",
+    },
+    "unit_differs": {
+        "zh": "单位“{unit}”与规则集规定的单位“{declared}”不同,且无法换算。",
+        "en": "unit '{unit}' differs from the ruleset's unit '{declared}' for indicator '{id}' "
+        "and does not convert to it",
+    },
+    "cell_date": {
+        "zh": "单元格是日期({text}),不是数字;请将单元格格式设为“常规”或“数值”后重新输入。",
+        "en": "the cell holds a date ({text}), not a number; format it as General or Number "
+        "and type the value again",
+    },
+    "cell_bool": {
+        "zh": "单元格是逻辑值({text}),不是数字。",
+        "en": "the cell holds a boolean ({text}), not a number",
+    },
+    "cell_error_value": {
+        "zh": "单元格是Excel错误值{text};请改正公式或直接输入数值。",
+        "en": "the cell holds the Excel error {text}; fix the formula or type the value",
+    },
+    "cell_percent_format": {
+        "zh": "单元格设为百分比格式(显示为{text}),而该指标的单位是“{unit}”;请改为“常规”或“数值”"
+        "格式。",
+        "en": "the cell is formatted as a percentage (it shows {text}) but the indicator's unit "
+        "is '{unit}'; format it as General or Number",
+    },
+    "number_invalid": {
+        "zh": "“{text}”不是数字;请填写数字,未知时留空或填“—”。",
+        "en": "'{text}' is not a number; write a number, or leave the cell blank if unknown",
+    },
+    "number_percent": {
+        "zh": "“{text}”带有“%”,但该指标的单位不是%。",
+        "en": "'{text}' carries a '%' but the indicator's unit is not %",
+    },
+    "number_too_long": {
+        "zh": "“{text}”太长,不是数字。", "en": "'{text}' is too long to be a number",
+    },
+    "number_too_large": {
+        "zh": "“{text}”的绝对值超过{limit}。", "en": "'{text}' is larger in magnitude than {limit}",
+    },
+    "count_negative": {
+        "zh": "{value}{unit}:个数不能为负。", "en": "{value} {unit}: a count cannot be negative",
+    },
+    "text_item_number": {
+        "zh": "“{id}”是文字项:请把文字写在备注或实际值列,数字列留空。",
+        "en": "'{id}' is a text item: write its text in the note or actual column and leave the "
+        "number columns blank",
+    },
+    "text_item_twice": {
+        "zh": "文字项“{id}”在备注和实际值两列都有文字;请保留一处。",
+        "en": "text item '{id}' has text in both note and actual; keep one",
+    },
     # -- workbooks (engine/load/xlsx.py) --
+    "xlsx_unreadable": {
+        "zh": "无法读取该文件（{reason}），请检查文件是否存在、是否已被其他程序占用。",
+        "en": "cannot be read ({reason}); check that the file exists and is not locked by "
+        "another program",
+    },
+    "xlsx_not_zip": {
+        "zh": "不是.xlsx工作簿，请用Excel或WPS打开后另存为.xlsx格式。",
+        "en": "is not an .xlsx workbook; open it in Excel or WPS and save it as .xlsx",
+    },
+    "xlsx_old_binary": {
+        "zh": "是旧版的.xls工作簿或设置了打开密码的工作簿，请取消密码后另存为.xlsx格式。",
+        "en": "is an old binary .xls workbook or a password-protected one: save it as .xlsx",
+    },
+    "xlsx_too_many_parts": {
+        "zh": "工作簿内部由{count}个部件组成，超过{limit}个的上限，不像是一张指标表；"
+        "请将指标表复制到新建的工作簿中保存后再提交。",
+        "en": "is made of {count} parts, more than the {limit} allowed for an indicator table; "
+        "copy the table into a new workbook and save that",
+    },
+    "xlsx_too_large": {
+        "zh": "工作簿解压后约{size} MB，超过{limit} MB的上限；"
+        "请将指标表复制到新建的工作簿中保存后再提交。",
+        "en": "unpacks to about {size} MB, more than the {limit} MB allowed; copy the table into "
+        "a new workbook and save that",
+    },
+    "xlsx_part_too_large": {
+        "zh": "工作簿中的{part}解压后约{size} MB，超过{limit} MB的上限，文件可能已损坏；"
+        "请将指标表复制到新建的工作簿中保存后再提交。",
+        "en": "its part {part} unpacks to about {size} MB, more than the {limit} MB allowed (the "
+        "file may be damaged); copy the table into a new workbook and save that",
+    },
+    "xlsx_too_many_strings": {
+        "zh": "工作簿中的文字内容超过{limit}条，不像是一张指标表；"
+        "请删除指标表以外的内容，或将指标表复制到新建的工作簿中保存后再提交。",
+        "en": "holds more than {limit} distinct texts, far more than an indicator table; delete "
+        "what is not part of the table, or copy the table into a new workbook and save that",
+    },
+    "xlsx_too_many_cells": {
+        "zh": "工作簿中填有内容的单元格超过{limit}个，不像是一张指标表；"
+        "请删除指标表以外的内容，或将指标表复制到新建的工作簿中保存后再提交。",
+        "en": "has more than {limit} filled cells, far more than an indicator table; delete what "
+        "is not part of the table, or copy the table into a new workbook and save that",
+    },
+    "xlsx_outside_columns": {
+        "zh": "工作表“{sheet}”的单元格{cell}在表格可用的列（A至{last}列）以外，却填有内容；"
+        "请删除该单元格的内容。",
+        "en": "cell {cell} of sheet '{sheet}' holds data outside the table's columns "
+        "(A–{last}); delete it",
+    },
+    "xlsx_outside_rows": {
+        "zh": "工作表“{sheet}”的单元格{cell}在第{limit}行以下，超出表格可用的行数，却填有内容；"
+        "请删除该单元格的内容。",
+        "en": "cell {cell} of sheet '{sheet}' holds data below row {limit}, the last row a table "
+        "may use; delete it",
+    },
+    "xlsx_formula_no_value": {
+        "zh": "单元格中是公式“{formula}”，但没有保存计算结果；"
+        "请用Excel或WPS打开工作簿并保存，或直接填写数值。",
+        "en": "cell has the formula '{formula}' but no computed value (open and save the "
+        "workbook in Excel or WPS, or type the value)",
+    },
+    "xlsx_formula_no_value_shared": {
+        "zh": "单元格中是公式（由单元格{origin}的公式填充而来），但没有保存计算结果；"
+        "请用Excel或WPS打开工作簿并保存，或直接填写数值。",
+        "en": "cell has a formula (filled in from cell {origin}) but no computed value (open and "
+        "save the workbook in Excel or WPS, or type the value)",
+    },
+    "xlsx_damaged": {
+        "zh": "工作簿已损坏（{detail}），请用Excel或WPS打开后重新保存。",
+        "en": "is a damaged .xlsx workbook ({detail}); open it in Excel or WPS and save it again",
+    },
+    "xlsx_no_sheet": {
+        "zh": "工作簿中没有名为“{sheet}”的工作表，现有的工作表是：{sheets}。"
+        "请核对--sheet后的名称。",
+        "en": "has no sheet named '{sheet}'; its sheets are {sheets}: check the name after "
+        "--sheet",
+    },
+    "xlsx_several_sheets": {
+        "zh": "工作簿中有{count}个工作表填有数据（{sheets}），"
+        "请用“--sheet 工作表名称”指定其中一个。",
+        "en": "has {count} sheets with data ({sheets}); choose one with --sheet NAME",
+    },
+    "xlsx_empty": {
+        "zh": "工作簿是空的，没有任何工作表填有数据。",
+        "en": "is empty",
+    },
+    "xlsx_sheet_empty": {
+        "zh": "工作表“{sheet}”是空的，没有填写任何数据。",
+        "en": "sheet '{sheet}' is empty",
+    },
     # -- rulesets (engine/load/ruleset.py, engine/model/ruleset.py, engine/formula.py) --
+    "ruleset_unknown": {
+        "zh": "没有名为“{name}”的规则集（内置规则集：{bundled}；也可给出规则集文件的路径）。",
+        "en": "unknown ruleset '{name}' (bundled: {bundled}; or give a path)",
+    },
+    "ruleset_missing": {
+        "zh": "规则集文件不存在，请检查文件名和路径。",
+        "en": "no such ruleset file",
+    },
+    "ruleset_not_regular": {
+        "zh": "不是普通文件（是{kind}），请给出规则集YAML文件。",
+        "en": "is not a regular file ({kind}); give a ruleset YAML file",
+    },
+    "ruleset_unreadable": {
+        "zh": "无法读取：{reason}。",
+        "en": "cannot be read: {reason}",
+    },
+    "ruleset_too_large": {
+        "zh": "超过{limit}字节的大小上限；规则集文件远小于此，请检查是否选错了文件。",
+        "en": "is larger than {limit} bytes; a ruleset is far smaller, check the file",
+    },
+    "ruleset_not_utf8": {
+        "zh": "不是UTF-8文本，请以UTF-8编码保存。",
+        "en": "is not UTF-8 text; save it as UTF-8",
+    },
+    "ruleset_yaml": {
+        "zh": "第{line}行：YAML格式错误（{problem}）。",
+        "en": "line {line}: {problem}",
+    },
+    "ruleset_yaml_character": {
+        "zh": "第{line}行：含有YAML不允许的字符（{character}）。",
+        "en": "line {line}: holds a character YAML does not allow ({character})",
+    },
+    "ruleset_yaml_invalid": {
+        "zh": "不是有效的YAML文本。",
+        "en": "is not valid YAML",
+    },
+    "ruleset_not_mapping": {
+        "zh": "规则集应为YAML映射（含id、version、indicators等键）。",
+        "en": "a ruleset is a YAML mapping (id, version, indicators, …)",
+    },
+    "ruleset_not_ruleset": {
+        "zh": "不是规则集文件：其中没有规则集的任何键（id、version、indicators等）。",
+        "en": "is not a ruleset: it has none of the keys a ruleset has (id, version, "
+        "indicators, …)",
+    },
+    "ruleset_extends_text": {
+        "zh": "继承了其他规则集（extends），请用load_ruleset从文件读取。",
+        "en": "extends a ruleset: load it from a file with load_ruleset",
+    },
+    "ruleset_extends_outside": {
+        "zh": "“{parent}”在本规则集所在文件夹以外；上级规则集应为内置规则集名称，或本文件旁的文件。",
+        "en": "'{parent}' is outside this ruleset's folder; a parent is a bundled ruleset name "
+        "or a file beside this one",
+    },
+    "ruleset_parent_missing": {
+        "zh": "上级规则集文件“{parent}”不存在（路径相对于本文件所在文件夹）。",
+        "en": "no such ruleset file '{parent}' (a path is relative to this file's folder)",
+    },
+    "ruleset_parent_not_regular": {
+        "zh": "上级规则集“{parent}”不是普通文件（是{kind}）。",
+        "en": "the parent '{parent}' is not a regular file ({kind})",
+    },
+    "ruleset_extends_cycle": {
+        "zh": "继承关系形成循环：{cycle}。",
+        "en": "extends cycle: {cycle}",
+    },
+    "ruleset_extends_too_deep": {
+        "zh": "继承链超过{limit}个规则集，请减少继承层级。",
+        "en": "extends chain is longer than {limit} rulesets",
+    },
+    "ruleset_in_parent": {
+        "zh": "上级规则集{parent}有误：{problem}",
+        "en": "in the parent ruleset {parent}: {problem}",
+    },
+    "ruleset_override_unknown": {
+        "zh": "overrides中的指标“{id}”：上级规则集“{parent}”没有该指标（现有指标：{known}）。",
+        "en": "overrides of indicator '{id}': '{parent}' has no such indicator (it has: {known})",
+    },
+    "ruleset_rule_fields": {
+        "zh": "本规则集需要{fields}个规则字段，而durable-rules在一个事实中最多比较{limit}个："
+        "需要县级目标值的指标最多{with_target}项，阈值为常数的指标最多{constant}项。",
+        "en": "this ruleset needs {fields} rule fields; durable-rules can compare at most {limit} "
+        "in one fact — at most {with_target} indicators with a county target, or {constant} "
+        "with constant thresholds",
+    },
     # -- output (engine/report/output.py) --
+    "output_over_input": {
+        "zh": "是输入文件({input}),不能用报告覆盖;请另选输出文件。",
+        "en": "refusing to write the report over an input file ({input}); choose another "
+        "output file",
+    },
+    "output_named_twice": {
+        "zh": "被指定为本次运行的两个输出;请为每个输出另选文件。",
+        "en": "is named for two outputs of one run; give each output a file of its own",
+    },
+    "output_folder_missing": {
+        "zh": "所在文件夹不存在;请先创建该文件夹或另选位置。",
+        "en": "the output folder does not exist; create it first or choose another folder",
+    },
+    "output_is_folder": {
+        "zh": "是文件夹;请给出报告的文件名。",
+        "en": "is a folder; give a file name for the report",
+    },
+    "output_device_refused": {
+        "zh": "是{kind};报告只写入普通文件、终端、管道或/dev/null,请另选输出文件。",
+        "en": "is {kind}; a report is written only to a file, a terminal, a pipe or /dev/null: "
+        "choose another output",
+    },
+    "output_fifo_no_reader": {
+        "zh": "是命名管道,但没有程序在读取;请先启动读取端,或改为写入普通文件。",
+        "en": "is a named pipe with no reader; start the reading program first or write to a "
+        "file",
+    },
+    "output_no_space": {
+        "zh": "无法写入:设备空间不足;请清理空间或另选位置。",
+        "en": "cannot be written: no space left on device; free some space or choose another "
+        "place",
+    },
+    "output_not_writable": {
+        "zh": "无法写入:{reason};请改选有写入权限的位置。",
+        "en": "cannot be written: {reason}; choose a folder you can write to",
+    },
+    "output_write_failed": {
+        "zh": "无法写入:{reason}。",
+        "en": "cannot be written: {reason}",
+    },
     # -- command line (engine/cli.py) --
+    "csv_needs_file": {
+        "zh": "CSV报告由两个文件组成(汇总表和.rules.csv逐项表),请给出文件名,而不是设备或管道。",
+        "en": "the csv report is two files (the summary and X.rules.csv): give a file name, "
+        "not a device or a pipe",
+    },
+    "stdout_unwritable": {
+        "zh": "无法写入标准输出:{reason}。", "en": "cannot write the report: {reason}",
+    },
 }

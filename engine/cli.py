@@ -15,6 +15,8 @@ import click
 
 if TYPE_CHECKING:
     from engine.batch import Batch
+    from engine.errors import InputError
+    from engine.load.county import ReadOptions
     from engine.model.county import CountyData
     from engine.model.result import Result
     from engine.model.ruleset import Ruleset
@@ -150,7 +152,8 @@ def _batch_format(fmt: str) -> None:
 def _report_batch(batch: Batch, fmt: str, output: Path | None, lang: str | None,
                   inputs: list[Path]) -> int:
     from engine.report import batch as report
-    from engine.report.output import write_atomically
+    from engine.errors import InputError
+    from engine.report.output import write_outputs, writes_in_place
 
     ruleset = batch.ruleset
     inputs = [*inputs, *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
@@ -158,9 +161,8 @@ def _report_batch(batch: Batch, fmt: str, output: Path | None, lang: str | None,
         text = report.batch_json(batch)
     elif fmt == "csv":
         text = report.summary_csv(batch)
-        if output is not None:
-            write_atomically(output.with_name(f"{output.stem}.rules.csv"),
-                             report.rules_csv(batch), inputs=inputs)
+        if output is not None and writes_in_place(output):
+            raise InputError(code="csv_needs_file", file=output, field="--output")
     else:
         to_terminal = output is None and sys.stdout.isatty()
         text = report.batch_text(
@@ -168,9 +170,12 @@ def _report_batch(batch: Batch, fmt: str, output: Path | None, lang: str | None,
             if to_terminal else 120, color=to_terminal and "NO_COLOR" not in os.environ,
             limit=50 if to_terminal else None)
     if output is not None:
-        write_atomically(output, text, inputs=inputs)
+        files: list[tuple[Path, str | bytes]] = [(output, text)]
+        if fmt == "csv":  # the per-rule table beside the summary, both or neither
+            files.append((output.with_name(f"{output.stem}.rules.csv"), report.rules_csv(batch)))
+        write_outputs(files, inputs=inputs)
     else:
-        click.echo(text, nl=False)
+        _echo(text)
     return EXIT_PASS if batch.all_pass else EXIT_FAIL
 
 
@@ -226,7 +231,7 @@ def _assess_one(county: CountyData, ruleset: Ruleset, settings: tuple[str, ...],
 
 def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, lang: str | None,
                  year: int | None, reference: Path | None, theme: str | None,
-                 county_type: str | None) -> int:
+                 county_type: str | None, options: ReadOptions) -> int:
     """The monitoring view; the exit code follows the latest year's projected verdict (its
     verdict, for a file of the base year alone)."""
     from engine.plan.monitor import monitor
@@ -234,7 +239,7 @@ def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, la
     from engine.report.output import write_atomically
 
     view = monitor(file, ruleset, year=year, references=reference, theme=theme,
-                   county_type=county_type)
+                   county_type=county_type, options=options)
     lang = lang or _default_lang()
     to_terminal = output is None and sys.stdout.isatty()
     if fmt == "json":
@@ -255,7 +260,7 @@ def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, la
                   *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
         write_atomically(output, text, inputs=inputs)
     else:
-        click.echo(text, nl=False)
+        _echo(text)
     latest = view.years[-1]
     return EXIT_PASS if (latest.projected_verdict or latest.verdict) == "PASS" else EXIT_FAIL
 
@@ -283,11 +288,10 @@ Examples:
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", required=False,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.option("-r", "--ruleset", "ruleset_name", metavar="NAME|PATH",
               help="A bundled ruleset's name (see --list-rulesets) or a ruleset YAML file.")
-@click.option("--reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--reference", type=click.Path(path_type=Path),
               help="Reference values (e.g. provincial averages) for 'reference' thresholds: a "
                    "CSV or .xlsx with columns indicator and reference.")
 @click.option("--theme", help="The county's construction theme (id or name), for indicators "
@@ -308,7 +312,7 @@ Examples:
               help="Which evaluator fires the rules: rete (durable-rules, the default for one "
                    "county) or vector (polars, every county at once; the default for a file of "
                    "several counties). The results do not depend on it.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of the text, Markdown, HTML and xlsx reports. Default: Chinese when "
@@ -330,6 +334,15 @@ Examples:
               help="Mid-term monitoring: progress of each indicator along the straight line from "
                    "the ruleset's base year to its target year (ahead / on track / behind) and "
                    "the verdict projected if the trends hold; for each year of the data.")
+@click.option("--county", "county_name", metavar="NAME",
+              help="The county's name for a one-county file without a county column (default: "
+                   "the file's name).")
+@click.option("--sheet", metavar="NAME",
+              help="The sheet of an .xlsx workbook to read (default: the one sheet with data; "
+                   "a 填表说明 or other text-only sheet is ignored).")
+@click.option("--missing-marker", "missing_markers", multiple=True, metavar="TEXT",
+              help="A cell text that means 'no data' (repeatable; replaces the defaults: "
+                   "— - / 无 N/A and the like). A number is never a marker.")
 @click.option("--year", type=int, default=None, metavar="YEAR",
               help="The year of a file without a 'year' column (for --monitor).")
 @click.option("--list-rulesets", is_flag=True, expose_value=False, is_eager=True,
@@ -353,6 +366,9 @@ def assess_command(
     want_plan: bool,
     monitor: bool,
     year: int | None,
+    county_name: str | None,
+    sheet: str | None,
+    missing_markers: tuple[str, ...],
 ) -> None:
     """Pre-check a county's innovative-county acceptance indicators (创新型县验收指标预检).
 
@@ -362,7 +378,7 @@ def assess_command(
     result and a reason; the verdict is PASS or FAIL.
     """
     from engine.errors import InputError, RuleEngineError
-    from engine.load.county import load_counties
+    from engine.load.county import DEFAULT_MISSING_MARKERS, ReadOptions, load_counties
     from engine.load.ruleset import load_ruleset
     from engine.report.output import write_atomically
 
@@ -375,6 +391,8 @@ def assess_command(
         assert file is not None and ruleset_name is not None
         planning = bool(settings) or want_plan
         _check_planning(fmt, engine, planning, monitor, year)
+        options = ReadOptions(sheet=sheet, county=county_name,
+                              missing_markers=missing_markers or DEFAULT_MISSING_MARKERS)
         ruleset = load_ruleset(ruleset_name)
         for option, value, declared in (("--theme", theme, ruleset.themes),
                                         ("--county-type", county_type, ruleset.county_types)):
@@ -384,17 +402,19 @@ def assess_command(
                                        "nothing")
         if monitor:
             sys.exit(_run_monitor(file, ruleset, fmt, output, lang, year, reference, theme,
-                                  county_type))
+                                  county_type, options))
         wants_batch = fmt == "csv" or engine == "vector"
         if (engine != "rete" and not (reference or theme or county_type or planning)
-                and (wants_batch or file.stat().st_size > FAST_PATH_FROM_BYTES)):
+                and options == ReadOptions()
+                and (wants_batch or _size(file) > FAST_PATH_FROM_BYTES)):
             from engine.batch import assess_file
 
             fast = assess_file(file, ruleset)  # a plain CSV, read and evaluated in polars
             if fast is not None and (wants_batch or fast.summary["county"].n_unique() > 1):
                 _batch_format(fmt)
                 sys.exit(_report_batch(fast, fmt, output, lang, [file]))
-        counties = load_counties(file, ruleset, theme=theme, county_type=county_type)
+        counties = load_counties(file, ruleset, theme=theme, county_type=county_type,
+                                 options=options)
         if planning and len(counties) > 1:
             raise click.UsageError("--set and --plan are for one county; this file holds "
                                    f"{len(counties)} counties or years (--monitor follows one "
@@ -417,13 +437,10 @@ def assess_command(
             inputs = [file, *([reference] if reference else []),
                       *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
             write_atomically(output, report, inputs=inputs)
-        elif isinstance(report, bytes):
-            sys.stdout.buffer.write(report)
-            sys.stdout.flush()
         else:
-            click.echo(report, nl=False)
+            _echo(report)
     except InputError as exc:
-        click.echo(f"error: {exc.describe()}", err=True)
+        _report_input_error(exc, lang or _default_lang(), as_json=fmt == "json")
         sys.exit(EXIT_INPUT)
     except RuleEngineError as exc:
         click.echo(f"internal error (rule engine): {exc} — no verdict was produced; "
@@ -432,10 +449,58 @@ def assess_command(
     sys.exit(EXIT_PASS if result.verdict == "PASS" else EXIT_FAIL)
 
 
-def main() -> None:
+def _echo(report: str | bytes) -> None:
+    """The report on standard output; a full disk or a closed pipe is the user's device, said
+    in one line (exit 2), not a crash."""
+    from engine.errors import InputError
+
     try:
-        assess_command(standalone_mode=True)
-    except KeyboardInterrupt:
+        if isinstance(report, bytes):
+            sys.stdout.buffer.write(report)
+        else:
+            click.echo(report, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `assess … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        raise InputError(code="stdout_unwritable", params={"reason": exc.strerror or str(exc)},
+                         file="<stdout>") from None
+
+
+def _size(file: Path) -> int:
+    """The file's size for choosing a path; 0 when it cannot be told (the reader says why)."""
+    try:
+        return file.stat().st_size if file.is_file() else 0
+    except OSError:
+        return 0
+
+
+def _report_input_error(exc: InputError, lang: str, *, as_json: bool) -> None:
+    """Bad input: one ``error:`` line (several problems one per indented line below it) on
+    stderr in the user's language, or with --format json a JSON document on stdout
+    (docs/schema/errors.schema.json)."""
+    if as_json:
+        import json
+
+        problems = [p.to_dict() for p in exc.each()]
+        document = {"errors": problems, "count": len(problems) + exc.omitted,
+                    "file": exc.file}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(f"error: {exc.describe(lang)}", err=True)
+
+
+def main() -> None:
+    """The ``assess`` command: every outcome is an exit code and at most one ``error:`` line."""
+    try:
+        code = assess_command.main(standalone_mode=False)
+    except click.UsageError as exc:  # a bad option: one line, in the user's words, and --help
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(EXIT_INPUT)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_INPUT)
+    except (KeyboardInterrupt, click.Abort):
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug of ours: one line, no traceback, no verdict
@@ -444,3 +509,4 @@ def main() -> None:
         click.echo(f"internal error: {type(exc).__name__}: {exc} — no verdict was produced; "
                    "please report this (set ASSESS_DEBUG=1 for details)", err=True)
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_PASS)

@@ -23,37 +23,57 @@ MAX_MAGNITUDE = Decimal("1e12")
 _FULL_WIDTH = str.maketrans(
     "０１２３４５６７８９．，－＋％　", "0123456789.,-+% "
 )
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# ASCII digits only (full-width ones are folded above): \d would admit Arabic-Indic, Thai or
+# mathematical-bold digits, which a bureau never types and a reader cannot check.
+_PLAIN = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,2})?")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+#: Longer than any number a county table holds (12 digits before the point, 6 after, grouping):
+#: a longer text is refused before it is converted.
+MAX_NUMBER_TEXT = 40
 
 
 class NumberFormatError(ValueError):
-    """A text that is not a number in the accepted forms; the message says what was expected."""
+    """A text that is not a number in the accepted forms; the message says what was expected.
+
+    ``code`` names the problem for the message catalogue: ``number_invalid``, ``number_percent``
+    (a % where the unit is not %), ``number_too_long`` or ``number_too_large``."""
+
+    def __init__(self, message: str, *, code: str = "number_invalid", text: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.text = text
 
 
 def parse_number(text: str, *, percent_allowed: bool = False) -> Decimal | None:
     """Parse a cell's text into an exact Decimal; ``None`` for a blank cell.
 
-    Accepted: plain decimals (``2.5``, ``-3``, ``1.2e3``), thousands separators in groups of three
-    (``1,234.5``), full-width digits and signs, and a trailing ``%`` when ``percent_allowed``.
+    Accepted: plain decimals (``2.5``, ``-3``, ``1.2e3``, an exponent of at most two digits),
+    thousands separators in groups of three (``1,234.5``), full-width digits and signs, and a
+    trailing ``%`` when ``percent_allowed``. Digits of other scripts are not numbers.
     """
-    s = text.translate(_FULL_WIDTH).strip()
+    s = text.strip()
+    if len(s) > MAX_NUMBER_TEXT:  # before any work on it: a cell may hold megabytes
+        raise NumberFormatError(f"'{s[:12]}…' ({len(s):,} characters) is too long to be a number",
+                                code="number_too_long", text=f"{s[:12]}…")
+    s = s.translate(_FULL_WIDTH).strip()
     if not s:
         return None
     if s.endswith("%"):
         if not percent_allowed:
-            raise NumberFormatError(f"'{text}' carries a '%' but the indicator's unit is not %")
+            raise NumberFormatError(f"'{text}' carries a '%' but the indicator's unit is not %",
+                                    code="number_percent", text=text)
         s = s[:-1].rstrip()
     if _GROUPED.fullmatch(s):
         s = s.replace(",", "")
     elif not _PLAIN.fullmatch(s):
-        raise NumberFormatError(f"'{text}' is not a number")
+        raise NumberFormatError(f"'{text}' is not a number", text=text)
     try:
         value = Decimal(s)
     except InvalidOperation as exc:  # pragma: no cover - the patterns above admit only numbers
         raise NumberFormatError(f"'{text}' is not a number") from exc
     if abs(value) > MAX_MAGNITUDE:
-        raise NumberFormatError(f"'{text}' is larger in magnitude than {MAX_MAGNITUDE:,.0f}")
+        raise NumberFormatError(f"'{text}' is larger in magnitude than {MAX_MAGNITUDE:,.0f}",
+                                code="number_too_large", text=text)
     return value
 
 

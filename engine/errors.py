@@ -101,16 +101,16 @@ class InputError(AssessError):
 
     def describe(self, lang: str = "en") -> str:
         """The whole message: where, then what; several problems one per indented line."""
-        sep = "," if lang == "zh" else ", "
+        sep, colon = ("，", "：") if lang == "zh" else (", ", ": ")
         where = self.location(lang)
-        head = f"{sep.join(where)}: {self.text(lang)}" if where else self.text(lang)
+        head = f"{sep.join(where)}{colon}{self.text(lang)}" if where else self.text(lang)
         if not self.problems:
             return head
         lines = [head]
         for problem in self.problems:
             inner = problem.location(lang, with_file=problem.file != self.file)
             text = problem.text(lang)
-            lines.append(f"  {sep.join(inner)}: {text}" if inner else f"  {text}")
+            lines.append(f"  {sep.join(inner)}{colon}{text}" if inner else f"  {text}")
         if self.omitted:
             lines.append("  " + LOCATION["more"][lang].format(count=self.omitted,
                                                             limit=MAX_PROBLEMS))

@@ -8,19 +8,56 @@ construct are refused with a message, so a formula cannot reach anything beyond 
 
 Evaluation is exact decimal arithmetic (no binary floats), so a derived value compares exactly
 like a value read from a cell.
+
+Limits, and why evaluation cannot fail in any other way than :class:`FormulaUndefined`:
+
+* A formula is at most :data:`MAX_FORMULA_LENGTH` characters and nested at most
+  :data:`MAX_FORMULA_DEPTH` levels. Nesting is real nesting: parentheses, a unary sign, an
+  operand of another precedence (``a * b`` inside a sum). A chain of one precedence
+  (``a1 + a2 + … + a40``) is one level however long it is (its length is bounded by the
+  formula's), and it is held as one flat node, so neither parsing, walking nor evaluating it
+  recurses along the chain.
+* Every number written in a formula is 0 or between :data:`MIN_LITERAL` and
+  :data:`~engine.decimals.MAX_MAGNITUDE` in magnitude, refused at load otherwise.
+* Data values are at most ``MAX_MAGNITUDE`` too, but a cell may hold a tiny value (``1e-999999``)
+  and a quotient by it may exceed what a Decimal can hold, and a product of many inputs may be
+  far larger than any indicator value. The context traps Overflow; an overflow, a division by
+  zero and a value beyond :data:`MAX_RESULT` all mean the formula has no value for these inputs:
+  :class:`FormulaUndefined`, reported as *not evaluated*. ``MAX_RESULT`` keeps every value
+  roundable to an indicator's precision in the 60 digits the engine computes with; a value
+  between ``MAX_SCALED`` and it is returned, and refused by the comparison as a data error
+  ("too large to compare exactly"), like a cell that large. A result that underflows becomes 0,
+  as rounding it to the indicator's precision would.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation
+from decimal import (
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
+
+from engine.decimals import MAX_MAGNITUDE
 
 MAX_FORMULA_LENGTH = 500
 MAX_FORMULA_DEPTH = 30
-_CONTEXT = Context(prec=60, traps=[DivisionByZero, InvalidOperation])
+#: The largest magnitude of a formula's value: rounded to 6 decimals it still fits the 60 digits
+#: of engine.decimals (see the module's docstring).
+MAX_RESULT = Decimal("1e50")
+#: The smallest non-zero magnitude of a number written in a formula.
+MIN_LITERAL = Decimal("1e-12")
+_CONTEXT = Context(prec=60, traps=[DivisionByZero, InvalidOperation, Overflow])
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+#: Operators of one precedence: a chain of them is one level of nesting.
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_LITERAL = re.compile(r"(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][+-]?\d[\d_]*)?")
 
 
 class FormulaError(ValueError):
@@ -28,7 +65,7 @@ class FormulaError(ValueError):
 
 
 class FormulaUndefined(ArithmeticError):
-    """The formula has no value for these inputs (a division by zero)."""
+    """The formula has no value for these inputs (a division by zero, or a value too large)."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +84,14 @@ class Negate:
 
 
 @dataclass(frozen=True)
-class Binary:
-    op: str
-    left: Node
-    right: Node
+class Chain:
+    """``first op₁ x₁ op₂ x₂ …`` evaluated left to right; the operators share one precedence."""
+
+    first: Node
+    rest: tuple[tuple[str, Node], ...]
 
 
-Node = Number | Input | Negate | Binary
+Node = Number | Input | Negate | Chain
 
 
 @dataclass(frozen=True)
@@ -71,19 +109,28 @@ class Formula:
                 found.append(node.name)
             elif isinstance(node, Negate):
                 walk(node.operand)
-            elif isinstance(node, Binary):
-                walk(node.left)
-                walk(node.right)
+            elif isinstance(node, Chain):
+                walk(node.first)
+                for _, operand in node.rest:
+                    walk(operand)
 
         walk(self.tree)
         return found
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal:
-        """The formula's exact value; :class:`FormulaUndefined` on a division by zero."""
+        """The formula's exact value; :class:`FormulaUndefined` when it has none (a division by
+        zero, or a value beyond the largest magnitude an indicator may have)."""
         try:
-            return _evaluate(self.tree, values)
-        except (DivisionByZero, InvalidOperation) as exc:
+            result = _evaluate(self.tree, values)
+        except DivisionByZero as exc:
             raise FormulaUndefined("division by zero") from exc
+        except (Overflow, InvalidOperation) as exc:
+            # Overflow: a quotient by a tiny value; InvalidOperation: an infinite or NaN value
+            # given by a library caller.
+            raise FormulaUndefined("no finite value") from exc
+        if not result.is_finite() or abs(result) > MAX_RESULT:
+            raise FormulaUndefined(f"larger in magnitude than 1e{MAX_RESULT.adjusted()}")
+        return result
 
 
 def _evaluate(node: Node, values: Mapping[str, Decimal]) -> Decimal:
@@ -93,18 +140,37 @@ def _evaluate(node: Node, values: Mapping[str, Decimal]) -> Decimal:
         return values[node.name]
     if isinstance(node, Negate):
         return _CONTEXT.minus(_evaluate(node.operand, values))
-    left, right = _evaluate(node.left, values), _evaluate(node.right, values)
-    if node.op == "+":
-        return _CONTEXT.add(left, right)
-    if node.op == "-":
-        return _CONTEXT.subtract(left, right)
-    if node.op == "*":
-        return _CONTEXT.multiply(left, right)
-    return _CONTEXT.divide(left, right)
+    result = _evaluate(node.first, values)
+    for op, operand in node.rest:
+        right = _evaluate(operand, values)
+        if op == "+":
+            result = _CONTEXT.add(result, right)
+        elif op == "-":
+            result = _CONTEXT.subtract(result, right)
+        elif op == "*":
+            result = _CONTEXT.multiply(result, right)
+        elif right.is_zero():  # also 0 / 0, which decimal calls an invalid operation
+            raise FormulaUndefined("division by zero")
+        else:
+            result = _CONTEXT.divide(result, right)
+    return result
+
+
+def _parenthesis_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    return deepest
 
 
 def parse_formula(text: str, allowed_inputs: set[str] | None = None) -> Formula:
     """Parse and check a formula; ``allowed_inputs`` (when given) are the only names it may use."""
+    if _parenthesis_depth(text) > MAX_FORMULA_DEPTH:
+        raise FormulaError(f"is nested more than {MAX_FORMULA_DEPTH} levels deep")
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(f"is longer than {MAX_FORMULA_LENGTH} characters")
     try:
@@ -115,26 +181,49 @@ def parse_formula(text: str, allowed_inputs: set[str] | None = None) -> Formula:
     return Formula(text=text, tree=_convert(parsed.body, text.strip(), allowed_inputs, 0))
 
 
+def _literal(node: ast.Constant, source: str) -> Number:
+    # The literal's own text, so that 0.1 stays 0.1 (never a binary float), and 1e999999 stays
+    # what it says (its float would be inf).
+    literal = ast.get_source_segment(source, node) or ""
+    if not _LITERAL.fullmatch(literal):
+        raise FormulaError(f"'{literal}' is not a decimal number (write digits, a decimal point "
+                           "and an optional exponent, e.g. 10000 or 1e4)")
+    value = Decimal(literal.replace("_", ""))
+    if value > MAX_MAGNITUDE or (value != 0 and value < MIN_LITERAL):
+        size = "large" if value > MAX_MAGNITUDE else "small"
+        raise FormulaError(f"the number {literal} is too {size} (a number in a formula is 0 or "
+                           f"between 1e{MIN_LITERAL.adjusted()} and 1e{MAX_MAGNITUDE.adjusted()} "
+                           "in magnitude)")
+    return Number(value)
+
+
 def _convert(node: ast.expr, source: str, allowed: set[str] | None, depth: int) -> Node:
-    if depth > MAX_FORMULA_DEPTH:
-        raise FormulaError(f"is nested more than {MAX_FORMULA_DEPTH} levels deep")
+    """Our tree for ``node``, which is nested ``depth`` levels deep."""
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        # The literal's own text, so that 0.1 stays 0.1 (never a binary float).
-        literal = ast.get_source_segment(source, node) or ""
-        return Number(Decimal(literal.replace("_", "")))
+        return _literal(node, source)
     if isinstance(node, ast.Name):
         if allowed is not None and node.id not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
             raise FormulaError(f"unknown input '{node.id}' (declared inputs: {known})")
         return Input(node.id)
+    if depth >= MAX_FORMULA_DEPTH:
+        raise FormulaError(f"is nested more than {MAX_FORMULA_DEPTH} levels deep")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         operand = _convert(node.operand, source, allowed, depth + 1)
         return Negate(operand) if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        return Binary(
-            _OPERATORS[type(node.op)],
-            _convert(node.left, source, allowed, depth + 1),
-            _convert(node.right, source, allowed, depth + 1),
+        # Walk down the left spine of one precedence without recursing: a - b + c is one chain.
+        level = _PRECEDENCE[_OPERATORS[type(node.op)]]
+        rest: list[tuple[str, ast.expr]] = []
+        first: ast.expr = node
+        while (isinstance(first, ast.BinOp) and type(first.op) in _OPERATORS
+               and _PRECEDENCE[_OPERATORS[type(first.op)]] == level):
+            rest.append((_OPERATORS[type(first.op)], first.right))
+            first = first.left
+        rest.reverse()
+        return Chain(
+            _convert(first, source, allowed, depth + 1),
+            tuple((op, _convert(operand, source, allowed, depth + 1)) for op, operand in rest),
         )
     shown = ast.get_source_segment(source, node) or type(node).__name__
     raise FormulaError(f"'{shown}' is not allowed in a formula (only numbers, input ids, "

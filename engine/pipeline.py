@@ -69,7 +69,6 @@ def assess(
         inference = infer(ruleset, compiled, resolved)
     except DataError as exc:
         if exc.file is None and county.data_file is not None:
-            raise DataError(exc.message, file=county.data_file.name, row=exc.row,
-                            indicator=exc.indicator, field=exc.field) from None
+            raise exc.located(file=county.data_file.name) from None
         raise
     return build_result(ruleset, county, inference)

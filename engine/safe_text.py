@@ -11,7 +11,8 @@ import re
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can
 # make a text read differently from what it holds (CVE-2021-42574).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_PATTERN = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+_CONTROL = re.compile(CONTROL_PATTERN)
 
 
 def _escape(match: re.Match[str]) -> str:

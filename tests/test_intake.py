@@ -110,7 +110,7 @@ def test_indicators_absent_from_the_file_are_missing(tmp_path: Path) -> None:
     (HEADER + "rd_intensity,1,2,3\n\nrd_intensity,1,2,4\n", 4, "indicator", "rows 2 and 4"),
     (HEADER + "rd_intensity,1,2,约3\n", 2, "actual", "is not a number"),
     (HEADER + "high_tech_enterprises,1,2,3%\n", 2, "actual", "unit is not %"),
-    ("indicator,actual,colour\nrd_intensity,1,red\n", 1, "colour", "unknown column"),
+    ("indicator,actaul\nrd_intensity,1\n", 1, None, "did you mean the column 'actaul'"),
     ("indicator,target\nrd_intensity,1\n", 1, None, "required column 'actual'"),
     ("indicator,unit,actual\nrd_intensity,家,1\n", 2, "unit", "does not convert to it"),
     ("county,indicator,actual\nA,rd_intensity,1\nB,tech_smes,2\n", None, "county",
@@ -132,7 +132,8 @@ def test_bad_county_files_name_file_row_and_field(
 @pytest.mark.parametrize(("content", "words"), [
     (b"", "is empty"),
     (b"indicator,actual\n", "no indicator rows"),
-    (b"\xff\xfe\x00i", "UTF-16"),
+    (b"\xff\xfe\x00\x00i\x00\x00\x00", "is UTF-32 text"),
+    (b"\xff\xfei", "UTF-16 BOM but is not UTF-16"),
     (b"indicator,actual\n\x81\x30rd,1\n", "neither UTF-8 nor GBK"),
     (b"\xef\xbb\xbfindicator,actual\n\xd6\xd0,1\n", "BOM but is not UTF-8"),
 ])

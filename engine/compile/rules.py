@@ -21,6 +21,7 @@ from typing import Any
 from engine.decimals import to_scaled
 from engine.errors import RulesetError
 from engine.model.ruleset import (
+    MAX_RULE_FIELDS,
     AbsoluteThreshold,
     BetweenThreshold,
     Indicator,
@@ -28,10 +29,11 @@ from engine.model.ruleset import (
     Ruleset,
 )
 
-#: durable-rules hangs when a ruleset has more than 512 rules: two per indicator plus ``seen``.
-MAX_INDICATORS = 255
-#: durable-rules refuses a fact with more than 255 properties (``sid`` and ``id`` included).
-MAX_FACT_FIELDS = 250
+#: durable-rules refuses a fact with more than 255 properties (``sid`` and ``id`` included), and
+#: hangs on more than 512 rules (two per indicator plus ``seen``). The one limit a ruleset meets
+#: is the number of fields its rules compare, checked when it is loaded (see
+#: engine.model.ruleset.MAX_RULE_FIELDS); it also keeps the rules below 512.
+MAX_FACT_FIELDS = MAX_RULE_FIELDS
 
 SEEN_FIELD = "county"
 SEEN_RULE = "seen"
@@ -134,29 +136,31 @@ def _conditions(
     )
 
 
-def _compile(ruleset: Ruleset) -> CompiledRuleset:
-    if len(ruleset.indicators) > MAX_INDICATORS:
+def check_rule_fields(ruleset: Ruleset) -> None:
+    """Refuse a ruleset whose rules compare more fields than durable-rules takes in one fact.
+
+    The model refuses such a ruleset when it is validated; this guards one built without
+    validation (``model_construct``), naming its file."""
+    if ruleset.rule_fields > MAX_FACT_FIELDS:
         raise RulesetError(
-            f"has {len(ruleset.indicators)} indicators; the rule engine takes at most "
-            f"{MAX_INDICATORS} (two rules each, 512 in all)",
-            file=ruleset.id,
+            code="ruleset_rule_fields",
+            params={"fields": ruleset.rule_fields, "limit": MAX_FACT_FIELDS,
+                    "with_target": (MAX_FACT_FIELDS - 1) // 2, "constant": MAX_FACT_FIELDS - 1},
+            file=ruleset.source_path or ruleset.id,
         )
+
+
+def _compile(ruleset: Ruleset) -> CompiledRuleset:
+    check_rule_fields(ruleset)
     fields: dict[str, IndicatorFields] = {}
     rules: dict[str, Any] = {}
-    n_fields = 1
     for index, indicator in enumerate(ruleset.indicators):
         threshold_field = None if indicator.threshold.constant else f"t{index}"
         f = IndicatorFields(actual=f"a{index}", threshold=threshold_field)
         fields[indicator.id] = f
-        n_fields += 1 if threshold_field is None else 2
         met, not_met = _conditions(indicator, f)
         rules[met_rule(indicator.id)] = {"all": [met], "run": met_rule(indicator.id)}
         rules[not_met_rule(indicator.id)] = {"all": [not_met], "run": not_met_rule(indicator.id)}
-    if n_fields > MAX_FACT_FIELDS:
-        raise RulesetError(
-            f"needs {n_fields} fact fields; the rule engine takes at most {MAX_FACT_FIELDS}",
-            file=ruleset.id,
-        )
     rules[SEEN_RULE] = {"all": [{"m": {"$ex": {SEEN_FIELD: 1}}}], "run": SEEN_RULE}
     return CompiledRuleset(
         indicator_ruleset=f"ind_{ruleset.content_hash[:16]}",

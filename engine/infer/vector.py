@@ -140,9 +140,12 @@ class _Column:
 
 def in_county(exc: DataError, county: CountyData) -> DataError:
     """A data error of one county of a batch, saying which."""
-    where = f"county '{county.county}'" + (f" ({county.year})" if county.year else "")
-    return DataError(f"{where}: {exc.message}", file=exc.file or (
-        county.data_file.name if county.data_file else None), row=exc.row,
+    year = {"zh": f"({county.year}年)", "en": f" ({county.year})"} if county.year else \
+        {"zh": "", "en": ""}
+    return DataError(code="in_county", params={
+        "county": county.county, "year": year,
+        "problem": {"zh": exc.text("zh"), "en": exc.text("en")}},
+        file=exc.file or (county.data_file.name if county.data_file else None), row=exc.row,
         indicator=exc.indicator, field=exc.field)
 
 

@@ -1,26 +1,37 @@
-"""Read a county's indicator table in the canonical long format (one row per indicator).
+"""Read a county's indicator table in the canonical long format (one row per indicator), as a
+bureau fills it in.
 
-Headers may be English or Chinese (``指标``, ``实际值`` …), matched case-insensitively with
-surrounding spaces ignored. Every problem names the file, the row and the column.
+Headers may be English or Chinese (``指标``, ``实际值`` …), matched case-insensitively with spaces
+and a year in them ignored (``2022年目标值``, ``完成值(2022年)``). Columns the tool does not use
+(责任单位, 联系人 …) are kept with each row and listed. Rows of notes and signatures below the table
+(填报单位:…, 注:…) and section rows (一、创新投入) are skipped and listed. ``—``, ``/``, ``无`` and
+the like are missing values. An indicator is found by its id or its name after a documented
+normalisation (``name_key``), a unit in brackets after the name (``…比重(%)``) is checked against
+the ruleset's unit, and a name that is not found gets a "did you mean". Every problem of the file
+is collected and reported together, each naming file, row, indicator and column.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from engine.decimals import NumberFormatError, parse_number
-from engine.errors import DataError
-from engine.load.table import read_table
-from engine.model.county import CountyData, DataFile, IndicatorValues
+from engine.decimals import MAX_MAGNITUDE, NumberFormatError, parse_number
+from engine.errors import DataError, Problems
+from engine.load.table import RawTable, read_table
+from engine.model.county import CountyData, DataFile, IndicatorValues, IntakeNote
 from engine.model.ruleset import Indicator, RawInput, Ruleset, TextItem
-from engine.units import conversion_factor, match_key
+from engine.units import conversion_factor, match_key, name_key
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "indicator": ("indicator", "指标", "指标名称", "指标代码"),
-    "baseline": ("baseline", "基期值", "基数", "基期"),
+    "indicator": ("indicator", "指标", "指标名称", "指标代码", "指标项"),
+    "baseline": ("baseline", "基期值", "基数", "基期", "基准值"),
     "target": ("target", "目标值", "目标"),
-    "actual": ("actual", "实际值", "完成值", "现值"),
+    "actual": ("actual", "实际值", "完成值", "现值", "实际完成值"),
     "reference": ("reference", "参考值", "全省平均值", "全省平均"),
     "county": ("county", "县市区", "地区", "县(市、区)", "县(市、区)"),
     "theme": ("theme", "建设主题", "主题"),
@@ -35,106 +46,266 @@ REQUIRED = ("indicator", "actual")
 #: Units of counted things: a negative value is a typing error, not data.
 COUNT_UNITS = frozenset({"家", "个", "人", "项", "件", "名"})
 NUMERIC = ("baseline", "target", "actual", "reference")
+#: What bureaus type for "no data" (compared after full-width folding); never 0, which is data.
+DEFAULT_MISSING_MARKERS = ("—", "——", "-", "--", "/", "无", "N/A", "n/a", "NA", "暂无")
 
 DataItem = Indicator | RawInput | TextItem
 Row = tuple[int, DataItem, dict[str, str | None]]
 #: A county-year of a file: its county cell and its year (each None when the column is absent).
 GroupKey = tuple[str | None, int | None]
 
+# A year written into a header: 2022年目标值, 完成值(2022年), 基期值(2020), 2020年度基期值.
+_HEADER_YEAR = re.compile(r"[(\[]?(19|20)[0-9]{2}年?度?[)\]]?")
+# The rows below a table that are not indicators: notes, signatures, dates.
+_FOOTER = re.compile(
+    r"^(填报单位|填表单位|报送单位|填表人|填报人|审核人|审核|单位负责人|负责人|联系人|联系电话|电话|"
+    r"制表人|制表|填表日期|填报日期|报送日期|日期|注|说明|备注|附注|填表说明)\s*([:：]|$)"
+    r"|^注\s*[0-9]+"
+)
+# A section row of an annex: 一、创新投入 / (二)创新产出 / 1. 约束性指标 (one cell filled).
+_SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十]+[)])")
+# A unit in brackets after an indicator's name: 全社会R&D经费支出占GDP比重(%).
+_NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<unit>[^()\[\]]{1,8})[)\]]$")
 
-_BY_ALIAS = {match_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
+
+def header_key(text: str) -> str:
+    """Matching form of a header: case, spaces, full-width forms and a year ignored."""
+    key = match_key(text)
+    return _HEADER_YEAR.sub("", key) or key
+
+
+_BY_ALIAS = {header_key(a): name for name, aliases in COLUMN_ALIASES.items() for a in aliases}
+
+
+def column_of(text: str) -> str | None:
+    """The canonical column a header names, if any."""
+    return _BY_ALIAS.get(header_key(text))
 
 
 def _is_column_name(text: str) -> bool:
-    return match_key(text) in _BY_ALIAS
+    return column_of(text) is not None
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a county file is read (the command's --sheet, --missing-marker and --county)."""
+
+    sheet: str | None = None
+    missing_markers: tuple[str, ...] = DEFAULT_MISSING_MARKERS
+    county: str | None = None
+
+    def __post_init__(self) -> None:
+        for marker in self.missing_markers:
+            try:
+                number = parse_number(marker, percent_allowed=True)
+            except NumberFormatError:
+                continue
+            if number is not None:
+                raise DataError(code="marker_is_number", params={"marker": marker},
+                                field="missing marker")
+
+    @property
+    def markers(self) -> frozenset[str]:
+        return frozenset(_fold(m) for m in self.missing_markers if _fold(m))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+@dataclass(frozen=True)
+class _Columns:
+    index: dict[str, int]  # canonical name → column index in the file
+    names: dict[str, str]  # canonical name → the header as written
+    extra: dict[int, str]  # column index → header, for columns the tool does not use
 
 
 def _canonical_columns(
     header: list[str], path: Path, header_row: int, required: tuple[str, ...] = REQUIRED
-) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, text in enumerate(header):
-        name = _BY_ALIAS.get(match_key(text))
+) -> _Columns:
+    index: dict[str, int] = {}
+    extra: dict[int, str] = {}
+    for i, text in enumerate(header):
+        name = column_of(text)
         if name is None:
-            known = ", ".join(a for aliases in COLUMN_ALIASES.values() for a in aliases[:2])
-            raise DataError(f"unknown column (known columns: {known})", file=path,
-                            row=header_row, field=text)
-        if name in columns:
-            raise DataError(f"column '{name}' appears twice ('{header[columns[name]]}' and "
-                            f"'{text}')", file=path, row=header_row, field=text)
-        columns[name] = index
+            extra[i] = text
+            continue
+        if name in index:
+            raise DataError(code="column_twice", params={
+                "column": name, "first": header[index[name]], "second": text},
+                file=path, row=header_row, field=text)
+        index[name] = i
+    problems = Problems(path)
     for name in required:
-        if name not in columns:
-            raise DataError(f"required column '{name}' is missing "
-                            f"(or one of {', '.join(COLUMN_ALIASES[name][1:])})",
-                            file=path, row=header_row)
-    return columns
+        if name not in index:
+            aliases = COLUMN_ALIASES[name]
+            close = _closest([extra[i] for i in extra], [*aliases])
+            problems.add(DataError(
+                code="column_missing_like" if close else "column_missing",
+                params={"column": name, "aliases": "、".join(aliases[1:]), "like": close or ""},
+                file=path, row=header_row))
+    problems.check()
+    return _Columns(index, {c: header[i] for c, i in index.items()}, extra)
 
 
-def _unit_matches(given: str, declared: str) -> bool:
-    return match_key(given) == match_key(declared)
+def _closest(candidates: Sequence[str], choices: Sequence[str]) -> str | None:
+    """The candidate most like one of the choices (a misspelt header), if any is close."""
+    from rapidfuzz import fuzz, process
+
+    best: tuple[str, float] | None = None
+    for candidate in candidates:
+        found = process.extractOne(candidate, choices, scorer=fuzz.ratio, score_cutoff=70)
+        if found is not None and (best is None or found[1] > best[1]):
+            best = (candidate, found[1])
+    return best[0] if best else None
 
 
-def _item_lookup(ruleset: Ruleset) -> dict[str, DataItem]:
-    """Indicators, inputs and text items by id and by Chinese or English name, in matching form."""
-    lookup = {match_key(name): item for name, item in ruleset.by_name.items()}
-    lookup.update({match_key(item_id): item for item_id, item in ruleset.data_items.items()})
-    return lookup
+class _Lookup:
+    """Data items by id and by Chinese or English name, in ``name_key`` form."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.items: dict[str, DataItem] = {}
+        for item in ruleset.data_items.values():
+            for text in (item.id, item.name.zh, item.name.en):
+                self.items.setdefault(name_key(text), item)
+
+    def find(self, text: str) -> tuple[DataItem, str | None] | None:
+        """The item a cell names, and a unit written in brackets after the name."""
+        item = self.items.get(name_key(text))
+        if item is not None:
+            return item, None
+        match = _NAME_UNIT.match(unicodedata.normalize("NFKC", text).strip())
+        if match is not None:
+            item = self.items.get(name_key(match["name"]))
+            if item is not None:
+                return item, match["unit"].strip()
+        return None
+
+    def suggestion(self, text: str) -> str | None:
+        from rapidfuzz import fuzz, process
+
+        found = process.extractOne(name_key(text), list(self.items), scorer=fuzz.ratio,
+                                   score_cutoff=70)
+        if found is None:
+            return None
+        item = self.items[found[0]]
+        return f"{item.name.zh}({item.id})"
 
 
 def _year(text: str | None, path: Path, row: int, field: str | None) -> int | None:
     if not text:
         return None
-    if not (text.isdigit() and 1900 <= int(text) <= 2100):
-        raise DataError(f"year '{text}' is not a year (write it as 2022)", file=path, row=row,
+    if not (re.fullmatch(r"[0-9]{4}", text) and 1900 <= int(text) <= 2100):
+        raise DataError(code="year_invalid", params={"text": text}, file=path, row=row,
                         field=field)
     return int(text)
 
 
+@dataclass
+class _Intake:
+    """What reading one file found: its rows by county-year, and the notes for the report."""
+
+    groups: dict[GroupKey, list[Row]]
+    columns: _Columns
+    data_file: DataFile
+    notes: list[IntakeNote]
+    kinds: dict[tuple[int, str], str]  # (file row, canonical column) → special cell kind
+    problems: Problems  # of the rows so far; the values add theirs, then all are raised
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self.columns.names
+
+
+def _skippable(cells: Sequence[str | None]) -> str | None:
+    """'footer' or 'section' for a row that is not an indicator, else None."""
+    filled = [_fold(c) for c in cells if c and c.strip()]
+    if not filled:
+        return None
+    if _FOOTER.match(filled[0]):
+        return "footer"
+    if len(filled) == 1 and _SECTION.match(filled[0]):
+        return "section"
+    return None
+
+
 def _rows(
-    path: Path, ruleset: Ruleset, required: tuple[str, ...]
-) -> tuple[dict[GroupKey, list[Row]], dict[str, str], DataFile]:
+    path: Path, ruleset: Ruleset, required: tuple[str, ...], options: ReadOptions
+) -> _Intake:
     """The non-blank rows of a long-format file, each with its ruleset item, grouped by county
-    and year in the order they first appear; duplicates within a group and unknown items
-    refused."""
-    table = read_table(path, _is_column_name)
+    and year in the order they first appear; every problem found is reported at once."""
+    table: RawTable = read_table(path, _is_column_name, sheet=options.sheet)
     header_row = table.rows[0] - 1 if table.rows else 1
     cols = _canonical_columns(table.header, path, header_row, required)
-    names = {canonical: table.header[i] for canonical, i in cols.items()}
-    frame = table.frame.select(
-        [table.frame.columns[i] for i in cols.values()]
-    ).rename({table.frame.columns[i]: c for c, i in cols.items()})
-
-    lookup = _item_lookup(ruleset)
+    names = cols.names
+    frame_columns = table.frame.columns
+    lookup = _Lookup(ruleset)
+    problems = Problems(path)
+    notes: list[IntakeNote] = []
+    skipped: dict[str, list[int]] = {"footer": [], "section": []}
     groups: dict[GroupKey, list[Row]] = {}
     first_row: dict[tuple[GroupKey, str], int] = {}
-    for row_no, record in zip(table.rows, frame.iter_rows(named=True), strict=True):
-        cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
-        if not any(cells.get(k) for k in cols if k != "seq"):
+    kinds = {(table.rows[r], canonical): kind for (r, c), kind in table.kinds.items()
+             for canonical, i in cols.index.items() if i == c}
+    ended = False  # past a footer row: what follows is signatures and notes
+    for row_no, record in zip(table.rows, table.frame.iter_rows(), strict=True):
+        raw_cells = [v.strip() if isinstance(v, str) else v for v in record]
+        cells: dict[str, str | None] = {c: raw_cells[i] for c, i in cols.index.items()}
+        if not any(cells.get(k) for k in cols.index if k != "seq") and not any(
+                raw_cells[i] for i in cols.extra):
             continue  # a blank line
-        key = cells.get("indicator")
-        if not key:
-            raise DataError("the indicator cell is empty", file=path, row=row_no,
-                            field=names["indicator"])
-        item = lookup.get(match_key(key))
-        if item is None:
-            raise DataError(f"unknown indicator '{key}' (not in ruleset '{ruleset.id}')",
-                            file=path, row=row_no, field=names["indicator"])
-        group = (cells.get("county") or None,
-                 _year(cells.get("year"), path, row_no, names.get("year")))
-        if (group, item.id) in first_row:
-            raise DataError(f"indicator '{item.id}' appears twice (rows "
-                            f"{first_row[group, item.id]} and {row_no})", file=path, row=row_no,
-                            field=names["indicator"])
-        first_row[group, item.id] = row_no
-        groups.setdefault(group, []).append((row_no, item, cells))
+        kind = _skippable(raw_cells)
+        if kind is not None or (ended and not cells.get("actual")):
+            skipped[kind or "footer"].append(row_no)
+            ended = ended or kind == "footer"
+            continue
+        with problems.catching():
+            key = cells.get("indicator")
+            if not key:
+                if not any(cells.get(k) for k in cols.index if k not in ("seq", "indicator")):
+                    skipped["section"].append(row_no)  # only kept columns filled: a remark
+                    continue
+                raise DataError(code="indicator_empty", file=path, row=row_no,
+                                field=names["indicator"])
+            found = lookup.find(key)
+            if found is None:
+                like = lookup.suggestion(key)
+                raise DataError(code="indicator_unknown_like" if like else "indicator_unknown",
+                                params={"name": key, "ruleset": ruleset.id, "like": like or ""},
+                                file=path, row=row_no, field=names["indicator"])
+            item, name_unit = found
+            if name_unit is not None:
+                cells["name_unit"] = name_unit
+            if any(raw_cells[i] for i in cols.extra):
+                cells.update({f"extra:{cols.extra[i]}": raw_cells[i] for i in cols.extra
+                              if raw_cells[i]})
+            group = (cells.get("county") or None,
+                     _year(cells.get("year"), path, row_no, names.get("year")))
+            if (group, item.id) in first_row:
+                raise DataError(code="indicator_twice", params={
+                    "id": item.id, "first": first_row[group, item.id], "second": row_no},
+                    file=path, row=row_no, field=names["indicator"])
+            first_row[group, item.id] = row_no
+            groups.setdefault(group, []).append((row_no, item, cells))
     if not groups:
-        raise DataError("has a header but no indicator rows", file=path)
+        problems.check()
+        raise DataError(code="no_indicator_rows", file=path)
     if len(groups) > 1 and None in {county for county, _ in groups}:
         blank = next(rows[0][0] for (county, _), rows in groups.items() if county is None)
-        raise DataError("the county cell is empty in a file of several counties or years",
-                        file=path, row=blank, field=names.get("county"))
-    return groups, names, table.data_file
+        raise DataError(code="county_empty", file=path, row=blank, field=names.get("county"))
+    if cols.extra:
+        notes.append(IntakeNote(code="columns_kept", params={
+            "columns": "、".join(cols.extra.values())}))
+    for kind, rows in skipped.items():
+        if rows:
+            notes.append(IntakeNote(code=f"{kind}_rows_skipped", params={"rows": _rows_text(rows)}))
+    return _Intake(groups, cols, table.data_file, notes, kinds, problems)
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (f" … (+{len(rows) - 10})" if len(rows) > 10 else "")
 
 
 def _attribute(rows: list[Row], name: str, names: dict[str, str], path: Path) -> str | None:
@@ -145,24 +316,35 @@ def _attribute(rows: list[Row], name: str, names: dict[str, str], path: Path) ->
         if value:
             seen.setdefault(value, row_no)
     if len(seen) > 1:
-        listed = ", ".join(f"'{v}' (row {r})" for v, r in seen.items())
-        raise DataError(f"gives different values ({listed}); one county has one "
-                        f"{name.replace('_', ' ')}", file=path, field=names.get(name))
+        listed = ", ".join(f"'{v}' ({r})" for v, r in seen.items())
+        raise DataError(code="attribute_differs", params={"values": listed}, file=path,
+                        field=names.get(name))
     return next(iter(seen), None)
 
 
 def _county(
-    key: GroupKey, rows: list[Row], names: dict[str, str], path: Path, data_file: DataFile,
+    key: GroupKey, rows: list[Row], intake: _Intake, path: Path, options: ReadOptions,
     theme: str | None, county_type: str | None,
 ) -> CountyData:
+    problems = intake.problems
+    values: dict[str, IndicatorValues] = {}
+    notes = list(intake.notes)
+    for row_no, item, cells in rows:
+        with problems.catching():
+            values[item.id] = _item_values(item, cells, intake, path, row_no, options, notes)
+    with problems.catching():
+        theme = theme or _attribute(rows, "theme", intake.names, path)
+    with problems.catching():
+        county_type = county_type or _attribute(rows, "county_type", intake.names, path)
+    notes.extend(_fraction_notes(rows, values, intake))
     return CountyData(
-        county=key[0] or path.stem,
-        values={item.id: _item_values(item, cells, names, path, row_no)
-                for row_no, item, cells in rows},
-        theme=theme or _attribute(rows, "theme", names, path),
-        county_type=county_type or _attribute(rows, "county_type", names, path),
+        county=options.county or key[0] or path.stem,
+        values=values,
+        theme=theme,
+        county_type=county_type,
         year=key[1],
-        data_file=data_file,
+        data_file=intake.data_file,
+        notes=notes,
     )
 
 
@@ -173,22 +355,26 @@ def load_county(
     county: str | None = None,
     theme: str | None = None,
     county_type: str | None = None,
+    options: ReadOptions | None = None,
 ) -> CountyData:
     """Load one county's table; ``county``, ``theme`` and ``county_type`` override the file's
     columns (default name: the file's county column, else the file name). A file of several
     counties or years is refused: :func:`load_counties` reads those."""
     path = Path(path)
-    groups, names, data_file = _rows(path, ruleset, REQUIRED)
-    if len(groups) > 1:
-        listed = ", ".join(f"'{c}'" + (f" {y}" if y else "") + f" (row {rows[0][0]})"
-                           for (c, y), rows in list(groups.items())[:5])
-        more = f" and {len(groups) - 5} more" if len(groups) > 5 else ""
-        raise DataError(f"holds several counties or years ({listed}{more}); assess it as a "
-                        "batch (the assess command does) or read it with load_counties",
-                        file=path, field=names.get("county"))
-    (key, rows), = groups.items()
-    data = _county(key, rows, names, path, data_file, theme, county_type)
-    return data if county is None else data.model_copy(update={"county": county})
+    options = options or ReadOptions()
+    if county is not None:
+        options = ReadOptions(options.sheet, options.missing_markers, county)
+    intake = _rows(path, ruleset, REQUIRED, options)
+    if len(intake.groups) > 1:
+        listed = ", ".join(f"'{c}'" + (f" {y}" if y else "") + f" ({rows[0][0]})"
+                           for (c, y), rows in list(intake.groups.items())[:5])
+        more = f" +{len(intake.groups) - 5}" if len(intake.groups) > 5 else ""
+        raise DataError(code="several_counties", params={"listed": listed + more},
+                        file=path, field=intake.names.get("county"))
+    (key, rows), = intake.groups.items()
+    county_data = _county(key, rows, intake, path, options, theme, county_type)
+    intake.problems.check()  # every problem of the file at once: rows, cells and columns
+    return county_data
 
 
 def load_counties(
@@ -197,33 +383,44 @@ def load_counties(
     *,
     theme: str | None = None,
     county_type: str | None = None,
+    options: ReadOptions | None = None,
 ) -> list[CountyData]:
     """Every county-year of a long-format file (rows carrying ``county`` and optionally
     ``year`` columns), in the order they first appear; a one-county file gives one."""
     path = Path(path)
-    groups, names, data_file = _rows(path, ruleset, REQUIRED)
-    return [_county(key, rows, names, path, data_file, theme, county_type)
-            for key, rows in groups.items()]
+    options = options or ReadOptions()
+    intake = _rows(path, ruleset, REQUIRED, options)
+    if options.county is not None and len({c for c, _ in intake.groups}) > 1:
+        raise DataError(code="county_option_for_batch", file=path,
+                        field=intake.names.get("county"))
+    counties = [_county(key, rows, intake, path, options, theme, county_type)
+                for key, rows in intake.groups.items()]
+    intake.problems.check()
+    return counties
 
 
 def load_references(
-    path: str | Path, ruleset: Ruleset
+    path: str | Path, ruleset: Ruleset, options: ReadOptions | None = None
 ) -> tuple[dict[str, IndicatorValues], DataFile]:
     """A reference file (e.g. provincial averages): columns indicator and reference, optionally
     unit and source; one row per indicator."""
     path = Path(path)
-    groups, names, data_file = _rows(path, ruleset, ("indicator", "reference"))
-    if len(groups) > 1:
-        raise DataError("a reference file gives one value per indicator, not one per county "
-                        "or year", file=path, field=names.get("county") or names.get("year"))
+    options = options or ReadOptions()
+    intake = _rows(path, ruleset, ("indicator", "reference"), options)
+    names = intake.names
+    if len(intake.groups) > 1:
+        raise DataError(code="reference_per_county", file=path,
+                        field=names.get("county") or names.get("year"))
     refs = {}
-    for row_no, item, cells in next(iter(groups.values())):
-        if not isinstance(item, Indicator):
-            raise DataError(f"'{item.id}' is not an indicator; a reference file gives "
-                            "reference values of indicators", file=path, row=row_no,
-                            field=names["indicator"])
-        refs[item.id] = _item_values(item, cells, names, path, row_no)
-    return refs, data_file
+    problems = intake.problems
+    for row_no, item, cells in next(iter(intake.groups.values())):
+        with problems.catching():
+            if not isinstance(item, Indicator):
+                raise DataError(code="reference_not_indicator", params={"id": item.id},
+                                file=path, row=row_no, field=names["indicator"])
+            refs[item.id] = _item_values(item, cells, intake, path, row_no, options, [])
+    problems.check()
+    return refs, intake.data_file
 
 
 def with_references(
@@ -237,43 +434,85 @@ def with_references(
         own = values.get(item_id)
         if own is not None and own.reference is not None and own.reference != ref.reference:
             raise DataError(
-                f"the data gives reference {own.reference} but the reference file gives "
-                f"{ref.reference}; keep one", file=reference_file.name if reference_file else None,
+                code="reference_disagrees",
+                params={"data": own.reference, "file_value": ref.reference},
+                file=reference_file.name if reference_file else None,
                 row=ref.row, indicator=item_id, field="reference")
         base = own or IndicatorValues()
         values[item_id] = base.model_copy(update={"reference": ref.reference})
     return county.model_copy(update={"values": values, "reference_file": reference_file})
 
 
+def _unit_of(ind: Indicator | RawInput, cells: dict[str, str | None], names: dict[str, str],
+             path: Path, row: int) -> tuple[str | None, Decimal | None]:
+    """The unit the row's values are in (the unit cell, else a unit written after the name) and
+    the factor that converts it to the ruleset's unit (None: no conversion needed)."""
+    cell, in_name = cells.get("unit") or None, cells.get("name_unit")
+    if cell and in_name and match_key(cell) != match_key(in_name):
+        raise DataError(code="unit_name_and_cell", params={"cell": cell, "name": in_name},
+                        file=path, row=row, indicator=ind.id, field=names.get("unit"))
+    unit = cell or in_name
+    if unit is None or match_key(unit) == match_key(ind.unit):
+        return unit, None
+    factor = conversion_factor(unit, ind.unit)
+    if factor is None:
+        field = names.get("unit") if cell else names["indicator"]
+        raise DataError(code="unit_differs", params={"unit": unit, "declared": ind.unit,
+                                                     "id": ind.id},
+                        file=path, row=row, indicator=ind.id, field=field)
+    return unit, factor
+
+
+_KIND_CODES = {"date": "cell_date", "bool": "cell_bool", "error": "cell_error_value"}
+
+
 def _item_values(
-    ind: DataItem, cells: dict[str, str | None], names: dict[str, str], path: Path, row: int
+    ind: DataItem, cells: dict[str, str | None], intake: _Intake, path: Path, row: int,
+    options: ReadOptions, notes: list[IntakeNote],
 ) -> IndicatorValues:
+    names = intake.names
     if isinstance(ind, TextItem):
         return _text_values(ind, cells, names, path, row)
-    unit = cells.get("unit") or None
-    factor = None
-    if unit is not None and not _unit_matches(unit, ind.unit):
-        factor = conversion_factor(unit, ind.unit)
-        if factor is None:
-            raise DataError(f"unit '{unit}' differs from the ruleset's unit '{ind.unit}' for "
-                            f"indicator '{ind.id}' and does not convert to it",
-                            file=path, row=row, field=names["unit"])
-    data_unit = ind.unit if factor is None or unit is None else unit
+    unit, factor = _unit_of(ind, cells, names, path, row)
+    data_unit = unit if factor is not None and unit is not None else ind.unit
     percent = match_key(data_unit) == "%"
     numbers: dict[str, Decimal | None] = {}
+    problems = Problems(path)
+    markers = options.markers
     for column in NUMERIC:
         text = cells.get(column)
-        try:
-            numbers[column] = parse_number(text, percent_allowed=percent) if text else None
-        except NumberFormatError as exc:
-            raise DataError(f"{exc}; write a number, or leave the cell blank if unknown",
-                            file=path, row=row, indicator=ind.id, field=names[column]) from None
-        value = numbers[column]
-        if value is not None and value < 0 and ind.unit in COUNT_UNITS:
-            raise DataError(f"{value} {ind.unit}: a count cannot be negative",
-                            file=path, row=row, indicator=ind.id, field=names[column])
-        if value is not None and factor is not None:
-            numbers[column] = value * factor
+        numbers[column] = None
+        if not text:
+            continue
+        with problems.catching():
+            field = names[column]
+            kind = intake.kinds.get((row, column))
+            if kind in _KIND_CODES:
+                raise DataError(code=_KIND_CODES[kind], params={"text": text}, file=path,
+                                row=row, indicator=ind.id, field=field)
+            if _fold(text) in markers:
+                notes.append(IntakeNote(code="marker_missing", row=row, field=field,
+                                        indicator=ind.id, params={"text": text}))
+                continue
+            if kind == "percent" and not percent:
+                raise DataError(code="cell_percent_format", params={
+                    "text": text, "unit": data_unit}, file=path, row=row, indicator=ind.id,
+                    field=field)
+            try:
+                value = parse_number(text, percent_allowed=percent)
+            except NumberFormatError as exc:
+                raise DataError(code=exc.code, params={"text": exc.text,
+                                                       "limit": f"{MAX_MAGNITUDE:,.0f}"},
+                                file=path, row=row, indicator=ind.id, field=field) from None
+            if value is not None and value < 0 and ind.unit in COUNT_UNITS:
+                raise DataError(code="count_negative", params={"value": value, "unit": ind.unit},
+                                file=path, row=row, indicator=ind.id, field=field)
+            if value is not None and factor is not None:
+                value = value * factor
+            numbers[column] = value
+    problems.check()
+    extra = {k.removeprefix("extra:"): v for k, v in cells.items()
+             if k.startswith("extra:") and v}
     return IndicatorValues(
         **numbers,
         unit=unit,
@@ -281,7 +520,37 @@ def _item_values(
         source=cells.get("source") or None,
         note=cells.get("note") or None,
         row=row,
+        extra=extra or None,
     )
+
+
+def _fraction_notes(rows: list[Row], values: dict[str, IndicatorValues],
+                    intake: _Intake) -> list[IntakeNote]:
+    """% values that look typed as fractions (0.0168 for 1.68 %): beside a value ≥ 1 of the same
+    row, or in a file whose other % rows are in percent. A warning naming the cell: 0.5 % may be
+    real."""
+    found = []
+    percent_rows = [(r, item, values[item.id]) for r, item, _ in rows
+                    if isinstance(item, Indicator) and item.unit == "%" and item.id in values]
+    tops = {item.id: max((abs(getattr(v, c)) for c in NUMERIC if getattr(v, c) is not None),
+                         default=None) for _, item, v in percent_rows}
+    for row, item, v in percent_rows:
+        others = [t for i, t in tops.items() if i != item.id and t is not None]
+        in_percent = len(others) >= 2 and sum(t >= 1 for t in others) * 3 >= len(others) * 2
+        for column in NUMERIC:
+            value = getattr(v, column)
+            if value is None or not 0 < abs(value) < 1 or \
+                    intake.kinds.get((row, column)) == "percent":
+                continue
+            peers = [abs(getattr(v, c)) for c in NUMERIC if c != column
+                     and getattr(v, c) is not None]
+            beside = any(p >= 1 and Decimal("0.2") <= abs(value) * 100 / p <= 5 for p in peers)
+            if beside or (in_percent and all(p < 1 for p in peers)):
+                found.append(IntakeNote(code="percent_looks_fraction", row=row,
+                                        field=intake.names[column], indicator=item.id,
+                                        params={"value": str(value),
+                                                "percent": f"{(value * 100).normalize():f}"}))
+    return found
 
 
 def _text_values(
@@ -290,12 +559,11 @@ def _text_values(
     """A text item's text is its note (or, as bureaus often type it, its actual cell)."""
     for column in ("baseline", "target", "reference"):
         if cells.get(column):
-            raise DataError(f"'{item.id}' is a text item: write its text in the note or actual "
-                            "column and leave the number columns blank", file=path, row=row,
+            raise DataError(code="text_item_number", params={"id": item.id}, file=path, row=row,
                             indicator=item.id, field=names[column])
     note, actual = cells.get("note"), cells.get("actual")
     if note and actual and note != actual:
-        raise DataError(f"text item '{item.id}' has text in both note and actual; keep one",
-                        file=path, row=row, indicator=item.id, field=names["actual"])
+        raise DataError(code="text_item_twice", params={"id": item.id}, file=path, row=row,
+                        indicator=item.id, field=names["actual"])
     return IndicatorValues(note=note or actual or None, source=cells.get("source") or None,
                            row=row)

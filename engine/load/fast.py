@@ -18,9 +18,11 @@ from pathlib import Path
 import polars as pl
 
 from engine.decimals import MAX_MAGNITUDE
-from engine.load.county import _BY_ALIAS, COUNT_UNITS
+from engine.errors import InputError
+from engine.load.county import COUNT_UNITS, column_of
+from engine.load.files import read_bounded
+from engine.safe_text import CONTROL_PATTERN
 from engine.model.ruleset import Ruleset
-from engine.units import match_key
 
 #: Larger than the general loader's limit: national files are large and this path is lean.
 MAX_FAST_BYTES = 1_000_000_000
@@ -57,14 +59,12 @@ def read_fast(path: str | Path, ruleset: Ruleset) -> FastTable | None:
             or ruleset.text_items:
         return None
     try:
-        if path.stat().st_size > MAX_FAST_BYTES:
-            return None
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FAST_BYTES, InputError)
         raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         frame = pl.read_csv(io.BytesIO(raw), infer_schema=False, raise_if_empty=True)
-    except (OSError, UnicodeDecodeError, pl.exceptions.PolarsError):
-        return None
-    names = [_BY_ALIAS.get(match_key(c.removeprefix("\ufeff"))) for c in frame.columns]
+    except (InputError, UnicodeDecodeError, pl.exceptions.PolarsError):
+        return None  # the general loader reads it and says what is wrong
+    names = [column_of(c.removeprefix("\ufeff")) for c in frame.columns]
     if None in names or len(set(names)) != len(names) or not set(names) <= _ALLOWED \
             or not {"county", "indicator", "actual"} <= set(names):
         return None
@@ -81,8 +81,11 @@ def read_fast(path: str | Path, ruleset: Ruleset) -> FastTable | None:
     ids = {i.id for i in ruleset.indicators}
     count_ids = [i.id for i in ruleset.indicators if i.unit in COUNT_UNITS]
     numbers = [c for c in NUMBERS if c in frame.columns]
+    texts = [c for c in ("county", "source", "note", "unit") if c in frame.columns]
     checks = [
         pl.col("county").is_null() | (pl.col("county") == ""),
+        # Control characters are shown escaped by the general loader.
+        *(pl.col(c).str.contains(CONTROL_PATTERN).fill_null(False) for c in texts),
         ~pl.col("indicator").is_in(list(ids)) | pl.col("indicator").is_null(),
         pl.col("year").is_not_null()
         & ~pl.col("year").str.contains(r"^(19[0-9][0-9]|20[0-9][0-9]|2100)$"),

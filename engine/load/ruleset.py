@@ -3,11 +3,25 @@
 The YAML reader keeps every number's text (floats become Decimals, never binary floats), refuses
 duplicate keys and aliases (a ruleset needs neither, and aliases can blow up memory), and remembers
 where each indicator starts so that an error names its line, indicator and field.
+
+What a file may be, and what an error may show of it:
+
+* Only a regular file is read (``os.stat`` follows symlinks, so a link to ``/dev/zero`` is a
+  device): a directory, FIFO or device is refused by name before it is opened, and the size limit
+  holds on the bytes read (at most ``MAX_RULESET_BYTES + 1``), whatever ``stat`` said.
+* A parent named by ``extends`` is a bundled ruleset's name or a file in the child's own folder
+  (or below it), after following symlinks: anything else is refused before it is opened.
+* No error quotes a file that is not a ruleset: a YAML error names the line and the problem only
+  (never the offending lines), and a mapping with none of a ruleset's keys is called that, without
+  listing its keys.
+* An error in a parent names the file the user gave and the parent it is in.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +29,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from engine.errors import RulesetError
+from engine.errors import Problems, RulesetError
 from engine.model.ruleset import POLICY_KINDS, THRESHOLD_KINDS, ExtendingRuleset, Ruleset
 
 MAX_RULESET_BYTES = 1_000_000
@@ -123,26 +137,113 @@ def bundled_rulesets() -> dict[str, Path]:
     return found
 
 
+_FILE_KINDS = {
+    "directory": {"zh": "文件夹", "en": "a directory"},
+    "fifo": {"zh": "命名管道", "en": "a FIFO, a named pipe"},
+    "device": {"zh": "设备文件", "en": "a device"},
+    "socket": {"zh": "套接字", "en": "a socket"},
+    "special": {"zh": "特殊文件", "en": "a special file"},
+}
+
+
+def _kind_of(mode: int) -> str | None:
+    """None for a regular file, else what it is (a key of _FILE_KINDS)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "socket" if stat.S_ISSOCK(mode) else "special"
+
+
+def _not_regular(kind: str, path: Path) -> RulesetError:
+    return RulesetError(code="ruleset_not_regular", params={"kind": _FILE_KINDS[kind]}, file=path)
+
+
+def _unreadable(exc: OSError, path: Path) -> RulesetError:
+    return RulesetError(code="ruleset_unreadable", params={"reason": exc.strerror or str(exc)},
+                        file=path)
+
+
+def _stat_kind(path: Path) -> str | None:
+    """What is at ``path`` (after symlinks): "missing", None for a regular file, or its kind."""
+    try:
+        return _kind_of(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        raise _unreadable(exc, path) from None
+
+
+def _is_path(text: str) -> bool:
+    """A name with a YAML suffix or a path separator is a path; a bare name may be bundled."""
+    return Path(text).suffix in (".yaml", ".yml") or "/" in text or "\\" in text
+
+
+def _unknown(name: str, *, file: Path | None = None) -> RulesetError:
+    names = ", ".join(sorted(bundled_rulesets())) or "none"
+    return RulesetError(code="ruleset_unknown", params={"name": name, "bundled": names},
+                        file=file, field="extends" if file is not None else None)
+
+
 def resolve_ruleset_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path:
     """A ruleset file: a path (relative to ``relative_to``'s folder, if given) or a bundled name.
 
     A name with a YAML suffix or a path separator is a path; a bare name is a file of that name
     if one exists, else a bundled ruleset (a folder called ``hunan`` does not hide ``hunan``).
+    Only a regular file is returned: a directory, FIFO or device is refused by name.
     """
     text = str(name_or_path)
     candidate = Path(name_or_path)
     if relative_to is not None and not candidate.is_absolute():
         candidate = relative_to.parent / candidate
-    if candidate.is_file():
+    kind = _stat_kind(candidate)
+    if kind is None:
         return candidate
-    is_path = candidate.suffix in (".yaml", ".yml") or "/" in text or "\\" in text
     bundled = bundled_rulesets()
-    if not is_path and text in bundled:
+    if not _is_path(text) and text in bundled:
         return bundled[text]
-    if is_path or candidate.exists():
-        raise RulesetError("no such ruleset file", file=candidate)
-    names = ", ".join(sorted(bundled)) or "none"
-    raise RulesetError(f"unknown ruleset '{name_or_path}' (bundled: {names}; or give a path)")
+    if kind != "missing":
+        raise _not_regular(kind, candidate)
+    if _is_path(text):
+        raise RulesetError(code="ruleset_missing", file=candidate)
+    raise _unknown(text)
+
+
+def _parent_path(extends: str, child: Path) -> Path:
+    """The file of the parent that ``child`` extends: a bundled name, or a relative path that
+    resolves (symlinks followed) inside the child's folder. Nothing is opened before that holds.
+    """
+    candidate = Path(extends)
+    folder = child.parent.resolve()
+    outside = RulesetError(code="ruleset_extends_outside", params={"parent": extends},
+                           file=child, field="extends")
+    if candidate.is_absolute() or candidate.drive or candidate.root:
+        raise outside
+    beside = child.parent / candidate
+    try:
+        real = beside.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        raise outside from None
+    if not real.is_relative_to(folder):
+        raise outside
+    kind = _stat_kind(beside)
+    if kind is None:
+        return beside
+    bundled = bundled_rulesets()
+    if not _is_path(extends) and extends in bundled:
+        return bundled[extends]
+    if kind != "missing":
+        raise RulesetError(code="ruleset_parent_not_regular",
+                           params={"parent": extends, "kind": _FILE_KINDS[kind]}, file=child,
+                           field="extends")
+    if _is_path(extends):
+        raise RulesetError(code="ruleset_parent_missing", params={"parent": extends}, file=child,
+                           field="extends")
+    raise _unknown(extends, file=child)
 
 
 def _indicator_lines(root: Any) -> list[int | None]:
@@ -159,7 +260,13 @@ _NAMED_LISTS = {"indicators": "indicator", "inputs": "input", "text_items": "tex
                 "themes": "theme", "county_types": "county type", "sources": "source"}
 
 
-def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> str:
+_FIELD_PREFIX = re.compile(r"field '([^']*)': (.*)", re.DOTALL)
+_COUNT_LINE = re.compile(r"\d+ problems:")
+
+
+def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> list[str]:
+    """The problems one pydantic error stands for (a model validator may report several, one per
+    line), each with its place: line, item and field."""
     loc = list(error["loc"])
     where = []
     if len(loc) >= 2 and loc[0] == "overrides" and isinstance(loc[1], str):
@@ -182,19 +289,41 @@ def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> str:
         if not (i > 0 and loc[i - 1] in ("threshold", "verdict_policy") and isinstance(p, str)
                 and p in _union_tags(loc[i - 1]))
     )
-    if field:
-        where.append(f"field '{field}'")
     message = "unknown key (not part of the ruleset format)" if error["type"] == "extra_forbidden" \
         else str(error["msg"]).removeprefix("Value error, ")
-    return f"{', '.join(where)}: {message}" if where else message
+    found = []
+    for line in message.split("\n"):
+        text = line.strip()
+        if not text or _COUNT_LINE.fullmatch(text):
+            continue
+        # "field 'threshold.value': …" from a model validator: the field joins the place.
+        inner = _FIELD_PREFIX.fullmatch(text)
+        place = list(where)
+        full_field = field
+        if inner is not None:
+            full_field = f"{field}.{inner[1]}" if field else inner[1]
+            text = inner[2]
+        if full_field:
+            place.append(f"field '{full_field}'")
+        found.append(f"{', '.join(place)}: {text}" if place else text)
+    return found
 
 
 def _union_tags(parent: object) -> set[str]:
     return set(THRESHOLD_KINDS) if parent == "threshold" else set(POLICY_KINDS)
 
 
+#: Every key a ruleset file may have at its top.
+_RULESET_KEYS = frozenset(Ruleset.model_fields) | frozenset(ExtendingRuleset.model_fields)
+
+
 def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
-    """The YAML mapping of a ruleset file, and its node tree (for line numbers)."""
+    """The YAML mapping of a ruleset file, and its node tree (for line numbers).
+
+    A YAML error names the line and the problem only: PyYAML's own message quotes the lines
+    around the problem, which for a file that is not a ruleset may be anything (a password
+    file); so does a list of the unknown keys of a mapping that is not a ruleset at all.
+    """
     try:
         loader = _LOADER(text)
         try:
@@ -203,13 +332,22 @@ def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise RulesetError(f"{line}{exc.problem}", file=file) from None
-    except yaml.YAMLError as exc:
-        raise RulesetError(f"not valid YAML: {exc}", file=file) from None
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else text.count("\n") + 1
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise RulesetError(code="ruleset_yaml", params={"line": line, "problem": problem},
+                           file=file) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "?"
+        raise RulesetError(code="ruleset_yaml_character",
+                           params={"line": line, "character": character}, file=file) from None
+    except yaml.YAMLError:
+        raise RulesetError(code="ruleset_yaml_invalid", file=file) from None
     if not isinstance(data, dict):
-        raise RulesetError("a ruleset is a YAML mapping (id, version, indicators, …)", file=file)
+        raise RulesetError(code="ruleset_not_mapping", file=file)
+    if not any(isinstance(key, str) and key in _RULESET_KEYS for key in data):
+        raise RulesetError(code="ruleset_not_ruleset", file=file)
     return data, root
 
 
@@ -219,29 +357,52 @@ def _validate(model: type[Any], data: dict[str, Any], lines: list[int | None],
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(dict(e), data, lines) for e in exc.errors()]
-        if len(problems) == 1:
-            raise RulesetError(problems[0], file=file) from None
-        listing = "\n  ".join(problems)
-        raise RulesetError(f"{len(problems)} problems:\n  {listing}", file=file) from None
+        problems = Problems(file, RulesetError)
+        for error in exc.errors():
+            for problem in _describe(dict(error), data, lines):
+                problems.add(RulesetError(problem, file=file))
+        problems.check()
+        raise AssertionError("a validation error without problems") from None
 
 
 def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
     """Parse and validate a standalone ruleset's YAML (one without ``extends``)."""
     data, root = _read_yaml(text, file=file)
     if "extends" in data:
-        raise RulesetError("extends a ruleset: load it from a file with load_ruleset", file=file)
+        raise RulesetError(code="ruleset_extends_text", file=file)
     ruleset: Ruleset = _validate(Ruleset, data, _indicator_lines(root), file)
     return ruleset
 
 
 def _read_file(path: Path) -> str:
-    if path.stat().st_size > MAX_RULESET_BYTES:
-        raise RulesetError(f"is larger than {MAX_RULESET_BYTES:,} bytes", file=path)
+    """The text of a ruleset file: a regular file (refused by name otherwise, before it is
+    opened) of at most MAX_RULESET_BYTES, counted on the bytes read."""
+    kind = _stat_kind(path)
+    if kind == "missing":
+        raise RulesetError(code="ruleset_missing", file=path)
+    if kind is not None:
+        raise _not_regular(kind, path)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, open returns at
+        # once instead of waiting for a writer; fstat then sees what was really opened.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _unreadable(exc, path) from None
+    with os.fdopen(fd, "rb") as handle:
+        kind = _kind_of(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise _not_regular(kind, path)
+        try:
+            raw = handle.read(MAX_RULESET_BYTES + 1)
+        except OSError as exc:
+            raise _unreadable(exc, path) from None
+    if len(raw) > MAX_RULESET_BYTES:
+        raise RulesetError(code="ruleset_too_large", params={"limit": f"{MAX_RULESET_BYTES:,}"},
+                           file=path)
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RulesetError("is not UTF-8 text", file=path) from None
+        raise RulesetError(code="ruleset_not_utf8", file=path) from None
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -251,9 +412,9 @@ def _merge(parent: dict[str, Any], child: dict[str, Any], path: Path) -> dict[st
     indicators = [dict(ind) for ind in parent["indicators"]]
     for ind_id, changes in child.get("overrides", {}).items():
         if ind_id not in inherited:
-            known = ", ".join(inherited)
-            raise RulesetError(f"overrides of indicator '{ind_id}': '{child['extends']}' has no "
-                               f"such indicator (it has: {known})", file=path)
+            raise RulesetError(code="ruleset_override_unknown",
+                               params={"id": ind_id, "parent": child["extends"],
+                                       "known": ", ".join(inherited)}, file=path)
         indicators[inherited[ind_id]].update(changes)
     merged["indicators"] = indicators
     for key, value in child.items():
@@ -264,15 +425,33 @@ def _merge(parent: dict[str, Any], child: dict[str, Any], path: Path) -> dict[st
     return merged
 
 
+def _in_parent(error: RulesetError, child: Path, parent: Path) -> RulesetError:
+    """``error``, found in ``parent``, as an error of ``child`` that names both (an error of a
+    grandparent names the chain: ``middle.yaml → base.yaml``)."""
+    wrapped = []
+    for problem in error.each():
+        if problem.code == "ruleset_in_parent":
+            params = {"parent": f"{parent} → {problem.params['parent']}",
+                      "problem": problem.params["problem"]}
+        else:
+            text = {}
+            for lang in ("zh", "en"):
+                sep, colon = ("，", "：") if lang == "zh" else (", ", ": ")
+                where = problem.location(lang, with_file=False)
+                text[lang] = f"{sep.join(where)}{colon}{problem.text(lang)}" if where \
+                    else problem.text(lang)
+            params = {"parent": str(parent), "problem": text}
+        wrapped.append(RulesetError(code="ruleset_in_parent", params=params, file=child,
+                                    field="extends"))
+    if len(wrapped) == 1 and not error.omitted:
+        return wrapped[0]
+    return RulesetError(file=child, problems=wrapped, omitted=error.omitted)
+
+
 def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
-    """The ruleset at ``path`` with its ``extends`` chain resolved, and its merged raw content."""
+    """The ruleset at ``path`` with its ``extends`` chain resolved, and its merged raw content.
+    ``chain`` holds the (resolved) files that extend it, the one the user gave first."""
     resolved = path.resolve()
-    if resolved in chain:
-        cycle = " → ".join(p.name for p in [*chain[chain.index(resolved):], resolved])
-        raise RulesetError(f"extends cycle: {cycle}", file=chain[-1])
-    if len(chain) > MAX_EXTENDS_DEPTH:
-        raise RulesetError(f"extends chain is longer than {MAX_EXTENDS_DEPTH} rulesets",
-                           file=chain[0])
     data, root = _read_yaml(_read_file(path), file=path)
     lines = _indicator_lines(root)
     if "extends" not in data:
@@ -280,11 +459,20 @@ def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
         ruleset._source_path = path
         return ruleset, data
     own: ExtendingRuleset = _validate(ExtendingRuleset, data, lines, path)
+    parent_path = _parent_path(own.extends, path)
+    descendants = [*chain, resolved]
+    if parent_path.resolve() in descendants:
+        start = descendants.index(parent_path.resolve())
+        cycle = " → ".join(p.name for p in [*descendants[start:], parent_path.resolve()])
+        raise RulesetError(code="ruleset_extends_cycle", params={"cycle": cycle}, file=path,
+                           field="extends")
+    if len(descendants) > MAX_EXTENDS_DEPTH:
+        raise RulesetError(code="ruleset_extends_too_deep", params={"limit": MAX_EXTENDS_DEPTH},
+                           file=path, field="extends")
     try:
-        parent_path = resolve_ruleset_path(own.extends, relative_to=path)
+        parent, parent_data = _load(parent_path, descendants)
     except RulesetError as exc:
-        raise RulesetError(f"field 'extends': {exc.describe()}", file=path) from None
-    parent, parent_data = _load(parent_path, [*chain, resolved])
+        raise _in_parent(exc, path, parent_path) from None
     merged = _merge(parent_data, data, path)
     offset = len(merged["indicators"]) - len(data.get("indicators", []))
     inherited_lines: list[int | None] = [None] * offset

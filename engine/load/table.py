@@ -10,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from engine.errors import DataError
+from engine.load.files import decode_text, read_bounded
 from engine.model.county import DataFile
+from engine.safe_text import visible
 
 MAX_DATA_BYTES = 20_000_000
-_BOM = b"\xef\xbb\xbf"
+_ZIP = b"PK\x03\x04"  # every .xlsx is a zip archive
+_OLE = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected workbooks
 
 
 @dataclass(frozen=True)
@@ -30,41 +31,25 @@ class RawTable:
     frame: pl.DataFrame  # one String column per header cell, in file order
     rows: list[int]  # the file row number of each frame row (header is the row before)
     data_file: DataFile
-
-
-def _decode(raw: bytes, path: Path) -> tuple[str, str]:
-    if raw.startswith(_BOM):
-        try:
-            return raw[len(_BOM):].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise DataError(f"starts with a UTF-8 BOM but is not UTF-8 ({exc.reason} "
-                            f"at byte {exc.start + len(_BOM)})", file=path) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError("is UTF-16 text; save it as CSV UTF-8 or as .xlsx", file=path)
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"is neither UTF-8 nor GBK/GB18030 text (undecodable byte at {exc.start})", file=path
-        ) from None
+    #: Workbook cells that are not plain numbers or text, by (frame row, column): a date, a
+    #: boolean, an error value, or a percent-formatted number (whose text ends in %).
+    kinds: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _sniff_delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return max((",", "\t", ";"), key=first.count)
+    """The separator used most on a line among the first lines (a title line above the header
+    may hold none)."""
+    lines = [line for line in text.split("\n", 20)[:20] if line.strip()]
+    return max((",", "\t", ";"), key=lambda s: max((line.count(s) for line in lines), default=0))
 
 
 def _read_csv(path: Path, raw: bytes) -> tuple[list[list[str | None]], str]:
-    text, encoding = _decode(raw, path)
+    text, encoding = decode_text(raw, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # CRLF and old Mac CR-only lines
     if "\x00" in text:
-        raise DataError("contains NUL bytes: not a text CSV file", file=path)
+        raise DataError(code="csv_nul", file=path)
     if not text.strip():
-        raise DataError("is empty", file=path)
+        raise DataError(code="file_empty", file=path)
     separator = _sniff_delimiter(text)
     try:
         frame = pl.read_csv(
@@ -75,8 +60,26 @@ def _read_csv(path: Path, raw: bytes) -> tuple[list[list[str | None]], str]:
             quote_char='"',
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise _csv_problem(text, separator, path, exc) from None
+        ragged = _ragged_records(text, separator)
+        if ragged is None:
+            raise _csv_problem(text, separator, path, exc) from None
+        return ragged, encoding
     return [list(r) for r in frame.iter_rows()], encoding
+
+
+def _ragged_records(text: str, separator: str) -> list[list[str | None]] | None:
+    """Rows of different lengths (a title line without separators, a note row typed by hand):
+    well-formed CSV that polars refuses. None when the quoting itself is broken."""
+    import csv
+
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator,
+                                  strict=True))
+    except csv.Error:
+        return None
+    if len({len(r) for r in records if r}) <= 1:
+        return None  # same widths: polars refused the quoting, which _csv_problem finds
+    return [[cell if cell != "" else None for cell in record] for record in records]
 
 
 def _csv_problem(text: str, separator: str, path: Path, exc: Exception) -> DataError:
@@ -109,65 +112,14 @@ def _csv_problem(text: str, separator: str, path: Path, exc: Exception) -> DataE
     return DataError(f"is not a well-formed CSV table: {first}", file=path)
 
 
-def _cell_text(value: object) -> str | None:
-    """An Excel cell's value as text. Numbers are doubles in .xlsx; 15 significant digits is what
-    Excel itself shows, so a value typed as 1.995 is read as 1.995, not 1.99499999…"""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return format(value, ".15g")
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path) -> tuple[list[list[str | None]], str]:
-    from openpyxl import load_workbook
-
-    sheets = {}
-    for data_only in (True, False):  # cached values, then the formulas behind them
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=data_only)
-        except Exception as exc:  # openpyxl raises many kinds on a file that is not xlsx
-            raise DataError(f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
-                            file=path) from None
-        try:
-            sheets[data_only] = {ws.title: _sheet_rows(ws) for ws in workbook.worksheets}
-        except Exception as exc:  # a damaged sheet fails while its cells are read
-            raise DataError(f"is a damaged .xlsx workbook ({type(exc).__name__}: {exc})",
-                            file=path) from None
-        finally:
-            workbook.close()
-    filled = [name for name, rows in sheets[True].items() if any(any(r) for r in rows)]
-    if len(filled) > 1:
-        listed = ", ".join(f"'{n}'" for n in filled)
-        raise DataError(f"has {len(filled)} sheets with data ({listed}); a county file holds one "
-                        f"indicator table: delete the other sheets or save the table on its own",
-                        file=path)
-    title = filled[0] if filled else next(iter(sheets[True]), "")
-    rows = sheets[True].get(title, [])
-    for r, (values, formulas) in enumerate(zip(rows, sheets[False][title], strict=False), 1):
-        for c, (value, formula) in enumerate(zip(values, formulas, strict=False), 1):
-            if value is None and formula is not None and formula.startswith("="):
-                raise DataError(f"cell has the formula '{formula}' but no computed value (open "
-                                f"and save the workbook in Excel or WPS, or type the value)",
-                                file=path, row=r, field=f"column {c}")
-    return rows, title
-
-
-def _sheet_rows(sheet: Any) -> list[list[str | None]]:
-    # Read-only mode trusts the sheet's stored dimensions, which some tools write wrongly
-    # (columns would silently go missing); make it scan the cells instead.
-    sheet.reset_dimensions()
-    return [[_cell_text(v) for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
-
-
-def _header_index(rows: list[list[str | None]], path: Path) -> int:
-    """The first row with two or more filled cells; rows above it may hold a title."""
+def _header_index(rows: list[list[str | None]], path: Path,
+                  is_column_name: Callable[[str], bool] | None = None) -> int:
+    """The header row: among the first rows, the first naming two or more known columns (above
+    it a title, 填报单位 or 单位 line); else the first with two or more filled cells."""
+    if is_column_name is not None:
+        for i, row in enumerate(rows[:10]):
+            if sum(1 for c in row if c is not None and is_column_name(c.strip())) >= 2:
+                return i
     for i, row in enumerate(rows):
         filled = sum(1 for c in row if c is not None and c.strip())
         if filled >= 2:
@@ -189,30 +141,50 @@ def _check_single_header_row(
                         f"single header row with one name per column", file=path, row=h + 1)
 
 
-def read_table(path: Path, is_column_name: Callable[[str], bool] | None = None) -> RawTable:
+def _column_name(index: int, fmt: str) -> str:
+    """How the user finds a column: its letter in a workbook, its number in a CSV."""
+    if fmt == "xlsx":
+        from engine.load.xlsx import column_letter
+
+        return f"column {column_letter(index)}"
+    return f"column {index + 1}"
+
+
+def read_table(
+    path: Path,
+    is_column_name: Callable[[str], bool] | None = None,
+    *,
+    sheet: str | None = None,
+) -> RawTable:
     """``is_column_name`` recognises header texts, so that a two-row header gets its own
-    message."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_DATA_BYTES:
-            raise DataError(f"is larger than {MAX_DATA_BYTES:,} bytes", file=path)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot be read: {exc.strerror}", file=path) from None
+    message; ``sheet`` chooses a workbook's sheet."""
+    raw = read_bounded(path, MAX_DATA_BYTES, DataError)
     suffix = path.suffix.lower()
     encoding: str | None = None
-    sheet: str | None = None
-    if suffix == ".xlsx":
-        rows, sheet = _read_xlsx(path)
-        fmt = "xlsx"
-    elif suffix in (".xls", ".et"):
-        raise DataError("old binary Excel files are not read; save the sheet as .xlsx", file=path)
+    sheet_name: str | None = None
+    kinds: dict[tuple[int, int], str] = {}
+    if suffix in (".xls", ".et") or raw.startswith(_OLE):
+        if suffix in (".xlsx", ".xlsm"):
+            from engine.load.xlsx import read_workbook
+
+            read_workbook(path, sheet=sheet)  # says what it is (password-protected or .xls)
+        raise DataError(code="old_excel", file=path)
+    if suffix in (".xlsx", ".xlsm") or raw.startswith(_ZIP):
+        if suffix not in (".xlsx", ".xlsm"):
+            raise DataError(code="workbook_named_csv", params={"suffix": suffix or "(none)"},
+                            file=path)
+        from engine.load.xlsx import read_workbook
+
+        book = read_workbook(path, sheet=sheet)
+        rows, sheet_name, kinds, fmt = book.rows, book.name, dict(book.kinds), "xlsx"
     else:
+        if sheet is not None:
+            raise DataError(code="sheet_of_csv", file=path)
         rows, encoding = _read_csv(path, raw)
         fmt = "csv"
-    if not rows:
-        raise DataError("is empty", file=path)
-    h = _header_index(rows, path)
+    if not any(any(c is not None and c.strip() for c in r) for r in rows):
+        raise DataError(code="file_empty", file=path)
+    h = _header_index(rows, path, is_column_name)
     # Rows may differ in length (an .xlsx row ends at its last filled cell): the table is as wide
     # as its longest row, so no cell right of a short header row is ever dropped.
     width = max(len(r) for r in rows[h:])
@@ -222,15 +194,16 @@ def read_table(path: Path, is_column_name: Callable[[str], bool] | None = None) 
         len(r) < width or not (r[width - 1] or "").strip() for r in rows[h + 1:]
     ):
         width -= 1
-    header = [(c or "").strip() for c in header_cells[:width]]
+    header = [visible((c or "").strip()) for c in header_cells[:width]]
     if is_column_name is not None and not all(is_column_name(name) for name in header):
         _check_single_header_row(rows, h, is_column_name, path)
-    for col, name in enumerate(header, start=1):
+    for col, name in enumerate(header):
         if not name:
-            raise DataError(f"column {col} has data but no header", file=path, row=h + 1)
+            raise DataError(code="column_without_header",
+                            params={"column": _column_name(col, fmt)}, file=path, row=h + 1)
     body = [(r + [None] * width)[:width] for r in rows[h + 1:]]
     frame = pl.DataFrame(
-        {f"c{j}": [r[j] for r in body] for j in range(width)},
+        {f"c{j}": [None if r[j] is None else visible(r[j]) for r in body] for j in range(width)},
         schema={f"c{j}": pl.String for j in range(width)},
     )
     return RawTable(
@@ -242,6 +215,7 @@ def read_table(path: Path, is_column_name: Callable[[str], bool] | None = None) 
             sha256=hashlib.sha256(raw).hexdigest(),
             format=fmt,
             encoding=encoding,
-            sheet=sheet,
+            sheet=sheet_name,
         ),
+        kinds={(r - h - 1, c): kind for (r, c), kind in kinds.items() if r > h and c < width},
     )

@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from engine.decimals import parse_number
+from engine.safe_text import visible
+
+#: Text from data, with control characters shown escaped (engine/safe_text.py): whatever built
+#: the data, a terminal or a document never receives an escape sequence from it.
+ShownText = Annotated[str, AfterValidator(visible)]
 
 
 class IndicatorValues(BaseModel):
@@ -21,13 +28,29 @@ class IndicatorValues(BaseModel):
     reference: Decimal | None = Field(
         default=None, description="A reference value (e.g. the provincial average) for this row."
     )
-    unit: str | None = None
+    unit: ShownText | None = None
     converted_from: str | None = Field(
         default=None, description="The data's unit, when values were converted to the ruleset's."
     )
-    source: str | None = None
-    note: str | None = Field(default=None, description="Free text; a text item's content.")
+    source: ShownText | None = None
+    note: ShownText | None = Field(default=None, description="Free text; a text item's content.")
     row: int | None = Field(default=None, description="Row in the data file (header is row 1).")
+    extra: dict[str, str] | None = Field(
+        default=None, description="Cells of columns the tool does not use (责任单位, 联系人 …)."
+    )
+
+
+class IntakeNote(BaseModel):
+    """Something reading the file did that the reader should know (a marker read as missing, a
+    footer skipped, a column kept): a catalogue code and its parameters, never a verdict."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    row: int | None = None
+    field: str | None = None
+    indicator: str | None = None
+    params: dict[str, str] = Field(default_factory=dict)
 
 
 class DataFile(BaseModel):
@@ -35,25 +58,27 @@ class DataFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str
+    name: ShownText
     sha256: str
     format: str
     encoding: str | None = None
-    sheet: str | None = None
+    sheet: ShownText | None = None
 
 
 class CountyData(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    county: str
+    county: ShownText
     values: dict[str, IndicatorValues] = Field(
         description="By indicator, input or text-item id."
     )
-    theme: str | None = Field(default=None, description="Construction theme (id or name).")
-    county_type: str | None = Field(default=None, description="County type (id or name).")
+    theme: ShownText | None = Field(default=None, description="Construction theme (id or name).")
+    county_type: ShownText | None = Field(default=None, description="County type (id or name).")
     year: int | None = Field(default=None, description="The year of the data, when given.")
     data_file: DataFile | None = None
     reference_file: DataFile | None = None
+    notes: list[IntakeNote] = Field(default_factory=list,
+                                    description="What reading the file noticed (reported).")
 
     @classmethod
     def from_mapping(

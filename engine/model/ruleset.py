@@ -15,6 +15,7 @@ import json
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -23,12 +24,23 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictInt,
     field_validator,
     model_validator,
 )
 
-from engine.decimals import MAX_MAGNITUDE, decimals_of, multiply
+from engine.decimals import MAX_MAGNITUDE, decimals_of, multiply, to_scaled
 from engine.formula import Formula, FormulaError, parse_formula
+from engine.safe_text import has_control, visible_line
+from engine.units import name_key
+
+#: durable-rules compares at most this many fields of one fact (it refuses a fact with more than
+#: 255 properties, ``sid`` and ``id`` included). A ruleset needs one field for the county, one per
+#: indicator whose threshold is a constant (absolute, between) and two per other indicator (its
+#: actual and the county's threshold): at most 124 indicators with a county threshold, or 249
+#: with constant ones. (This also keeps the rules below durable-rules' 512: two per indicator and
+#: one more.)
+MAX_RULE_FIELDS = 250
 
 Operator = Literal[">=", ">", "<=", "<"]
 Direction = Literal["higher", "lower"]
@@ -58,13 +70,48 @@ ExactDecimal = Annotated[
 OperatorField = Annotated[Operator | None, BeforeValidator(_operator)]
 
 
+def _control_character(text: str) -> str | None:
+    """The first control character of ``text``, shown escaped (None when there is none)."""
+    if not has_control(text):
+        return None
+    return next(visible_line(c) for c in text if has_control(c))
+
+
+def problems_text(problems: list[str]) -> str:
+    """Several problems as one ValueError text: one per line (the loader lists them apart)."""
+    lines = [p.replace("\n", "\\n") for p in problems]
+    if len(lines) == 1:
+        return lines[0]
+    return f"{len(lines)} problems:\n  " + "\n  ".join(lines)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """No text of a ruleset holds a control character (ESC, BEL, a bidi override …): it
+        would act on the terminal or hide what a report says. Tab and newline are text."""
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list | dict) \
+            else []
+        for text in texts:
+            found = _control_character(text) if isinstance(text, str) else None
+            if found is not None:
+                raise ValueError(f"contains a control character ({found})")
+        return value
 
 
 class LocalizedText(Strict):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("is blank")
+        return text
 
     def get(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -245,9 +292,12 @@ class Derived(Strict):
     @classmethod
     def _syntax(cls, formula: str) -> str:
         try:
-            parse_formula(formula)  # now, so that a bad formula fails at load time
+            parsed = parse_formula(formula)  # now, so that a bad formula fails at load time
         except FormulaError as exc:
             raise ValueError(str(exc)) from None
+        if not parsed.inputs:
+            # A constant would be "met" while every input is blank.
+            raise ValueError(f"formula '{formula}' uses none of the declared inputs")
         return formula
 
 
@@ -257,7 +307,8 @@ class Indicator(Strict):
     category: LocalizedText
     kind: IndicatorKind
     unit: str = Field(min_length=1)
-    precision: int = Field(ge=0, le=6, description="Decimals compared (values rounded half-up).")
+    precision: StrictInt = Field(ge=0, le=6,
+                                 description="Decimals compared (values rounded half-up).")
     direction: Direction = "higher"
     threshold: Threshold
     provenance: str = Field(min_length=1, description="Where the indicator comes from.")
@@ -272,26 +323,37 @@ class Indicator(Strict):
 
     @model_validator(mode="after")
     def _check_threshold(self) -> Indicator:
+        problems = []
+        constants: dict[str, Decimal] = {}
         if isinstance(self.threshold, BetweenThreshold):
-            bounds = (self.threshold.min, self.threshold.max)
-            if any(decimals_of(b) > self.precision for b in bounds):
-                raise ValueError(f"between bounds {bounds[0]}..{bounds[1]} are finer than the "
-                                 f"indicator's precision of {self.precision} decimals")
-            return self
-        op = self.threshold.operator
-        if op is not None and (op in (">=", ">")) != (self.direction == "higher"):
-            raise ValueError(
-                f"operator '{op}' contradicts direction '{self.direction}' "
-                f"(higher is better takes >= or >, lower is better takes <= or <)"
-            )
-        if (
-            isinstance(self.threshold, AbsoluteThreshold)
-            and decimals_of(self.threshold.value) > self.precision
-        ):
-            raise ValueError(
-                f"threshold value {self.threshold.value} is finer than the indicator's "
-                f"precision of {self.precision} decimals"
-            )
+            constants = {"threshold.min": self.threshold.min, "threshold.max": self.threshold.max}
+            if any(decimals_of(b) > self.precision for b in constants.values()):
+                problems.append(f"between bounds {self.threshold.min}..{self.threshold.max} are "
+                                f"finer than the indicator's precision of {self.precision} "
+                                "decimals")
+        else:
+            op = self.threshold.operator
+            if op is not None and (op in (">=", ">")) != (self.direction == "higher"):
+                problems.append(
+                    f"operator '{op}' contradicts direction '{self.direction}' "
+                    f"(higher is better takes >= or >, lower is better takes <= or <)"
+                )
+            if isinstance(self.threshold, AbsoluteThreshold):
+                constants = {"threshold.value": self.threshold.value}
+                if decimals_of(self.threshold.value) > self.precision:
+                    problems.append(
+                        f"threshold value {self.threshold.value} is finer than the indicator's "
+                        f"precision of {self.precision} decimals"
+                    )
+        # A constant threshold is compiled into the rule as value × 10^precision, which must be
+        # an exact integer for the rule engine (engine.decimals.MAX_SCALED).
+        for field, value in constants.items():
+            try:
+                to_scaled(value, self.precision)
+            except OverflowError as exc:
+                problems.append(f"field '{field}': {exc}")
+        if problems:
+            raise ValueError(problems_text(problems))
         return self
 
     @property
@@ -379,6 +441,57 @@ class SourceDocument(Strict):
     note: str | None = None
 
 
+_KINDS: dict[type, str] = {}  # filled in below, once the classes exist
+
+
+def _collisions(items: Sequence[Indicator | RawInput | TextItem | Choice],
+                kind: str | None = None) -> list[str]:
+    """Ids and names that the data could not tell apart: equal ids, and names equal to another
+    item's name or id once full-width forms are folded and spaces removed (engine.units.name_key;
+    case is kept). An item's own names may equal each other and its id."""
+    problems = []
+    seen: dict[str, tuple[Any, str, str]] = {}  # key → (item, "id" / "name.zh" …, text)
+
+    def label(item: Any) -> str:
+        return f"{kind or _KINDS[type(item)]} '{item.id}'"
+
+    for item in items:  # ids first, so that a name is checked against every id
+        this_kind = kind or _KINDS[type(item)]
+        if item.id in seen:
+            other = seen[item.id][0]
+            other_kind = kind or _KINDS[type(other)]
+            also = "" if other_kind == this_kind else f" (already used by {_article(other_kind)})"
+            problems.append(f"duplicate {this_kind} id '{item.id}'{also}")
+            continue
+        seen[item.id] = (item, "id", item.id)
+    for item in items:
+        for lang in ("zh", "en"):
+            text = item.name.get(lang)
+            key = name_key(text)
+            if key not in seen:
+                seen[key] = (item, f"name.{lang}", text)
+                continue
+            other, what, other_text = seen[key]
+            if other is item:
+                continue
+            this = f"name.{lang}"
+            if what == "id":
+                problems.append(f"{label(item)} {this} '{text}' is the id of {label(other)} "
+                                "(the data names an item by its id or its name)")
+            elif what == this and text == other_text:
+                problems.append(f"duplicate {kind or _KINDS[type(item)]} {this} '{text}' "
+                                f"(already the {what} of {label(other)})")
+            else:
+                problems.append(f"{label(item)} {this} '{text}' is the same name as "
+                                f"{label(other)} {what} '{other_text}' (names are compared "
+                                "with full-width forms folded and spaces removed)")
+    return problems
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
 class Ruleset(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str = Field(min_length=1)
@@ -386,8 +499,8 @@ class Ruleset(Strict):
     extends: str | None = Field(
         default=None, description="The ruleset this one builds on, by bundled name or path."
     )
-    base_year: int | None = None
-    target_year: int | None = None
+    base_year: StrictInt | None = None
+    target_year: StrictInt | None = None
     sources: list[SourceDocument] = Field(min_length=1)
     reconstruction: str = Field(
         min_length=1, description="Plainly: what is reconstructed or assumed, and what is sourced."
@@ -419,20 +532,12 @@ class Ruleset(Strict):
 
     @model_validator(mode="after")
     def _check_consistent(self) -> Ruleset:
-        problems = []
         items: list[Indicator | RawInput | TextItem] = [
             *self.indicators, *self.inputs, *self.text_items]
-        kinds = {Indicator: "indicator", RawInput: "input", TextItem: "text item"}
-        for attr in ("id", "zh", "en"):
-            seen: dict[str, str] = {}
-            for item in items:
-                key = item.id if attr == "id" else item.name.get(attr)
-                kind = kinds[type(item)]
-                if key in seen:
-                    what = "id" if attr == "id" else f"name.{attr}"
-                    also = "" if seen[key] == kind else f" (already used by an {seen[key]})"
-                    problems.append(f"duplicate {kind} {what} '{key}'{also}")
-                seen.setdefault(key, kind)
+        # Indicators, inputs and text items share the data's indicator column (by id or name).
+        problems = _collisions(items)
+        problems += _collisions(self.themes, "theme")
+        problems += _collisions(self.county_types, "county type")
         inputs = {i.id for i in self.inputs}
         for ind in self.indicators:
             where = f"indicator '{ind.id}'"
@@ -453,11 +558,22 @@ class Ruleset(Strict):
                             problems.append(
                                 f"{where}, field 'applies_to.{field}': unknown {field[:-1]} "
                                 f"'{value}' (declared: {', '.join(sorted(ids)) or 'none'})")
-        if len(problems) > 1:
-            raise ValueError(f"{len(problems)} problems:\n  " + "\n  ".join(problems))
+        fields = self.rule_fields
+        if fields > MAX_RULE_FIELDS:
+            problems.append(
+                f"this ruleset needs {fields} rule fields; durable-rules can compare at most "
+                f"{MAX_RULE_FIELDS} in one fact — at most {(MAX_RULE_FIELDS - 1) // 2} "
+                f"indicators with a county target, or {MAX_RULE_FIELDS - 1} with constant "
+                "thresholds (one field for the county, one per indicator with an absolute or "
+                "between threshold, two per other indicator)")
         if problems:
-            raise ValueError(problems[0])
+            raise ValueError(problems_text(problems))
         return self
+
+    @property
+    def rule_fields(self) -> int:
+        """How many fields the rules compare in one county's fact (see MAX_RULE_FIELDS)."""
+        return 1 + sum(1 if ind.threshold.constant else 2 for ind in self.indicators)
 
     @property
     def scored(self) -> bool:
@@ -492,6 +608,9 @@ class Ruleset(Strict):
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+_KINDS.update({Indicator: "indicator", RawInput: "input", TextItem: "text item"})
+
+
 class IndicatorOverride(Strict):
     """Fields of an inherited indicator replaced by a ruleset that extends another (each field
     is replaced whole; the id cannot change)."""
@@ -500,7 +619,7 @@ class IndicatorOverride(Strict):
     category: LocalizedText | None = None
     kind: IndicatorKind | None = None
     unit: str | None = None
-    precision: int | None = Field(default=None, ge=0, le=6)
+    precision: StrictInt | None = Field(default=None, ge=0, le=6)
     direction: Direction | None = None
     threshold: Threshold | None = None
     provenance: str | None = None
@@ -521,8 +640,8 @@ class ExtendingRuleset(Strict):
     extends: str = Field(min_length=1, description="Parent ruleset: a bundled name or a path "
                          "relative to this file.")
     title: LocalizedText | None = None
-    base_year: int | None = None
-    target_year: int | None = None
+    base_year: StrictInt | None = None
+    target_year: StrictInt | None = None
     sources: list[SourceDocument] = Field(default_factory=list)
     reconstruction: str | None = Field(default=None, min_length=1)
     assumptions: list[str] = Field(default_factory=list)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from engine.decimals import decimals_of, divide, round_half_up
 from engine.errors import DataError, InputError
-from engine.load.county import load_counties, load_references, with_references
+from engine.load.county import ReadOptions, load_counties, load_references, with_references
 from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.plan import IndicatorProgress, Monitoring, Progress, YearView
@@ -133,6 +133,7 @@ def monitor(
     year: int | None = None,
     references: str | Path | Mapping[str, str | int | Decimal] | None = None,
     theme: str | None = None,
+    options: ReadOptions | None = None,
     county_type: str | None = None,
 ) -> Monitoring:
     """Progress of one county along the straight line from base year to target year, for each
@@ -141,7 +142,8 @@ def monitor(
         ruleset = load_ruleset(ruleset)
     base, target = _years(ruleset)
     if isinstance(data, str | Path):
-        counties = load_counties(data, ruleset, theme=theme, county_type=county_type)
+        counties = load_counties(data, ruleset, theme=theme, county_type=county_type,
+                                 options=options)
     elif isinstance(data, CountyData):
         counties = [data]
     else:

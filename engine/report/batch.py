@@ -15,6 +15,7 @@ import polars as pl
 
 from engine.batch import Batch
 from engine.report.messages import VERDICT_LABELS
+from engine.report.output import FORMULA_PREFIXES, NUMBER_PATTERN
 
 SUMMARY_COLUMNS = ("county", "year", "verdict", "binding_met", "binding_total",
                    "binding_not_evaluated", "expected_met", "expected_total",
@@ -76,15 +77,49 @@ def batch_json(batch: Batch) -> str:
             f'"rules": {rules.write_json()}}}\n')
 
 
+#: Text columns of the CSV reports that hold numbers (``-0.05``): a plain number stays a number
+#: there. Every other text column (county names, ids, reasons) is text however it reads.
+_NUMBER_COLUMNS = frozenset(
+    {
+        *("actual", "threshold", "threshold_upper", "margin", "completion", "baseline"),
+        *("reference", "growth", "score"),  # the per-rule table
+        *("expected_share", "pass_mark", "closest_margin", "closest_completion"),  # the summary
+    }
+)
+
+
+def _spreadsheet_safe(table: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell as engine.report.output.spreadsheet_safe makes it, in one polars pass: a
+    cell starting like a formula (=, +, -, @, tab, CR) gets a leading ', so that a spreadsheet
+    shows it as text instead of running it; plain numbers in number columns are left alone."""
+    safe = []
+    for name, dtype in table.schema.items():
+        if dtype != pl.String:
+            continue
+        cell = pl.col(name)
+        risky = cell.str.slice(0, 1).is_in(FORMULA_PREFIXES)
+        if name in _NUMBER_COLUMNS:
+            risky = risky & ~cell.str.contains(f"^{NUMBER_PATTERN}$")
+        safe.append(pl.when(risky).then(pl.lit("'") + cell).otherwise(cell).alias(name))
+    return table.with_columns(safe)
+
+
+def _csv(table: pl.DataFrame) -> str:
+    """UTF-8 with a BOM, so that Excel opens the Chinese names; no cell is a live formula."""
+    return "\ufeff" + _spreadsheet_safe(table).write_csv()
+
+
 def summary_csv(batch: Batch) -> str:
-    """The summary table as CSV (UTF-8 with a BOM, so that Excel opens the Chinese names)."""
+    """The summary table as CSV, the reasons of a county joined by ";"."""
     table = sorted_summary(batch).select(
-        *SUMMARY_COLUMNS, pl.col("reasons_zh").list.join(";"), pl.col("reasons_en").list.join(";"))
-    return "\ufeff" + table.write_csv()
+        *SUMMARY_COLUMNS, pl.col("reasons_zh").list.join(";"), pl.col("reasons_en").list.join(";")
+    )
+    return _csv(table)
 
 
 def rules_csv(batch: Batch) -> str:
-    return "\ufeff" + batch.rules.drop("county_index", "rule_index").write_csv()
+    """The per-rule table as CSV, in input order."""
+    return _csv(batch.rules.drop("county_index", "rule_index"))
 
 
 def batch_text(batch: Batch, *, lang: str = "zh", color: bool = True, width: int = 120,

@@ -178,6 +178,14 @@ def _worse(ind: Indicator, a: Decimal, b: Decimal) -> bool:
     return a < b if ind.direction == "higher" else a > b
 
 
+def intake_notices(county: CountyData) -> list[Notice]:
+    """What reading the file noticed (markers read as missing, rows skipped, columns kept)."""
+    return [notice(n.code, n.indicator, **n.params,
+                   **({"row": str(n.row)} if n.row is not None else {}),
+                   **({"field": n.field} if n.field is not None else {}))
+            for n in county.notes]
+
+
 def warnings(outcomes: list[Outcome]) -> list[Notice]:
     """Conversions made and values that look wrong; none of them changes the verdict."""
     found: list[Notice] = []
@@ -314,7 +322,7 @@ def build_result(ruleset: Ruleset, county: CountyData, inference: Inference) -> 
         data_file=county.data_file,
         reference_file=county.reference_file,
         summary=summary,
-        warnings=warnings(inference.outcomes),
+        warnings=[*intake_notices(county), *warnings(inference.outcomes)],
         rules=[rule_result(ruleset, o) for o in inference.outcomes],
         text_items=text_items(ruleset, county),
     )

@@ -1,0 +1,123 @@
+"""Reading an input file safely: regular files only, size bounded while reading, text decoded
+only from the encodings a Chinese office produces.
+
+A FIFO would block for ever, a device such as ``/dev/zero`` would be read until memory runs out,
+and a directory is not a table: each is refused by name before it is opened (``os.stat`` follows
+symlinks, so a link to ``/dev/zero`` is a device). The size limit is enforced on the bytes read,
+not only on what ``stat`` says.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from engine.errors import DataError, InputError
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: Encodings named when a text is none of ours, tried in this order.
+_FOREIGN = (("big5", "Big5"), ("shift_jis", "Shift-JIS"), ("euc_kr", "EUC-KR"))
+
+
+def _kind_of(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special"
+
+
+def read_bounded(path: Path, limit: int, error: type[InputError]) -> bytes:
+    """The file's bytes; refused unless it is a regular file of at most ``limit`` bytes."""
+    try:
+        kind = _kind_of(os.stat(path).st_mode)
+        if kind is not None:
+            raise error(code="file_not_regular", params={"kind": _KINDS[kind]}, file=path)
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, open returns at
+        # once instead of waiting for a writer; fstat then sees what was really opened.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise error(code="file_missing", file=path) from None
+    except OSError as exc:
+        raise error(code="file_unreadable", params={"reason": exc.strerror or str(exc)},
+                    file=path) from None
+    with os.fdopen(fd, "rb") as handle:
+        kind = _kind_of(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise error(code="file_not_regular", params={"kind": _KINDS[kind]}, file=path)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise error(code="file_unreadable", params={"reason": exc.strerror or str(exc)},
+                        file=path) from None
+    if len(data) > limit:
+        raise error(code="file_too_large", params={"limit": f"{limit:,}"}, file=path)
+    return data
+
+
+_KINDS = {
+    "directory": {"zh": "文件夹", "en": "a directory"},
+    "fifo": {"zh": "命名管道(FIFO)", "en": "a FIFO (named pipe)"},
+    "device": {"zh": "设备文件", "en": "a device"},
+    "socket": {"zh": "套接字", "en": "a socket"},
+    "special": {"zh": "特殊文件", "en": "a special file"},
+}
+
+
+def _outside_gb2312(text: str) -> float:
+    """Share of the non-ASCII characters that GB2312 (simplified Chinese) lacks: low for a real
+    GBK file, high for Big5 or Shift-JIS bytes decoded as GBK (kana, private-use, rare forms)."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    missing = 0
+    for char in wide:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            missing += 1
+    return missing / len(wide)
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
+    """The text and the encoding it was read in: UTF-8 (with or without BOM), UTF-16 with a BOM
+    (Excel's "Unicode text"), or GBK/GB18030. UTF-32, Big5 and other encodings are refused by
+    name rather than read as mojibake."""
+    if raw.startswith(_UTF8_BOM):
+        try:
+            return raw[len(_UTF8_BOM):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise DataError(code="bom_not_utf8", params={"at": exc.start + len(_UTF8_BOM)},
+                             file=path) from None
+    if raw.startswith(_UTF32_BOMS):
+        raise DataError(code="encoding_refused", params={"encoding": "UTF-32"}, file=path)
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DataError(code="bom_not_utf16", params={"at": exc.start}, file=path) from None
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise DataError(code="encoding_unknown", params={"at": exc.start}, file=path) from None
+    if _outside_gb2312(text) > 0.25:
+        for codec, name in _FOREIGN:
+            try:
+                raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            raise DataError(code="encoding_refused", params={"encoding": name}, file=path)
+    return text, "gb18030"
