@@ -247,6 +247,11 @@ LOCATION: dict[str, dict[str, str]] = {
 # and how to fix it; the location (file, row, indicator, field) is added by engine/errors.py.
 ERRORS: dict[str, dict[str, str]] = {
     # -- reading files (engine/load/table.py, engine/load/files.py) --
+    "header_two_rows": {
+        "zh": "表头占了两行(第{row}行也是列名);请只保留一行表头,每列一个名称。",
+        "en": "the header spans two rows (row {row} holds column names too): keep a single "
+        "header row with one name per column",
+    },
     "sheet_of_csv": {
         "zh": "是CSV文件,没有工作表;--sheet只用于.xlsx工作簿。",
         "en": "is a CSV file and has no sheets; --sheet is for .xlsx workbooks",

@@ -176,8 +176,9 @@ def parse_formula(text: str, allowed_inputs: set[str] | None = None) -> Formula:
     try:
         parsed = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        raise FormulaError(f"'{text}' is not a formula (use numbers, input ids, + - * / and "
-                           "parentheses)") from None
+        raise FormulaError(
+            f"'{text}' is not a formula (use numbers, input ids, + - * / and parentheses)"
+        ) from None
     return Formula(text=text, tree=_convert(parsed.body, text.strip(), allowed_inputs, 0))
 
 
@@ -186,14 +187,18 @@ def _literal(node: ast.Constant, source: str) -> Number:
     # what it says (its float would be inf).
     literal = ast.get_source_segment(source, node) or ""
     if not _LITERAL.fullmatch(literal):
-        raise FormulaError(f"'{literal}' is not a decimal number (write digits, a decimal point "
-                           "and an optional exponent, e.g. 10000 or 1e4)")
+        raise FormulaError(
+            f"'{literal}' is not a decimal number (write digits, a decimal point "
+            "and an optional exponent, e.g. 10000 or 1e4)"
+        )
     value = Decimal(literal.replace("_", ""))
     if value > MAX_MAGNITUDE or (value != 0 and value < MIN_LITERAL):
         size = "large" if value > MAX_MAGNITUDE else "small"
-        raise FormulaError(f"the number {literal} is too {size} (a number in a formula is 0 or "
-                           f"between 1e{MIN_LITERAL.adjusted()} and 1e{MAX_MAGNITUDE.adjusted()} "
-                           "in magnitude)")
+        raise FormulaError(
+            f"the number {literal} is too {size} (a number in a formula is 0 or "
+            f"between 1e{MIN_LITERAL.adjusted()} and 1e{MAX_MAGNITUDE.adjusted()} "
+            "in magnitude)"
+        )
     return Number(value)
 
 
@@ -216,8 +221,11 @@ def _convert(node: ast.expr, source: str, allowed: set[str] | None, depth: int) 
         level = _PRECEDENCE[_OPERATORS[type(node.op)]]
         rest: list[tuple[str, ast.expr]] = []
         first: ast.expr = node
-        while (isinstance(first, ast.BinOp) and type(first.op) in _OPERATORS
-               and _PRECEDENCE[_OPERATORS[type(first.op)]] == level):
+        while (
+            isinstance(first, ast.BinOp)
+            and type(first.op) in _OPERATORS
+            and _PRECEDENCE[_OPERATORS[type(first.op)]] == level
+        ):
             rest.append((_OPERATORS[type(first.op)], first.right))
             first = first.left
         rest.reverse()
@@ -226,5 +234,6 @@ def _convert(node: ast.expr, source: str, allowed: set[str] | None, depth: int) 
             tuple((op, _convert(operand, source, allowed, depth + 1)) for op, operand in rest),
         )
     shown = ast.get_source_segment(source, node) or type(node).__name__
-    raise FormulaError(f"'{shown}' is not allowed in a formula (only numbers, input ids, "
-                       "+ - * / and parentheses)")
+    raise FormulaError(
+        f"'{shown}' is not allowed in a formula (only numbers, input ids, + - * / and parentheses)"
+    )

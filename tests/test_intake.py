@@ -115,7 +115,7 @@ def test_indicators_absent_from_the_file_are_missing(tmp_path: Path) -> None:
     ("indicator,unit,actual\nrd_intensity,家,1\n", 2, "unit", "does not convert to it"),
     ("county,indicator,actual\nA,rd_intensity,1\nB,tech_smes,2\n", None, "county",
      "several counties"),
-    (HEADER + 'rd_intensity,1,2,3,4\n', 2, None, "has 5 fields where the first row has 4"),
+    (HEADER + 'rd_intensity,1,2,3,4\n', 2, None, "column 5 has data but no header"),
     (HEADER + ",1,2,3\n", 2, "indicator", "indicator cell is empty"),
 ])
 def test_bad_county_files_name_file_row_and_field(
@@ -146,7 +146,7 @@ def test_undecodable_or_empty_files(tmp_path: Path, content: bytes, words: str) 
 
 def test_a_file_named_xlsx_that_is_not_one(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER, name="c.xlsx")
-    with pytest.raises(engine.DataError, match=r"not a readable \.xlsx workbook"):
+    with pytest.raises(engine.DataError, match=r"is not an \.xlsx workbook"):
         engine.load_county(path, RULESET)
 
 
@@ -168,7 +168,7 @@ def test_cells_right_of_a_short_xlsx_header_are_never_dropped(tmp_path: Path) ->
     wb.active.append(["rd_intensity", 1.7, 1.6])  # a value under no header
     path = tmp_path / "c.xlsx"
     wb.save(path)
-    with pytest.raises(engine.DataError, match="column 3 has data but no header"):
+    with pytest.raises(engine.DataError, match="column C has data but no header"):
         engine.load_county(path, RULESET)
 
 

@@ -105,9 +105,10 @@ _VERDICT_RULES: dict[str, Any] = {
     },
     SEEN_RULE: {"all": [{"m": {"$ex": {SEEN_FIELD: 1}}}], "run": SEEN_RULE},
 }
-_VERDICT_NAME = "verdict_" + hashlib.sha256(
-    json.dumps(_VERDICT_RULES, sort_keys=True).encode()
-).hexdigest()[:16]
+_VERDICT_NAME = (
+    "verdict_"
+    + hashlib.sha256(json.dumps(_VERDICT_RULES, sort_keys=True).encode()).hexdigest()[:16]
+)
 
 
 def _conditions(
@@ -144,8 +145,12 @@ def check_rule_fields(ruleset: Ruleset) -> None:
     if ruleset.rule_fields > MAX_FACT_FIELDS:
         raise RulesetError(
             code="ruleset_rule_fields",
-            params={"fields": ruleset.rule_fields, "limit": MAX_FACT_FIELDS,
-                    "with_target": (MAX_FACT_FIELDS - 1) // 2, "constant": MAX_FACT_FIELDS - 1},
+            params={
+                "fields": ruleset.rule_fields,
+                "limit": MAX_FACT_FIELDS,
+                "with_target": (MAX_FACT_FIELDS - 1) // 2,
+                "constant": MAX_FACT_FIELDS - 1,
+            },
             file=ruleset.source_path or ruleset.id,
         )
 

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from polars import Expr
 
 SCALE = 12  # decimals carried exactly; 10**12 × the loader's largest magnitude fits Int128
+#: Stands for the reference value while a reason is split around it (a private-use character:
+#: rulesets may hold no control character, and no ruleset text holds this one).
+_SLOT = "\ue000"
 INT = pl.Int128
 LANGS = ("zh", "en")
 
@@ -315,7 +318,7 @@ def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame,
                 for status in ("met", "not_met")}
         else:
             if isinstance(ind.threshold, ReferenceThreshold):
-                before, after = getattr(reference_label(ind, "\0"), lang).split("\0")
+                before, after = getattr(reference_label(ind, _SLOT), lang).split(_SLOT)
                 label: Expr | str = pl.concat_str(
                     [pl.lit(before), _with_unit(text["REF"], unit), pl.lit(after)])
             else:

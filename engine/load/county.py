@@ -63,7 +63,7 @@ _FOOTER = re.compile(
     r"|^注\s*[0-9]+"
 )
 # A section row of an annex: 一、创新投入 / (二)创新产出 / 1. 约束性指标 (one cell filled).
-_SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十]+[)])")
+_SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十]+[)]|[0-9]+[、.]\s*\D)")
 # A unit in brackets after an indicator's name: 全社会R&D经费支出占GDP比重(%).
 _NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<unit>[^()\[\]]{1,8})[)\]]$")
 
@@ -97,9 +97,9 @@ class ReadOptions:
     def __post_init__(self) -> None:
         for marker in self.missing_markers:
             try:
-                number = parse_number(marker, percent_allowed=True)
-            except NumberFormatError:
-                continue
+                number: Decimal | None = parse_number(marker, percent_allowed=True)
+            except NumberFormatError as exc:  # 1e99 is a number too, only a refused one
+                number = Decimal(0) if exc.code == "number_too_large" else None
             if number is not None:
                 raise DataError(code="marker_is_number", params={"marker": marker},
                                 field="missing marker")
@@ -193,9 +193,13 @@ class _Lookup:
         return f"{item.name.zh}({item.id})"
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _year(text: str | None, path: Path, row: int, field: str | None) -> int | None:
     if not text:
         return None
+    text = text.translate(_FULL_WIDTH_DIGITS)  # ２０２２ is 2022; 2⁰22 and २०२२ are not
     if not (re.fullmatch(r"[0-9]{4}", text) and 1900 <= int(text) <= 2100):
         raise DataError(code="year_invalid", params={"text": text}, file=path, row=row,
                         field=field)
@@ -252,13 +256,16 @@ def _rows(
     for row_no, record in zip(table.rows, table.frame.iter_rows(), strict=True):
         raw_cells = [v.strip() if isinstance(v, str) else v for v in record]
         cells: dict[str, str | None] = {c: raw_cells[i] for c, i in cols.index.items()}
+        kind = _skippable(raw_cells)  # in any column: a merged note cell keeps its text in A
+        if kind is not None:
+            skipped[kind].append(row_no)
+            ended = ended or kind == "footer"
+            continue
         if not any(cells.get(k) for k in cols.index if k != "seq") and not any(
                 raw_cells[i] for i in cols.extra):
-            continue  # a blank line
-        kind = _skippable(raw_cells)
-        if kind is not None or (ended and not cells.get("actual")):
-            skipped[kind or "footer"].append(row_no)
-            ended = ended or kind == "footer"
+            continue  # a blank line, or only a row number
+        if ended and not cells.get("actual"):
+            skipped["footer"].append(row_no)  # signatures and dates below a footer
             continue
         with problems.catching():
             key = cells.get("indicator")

@@ -18,8 +18,10 @@ from engine.errors import DataError, InputError
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-#: Encodings named when a text is none of ours, tried in this order.
-_FOREIGN = (("big5", "Big5"), ("shift_jis", "Shift-JIS"), ("euc_kr", "EUC-KR"))
+#: Encodings named when a text is none of ours, in this order, each with the lead bytes of its
+#: frequent characters (Big5 level 1; Shift-JIS level-1 kanji; EUC-KR hangul).
+_FOREIGN = (("big5", "Big5", 0xA4, 0xC6), ("shift_jis", "Shift-JIS", 0x88, 0x9F),
+            ("euc_kr", "EUC-KR", 0xB0, 0xC8))
 
 
 def _kind_of(mode: int) -> str | None:
@@ -73,19 +75,41 @@ _KINDS = {
 }
 
 
-def _outside_gb2312(text: str) -> float:
-    """Share of the non-ASCII characters that GB2312 (simplified Chinese) lacks: low for a real
-    GBK file, high for Big5 or Shift-JIS bytes decoded as GBK (kana, private-use, rare forms)."""
+def _common_share(text: str, codec: str, low: int, high: int, odd: range = range(0)) -> float:
+    """Share of the non-ASCII characters whose lead byte in ``codec`` lies in the encoding's
+    block of frequent hanzi (``low``–``high``); rows in ``odd`` (kana, Greek …) count against."""
     wide = [c for c in text if ord(c) > 0x7F]
     if not wide:
-        return 0.0
-    missing = 0
+        return 1.0
+    common = 0
     for char in wide:
         try:
-            char.encode("gb2312")
+            lead = char.encode(codec)[0]
         except UnicodeEncodeError:
-            missing += 1
-    return missing / len(wide)
+            continue
+        common += low <= lead <= high and lead not in odd
+    return common / len(wide)
+
+
+def _looks_big5(raw: bytes, gbk_text: str) -> str | None:
+    """The foreign encoding a GBK-decodable text was really written in, if the bytes say so.
+
+    Both are two-byte encodings over the same byte ranges, so Big5 bytes often decode as GBK:
+    棗陽市 reads as 辞锭カ. Real GBK text keeps its hanzi in GB2312's level-1 block (lead bytes
+    B0–D7) and holds no kana or Greek; Big5 text as GBK scatters into those. When the Big5 reading
+    has more of Big5's own frequent block (lead A4–C6), the file is Big5.
+    """
+    gbk = _common_share(gbk_text, "gb18030", 0xB0, 0xD7)
+    if gbk == 1.0:
+        return None
+    for codec, name, low, high in _FOREIGN:
+        try:
+            foreign = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _common_share(foreign, codec, low, high) > gbk:
+            return name
+    return None
 
 
 def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
@@ -113,11 +137,7 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
         text = raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise DataError(code="encoding_unknown", params={"at": exc.start}, file=path) from None
-    if _outside_gb2312(text) > 0.25:
-        for codec, name in _FOREIGN:
-            try:
-                raw.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            raise DataError(code="encoding_refused", params={"encoding": name}, file=path)
+    foreign = _looks_big5(raw, text)
+    if foreign is not None:
+        raise DataError(code="encoding_refused", params={"encoding": foreign}, file=path)
     return text, "gb18030"

@@ -39,8 +39,15 @@ MAX_NESTING = 20
 #: How many rulesets an ``extends`` chain may hold above the one loaded.
 MAX_EXTENDS_DEPTH = 8
 #: Lists a ruleset that extends another adds to its parent's.
-_INHERITED_LISTS = ("sources", "assumptions", "themes", "county_types", "inputs", "indicators",
-                    "text_items")
+_INHERITED_LISTS = (
+    "sources",
+    "assumptions",
+    "themes",
+    "county_types",
+    "inputs",
+    "indicators",
+    "text_items",
+)
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Installed wheels carry the rulesets inside the package; a source checkout has them at the top.
 BUNDLED_DIRS = (_PACKAGE / "_rulesets", _PACKAGE.parent / "rulesets")
@@ -164,8 +171,9 @@ def _not_regular(kind: str, path: Path) -> RulesetError:
 
 
 def _unreadable(exc: OSError, path: Path) -> RulesetError:
-    return RulesetError(code="ruleset_unreadable", params={"reason": exc.strerror or str(exc)},
-                        file=path)
+    return RulesetError(
+        code="ruleset_unreadable", params={"reason": exc.strerror or str(exc)}, file=path
+    )
 
 
 def _stat_kind(path: Path) -> str | None:
@@ -185,8 +193,12 @@ def _is_path(text: str) -> bool:
 
 def _unknown(name: str, *, file: Path | None = None) -> RulesetError:
     names = ", ".join(sorted(bundled_rulesets())) or "none"
-    return RulesetError(code="ruleset_unknown", params={"name": name, "bundled": names},
-                        file=file, field="extends" if file is not None else None)
+    return RulesetError(
+        code="ruleset_unknown",
+        params={"name": name, "bundled": names},
+        file=file,
+        field="extends" if file is not None else None,
+    )
 
 
 def resolve_ruleset_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path:
@@ -219,8 +231,9 @@ def _parent_path(extends: str, child: Path) -> Path:
     """
     candidate = Path(extends)
     folder = child.parent.resolve()
-    outside = RulesetError(code="ruleset_extends_outside", params={"parent": extends},
-                           file=child, field="extends")
+    outside = RulesetError(
+        code="ruleset_extends_outside", params={"parent": extends}, file=child, field="extends"
+    )
     if candidate.is_absolute() or candidate.drive or candidate.root:
         raise outside
     beside = child.parent / candidate
@@ -230,19 +243,26 @@ def _parent_path(extends: str, child: Path) -> Path:
         raise outside from None
     if not real.is_relative_to(folder):
         raise outside
-    kind = _stat_kind(beside)
+    try:
+        kind = _stat_kind(beside)
+    except RulesetError as exc:  # e.g. a name too long for the file system
+        raise _in_parent(exc, child, beside) from None
     if kind is None:
         return beside
     bundled = bundled_rulesets()
     if not _is_path(extends) and extends in bundled:
         return bundled[extends]
     if kind != "missing":
-        raise RulesetError(code="ruleset_parent_not_regular",
-                           params={"parent": extends, "kind": _FILE_KINDS[kind]}, file=child,
-                           field="extends")
+        raise RulesetError(
+            code="ruleset_parent_not_regular",
+            params={"parent": extends, "kind": _FILE_KINDS[kind]},
+            file=child,
+            field="extends",
+        )
     if _is_path(extends):
-        raise RulesetError(code="ruleset_parent_missing", params={"parent": extends}, file=child,
-                           field="extends")
+        raise RulesetError(
+            code="ruleset_parent_missing", params={"parent": extends}, file=child, field="extends"
+        )
     raise _unknown(extends, file=child)
 
 
@@ -256,8 +276,14 @@ def _indicator_lines(root: Any) -> list[int | None]:
 
 
 #: Lists whose items have ids: an error inside one names the item.
-_NAMED_LISTS = {"indicators": "indicator", "inputs": "input", "text_items": "text item",
-                "themes": "theme", "county_types": "county type", "sources": "source"}
+_NAMED_LISTS = {
+    "indicators": "indicator",
+    "inputs": "input",
+    "text_items": "text item",
+    "themes": "theme",
+    "county_types": "county type",
+    "sources": "source",
+}
 
 
 _FIELD_PREFIX = re.compile(r"field '([^']*)': (.*)", re.DOTALL)
@@ -285,15 +311,23 @@ def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> list
         loc = loc[2:]
     # Discriminated unions add the kind to the location (threshold.target.value); drop it.
     field = ".".join(
-        str(p) for i, p in enumerate(loc)
-        if not (i > 0 and loc[i - 1] in ("threshold", "verdict_policy") and isinstance(p, str)
-                and p in _union_tags(loc[i - 1]))
+        str(p)
+        for i, p in enumerate(loc)
+        if not (
+            i > 0
+            and loc[i - 1] in ("threshold", "verdict_policy")
+            and isinstance(p, str)
+            and p in _union_tags(loc[i - 1])
+        )
     )
-    message = "unknown key (not part of the ruleset format)" if error["type"] == "extra_forbidden" \
+    message = (
+        "unknown key (not part of the ruleset format)"
+        if error["type"] == "extra_forbidden"
         else str(error["msg"]).removeprefix("Value error, ")
+    )
     found = []
-    for line in message.split("\n"):
-        text = line.strip()
+    for part in message.split("\n"):
+        text = part.strip()
         if not text or _COUNT_LINE.fullmatch(text):
             continue
         # "field 'threshold.value': …" from a model validator: the field joins the place.
@@ -335,13 +369,15 @@ def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else text.count("\n") + 1
         problem = exc.problem or exc.context or "not valid YAML"
-        raise RulesetError(code="ruleset_yaml", params={"line": line, "problem": problem},
-                           file=file) from None
+        raise RulesetError(
+            code="ruleset_yaml", params={"line": line, "problem": problem}, file=file
+        ) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1
         character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "?"
-        raise RulesetError(code="ruleset_yaml_character",
-                           params={"line": line, "character": character}, file=file) from None
+        raise RulesetError(
+            code="ruleset_yaml_character", params={"line": line, "character": character}, file=file
+        ) from None
     except yaml.YAMLError:
         raise RulesetError(code="ruleset_yaml_invalid", file=file) from None
     if not isinstance(data, dict):
@@ -351,8 +387,9 @@ def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
     return data, root
 
 
-def _validate(model: type[Any], data: dict[str, Any], lines: list[int | None],
-              file: str | Path) -> Any:
+def _validate(
+    model: type[Any], data: dict[str, Any], lines: list[int | None], file: str | Path
+) -> Any:
     """Validate ``data``; every problem found is listed in one RulesetError."""
     try:
         return model.model_validate(data)
@@ -397,8 +434,9 @@ def _read_file(path: Path) -> str:
         except OSError as exc:
             raise _unreadable(exc, path) from None
     if len(raw) > MAX_RULESET_BYTES:
-        raise RulesetError(code="ruleset_too_large", params={"limit": f"{MAX_RULESET_BYTES:,}"},
-                           file=path)
+        raise RulesetError(
+            code="ruleset_too_large", params={"limit": f"{MAX_RULESET_BYTES:,}"}, file=path
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -412,9 +450,11 @@ def _merge(parent: dict[str, Any], child: dict[str, Any], path: Path) -> dict[st
     indicators = [dict(ind) for ind in parent["indicators"]]
     for ind_id, changes in child.get("overrides", {}).items():
         if ind_id not in inherited:
-            raise RulesetError(code="ruleset_override_unknown",
-                               params={"id": ind_id, "parent": child["extends"],
-                                       "known": ", ".join(inherited)}, file=path)
+            raise RulesetError(
+                code="ruleset_override_unknown",
+                params={"id": ind_id, "parent": child["extends"], "known": ", ".join(inherited)},
+                file=path,
+            )
         indicators[inherited[ind_id]].update(changes)
     merged["indicators"] = indicators
     for key, value in child.items():
@@ -431,18 +471,22 @@ def _in_parent(error: RulesetError, child: Path, parent: Path) -> RulesetError:
     wrapped = []
     for problem in error.each():
         if problem.code == "ruleset_in_parent":
-            params = {"parent": f"{parent} → {problem.params['parent']}",
-                      "problem": problem.params["problem"]}
+            params = {
+                "parent": f"{parent} → {problem.params['parent']}",
+                "problem": problem.params["problem"],
+            }
         else:
             text = {}
             for lang in ("zh", "en"):
                 sep, colon = ("，", "：") if lang == "zh" else (", ", ": ")
                 where = problem.location(lang, with_file=False)
-                text[lang] = f"{sep.join(where)}{colon}{problem.text(lang)}" if where \
-                    else problem.text(lang)
+                text[lang] = (
+                    f"{sep.join(where)}{colon}{problem.text(lang)}" if where else problem.text(lang)
+                )
             params = {"parent": str(parent), "problem": text}
-        wrapped.append(RulesetError(code="ruleset_in_parent", params=params, file=child,
-                                    field="extends"))
+        wrapped.append(
+            RulesetError(code="ruleset_in_parent", params=params, file=child, field="extends")
+        )
     if len(wrapped) == 1 and not error.omitted:
         return wrapped[0]
     return RulesetError(file=child, problems=wrapped, omitted=error.omitted)
@@ -464,11 +508,16 @@ def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
     if parent_path.resolve() in descendants:
         start = descendants.index(parent_path.resolve())
         cycle = " → ".join(p.name for p in [*descendants[start:], parent_path.resolve()])
-        raise RulesetError(code="ruleset_extends_cycle", params={"cycle": cycle}, file=path,
-                           field="extends")
+        raise RulesetError(
+            code="ruleset_extends_cycle", params={"cycle": cycle}, file=path, field="extends"
+        )
     if len(descendants) > MAX_EXTENDS_DEPTH:
-        raise RulesetError(code="ruleset_extends_too_deep", params={"limit": MAX_EXTENDS_DEPTH},
-                           file=path, field="extends")
+        raise RulesetError(
+            code="ruleset_extends_too_deep",
+            params={"limit": MAX_EXTENDS_DEPTH},
+            file=path,
+            field="extends",
+        )
     try:
         parent, parent_data = _load(parent_path, descendants)
     except RulesetError as exc:

@@ -119,6 +119,11 @@ def _header_index(rows: list[list[str | None]], path: Path,
     if is_column_name is not None:
         for i, row in enumerate(rows[:10]):
             if sum(1 for c in row if c is not None and is_column_name(c.strip())) >= 2:
+                above = rows[i - 1] if i else []
+                if sum(1 for c in above if c and c.strip()) >= 2 and any(
+                        c and is_column_name(c.strip()) for c in above):
+                    raise DataError(code="header_two_rows", params={"row": i + 1}, file=path,
+                                    row=i)
                 return i
     for i, row in enumerate(rows):
         filled = sum(1 for c in row if c is not None and c.strip())
@@ -137,17 +142,17 @@ def _check_single_header_row(
     the real names below it; say so instead of blaming a column."""
     below = rows[h + 1] if h + 1 < len(rows) else []
     if sum(is_column_name(c) for c in below if c) >= 2:
-        raise DataError(f"the header spans two rows (row {h + 2} holds column names too): keep a "
-                        f"single header row with one name per column", file=path, row=h + 1)
+        raise DataError(code="header_two_rows", params={"row": h + 2}, file=path, row=h + 1)
 
 
-def _column_name(index: int, fmt: str) -> str:
+def _column_name(index: int, fmt: str) -> dict[str, str]:
     """How the user finds a column: its letter in a workbook, its number in a CSV."""
     if fmt == "xlsx":
         from engine.load.xlsx import column_letter
 
-        return f"column {column_letter(index)}"
-    return f"column {index + 1}"
+        letter = column_letter(index)
+        return {"zh": f"{letter}列", "en": f"column {letter}"}
+    return {"zh": f"第{index + 1}列", "en": f"column {index + 1}"}
 
 
 def read_table(
@@ -199,8 +204,10 @@ def read_table(
         _check_single_header_row(rows, h, is_column_name, path)
     for col, name in enumerate(header):
         if not name:
+            first = next(i for i, r in enumerate(rows[h + 1:], start=h + 2)
+                         if col < len(r) and (r[col] or "").strip())
             raise DataError(code="column_without_header",
-                            params={"column": _column_name(col, fmt)}, file=path, row=h + 1)
+                            params={"column": _column_name(col, fmt)}, file=path, row=first)
     body = [(r + [None] * width)[:width] for r in rows[h + 1:]]
     frame = pl.DataFrame(
         {f"c{j}": [None if r[j] is None else visible(r[j]) for r in body] for j in range(width)},

@@ -27,6 +27,8 @@ Macros of an .xlsm are never run: nothing but cell values is read.
 
 from __future__ import annotations
 
+import functools
+import math
 import posixpath
 import re
 import zipfile
@@ -76,7 +78,6 @@ _MAIN_NS = (
 )
 _REL_TYPE = re.compile(r"/(officeDocument|worksheet|sharedStrings|styles)$")
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
-_INT = re.compile(r"[+-]?[0-9]{1,15}")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # OOXML's escape of characters XML cannot hold
 _ELAPSED = re.compile(r"[hHmMsS]+")
@@ -121,8 +122,14 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> Sheet:
     _check_container(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise DataError(code="xlsx_not_zip", file=path) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:  # it starts like a zip: a truncated or damaged one
+        raise _damaged(path, f"the zip directory is unreadable: {exc}") from None
     except OSError as exc:
         raise DataError(
             code="xlsx_unreadable", params={"reason": exc.strerror or str(exc)}, file=path
@@ -624,7 +631,11 @@ def _plain(number: Decimal) -> str:
 
 
 def _number_text(value: float) -> str:
-    return _plain(Decimal(format(value, ".15g")))
+    """15 significant digits, as Excel shows a number (an integer of up to 15 digits exactly)."""
+    text = format(value, ".15g")
+    if "e" not in text:  # already plain, without trailing zeros: the common case
+        return "0" if text == "-0" else text
+    return _plain(Decimal(text))
 
 
 def _percent_text(value: float) -> str:
@@ -676,22 +687,36 @@ class _SheetReader(_Handler):
         self.path = book.path
         self.result = result
         self.in_data = False
-        self.row = 0  # 1-based Excel row and column of the current cell
+        self.in_cell = False
+        # Where the cell is. Most cells are blank, so a reference is parsed only when needed:
+        # ``ref`` is the current cell's r, ``last`` the parsed position of the cell before (or
+        # (row, 0) at a row's start), None while ``ref`` is not parsed yet.
+        self.line = 0  # the current <row>
+        self.ref: str | None = None
+        self.last: tuple[int, int] | None = (0, 0)
+        self.row = 0  # 1-based Excel row and column of a cell being read
         self.col = 0
-        self.type = "n"
-        self.style = 0
+        self.attrs: dict[str, str] = {}
+        # Outside a cell, and after it, these are None again.
         self.value: list[str] | None = None
         self.inline: list[str] | None = None
         self.formula: list[str] | None = None
         self.shared: str | None = None  # si of a shared formula
         self.sink: list[str] | None = None
         self.phonetic = 0
-        self.in_cell = False
         self.origins: dict[str, str] = {}  # shared formula si → the cell that holds its text
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        if not self.in_data:
-            self.in_data = name in self._DATA
+        if name in self._CELL:
+            if self.in_data:
+                self.in_cell = True
+                self.attrs = attrs
+                ref = attrs.get("r")
+                if ref is not None:
+                    self.ref, self.last = ref, None
+                else:
+                    row, col = self._position()
+                    self.ref, self.last = None, (row, col + 1)
         elif self.in_cell:
             if name in self._VALUE:
                 self.value = self.sink = []
@@ -705,49 +730,48 @@ class _SheetReader(_Handler):
                 if self.inline is None:
                     self.inline = []
                 self.sink = self.inline
-        elif name in self._CELL:
-            self._start_cell(attrs)
         elif name in self._ROW:
-            number = attrs.get("r")
-            if number is None:
-                self.row += 1
-            elif number.isdigit() and 0 < int(number) <= _MAX_EXCEL_ROW:
-                self.row = int(number)
-            else:
-                raise _damaged(
-                    self.path,
-                    f"sheet '{self.result.entry.name}' has a row numbered '{number[:20]}'",
-                )
-            self.col = 0
+            if self.in_data:
+                number = attrs.get("r")
+                if number is None:
+                    self.line += 1
+                elif number.isdigit() and 0 < int(number) <= _MAX_EXCEL_ROW:
+                    self.line = int(number)
+                else:
+                    raise _damaged(
+                        self.path,
+                        f"sheet '{self.result.entry.name}' has a row numbered '{number[:20]}'",
+                    )
+                self.ref, self.last = None, (self.line, 0)
+        elif name in self._DATA:
+            self.in_data = True
 
-    def _start_cell(self, attrs: dict[str, str]) -> None:
-        ref = attrs.get("r")
-        if ref is None:
-            self.col += 1
-        else:
-            match = _REF.fullmatch(ref)
-            col = _column_number(match.group(1)) if match else 0
-            row = int(match.group(2)) if match else 0
-            if not (0 < col <= _MAX_EXCEL_COLUMN and 0 < row <= _MAX_EXCEL_ROW):
-                raise _damaged(
-                    self.path, f"sheet '{self.result.entry.name}' has a cell '{ref[:20]}'"
-                )
-            self.row, self.col = row, col
-        self.in_cell = True
-        self.type = attrs.get("t", "n")
-        self.style = _small_int(attrs.get("s")) or 0
-        self.value = self.inline = self.formula = self.sink = None
-        self.shared = None
-        self.phonetic = 0
+    def _position(self) -> tuple[int, int]:
+        """The 1-based row and column of the current cell."""
+        if self.last is not None:
+            return self.last
+        ref = self.ref or ""
+        match = _REF.fullmatch(ref)
+        col = _column_number(match.group(1)) if match else 0
+        row = int(match.group(2)) if match else 0
+        if not (0 < col <= _MAX_EXCEL_COLUMN and 0 < row <= _MAX_EXCEL_ROW):
+            raise _damaged(self.path, f"sheet '{self.result.entry.name}' has a cell '{ref[:20]}'")
+        self.last = (row, col)
+        return self.last
 
     def end(self, name: str) -> None:
-        if not self.in_data:
-            return
         if self.in_cell:
             if name in self._CELL:
                 self.in_cell = False
-                self.sink = None
-                self._cell()
+                if self.value is None and self.formula is None and self.inline is None:
+                    return  # a blank cell (style only): the common case, kept fast
+                try:
+                    self.row, self.col = self._position()
+                    self._cell()
+                finally:
+                    self.value = self.inline = self.formula = self.sink = None
+                    self.shared = None
+                    self.phonetic = 0
             elif name in self._PHONETIC:
                 self.phonetic -= 1
             elif name in self._VALUE or name in self._FORMULA or name in self._TEXT:
@@ -765,7 +789,7 @@ class _SheetReader(_Handler):
         return f"{column_letter(self.col - 1)}{self.row}"
 
     def _cell(self) -> None:
-        kind = self.type
+        kind = self.attrs.get("t", "n")
         value = None if self.value is None else "".join(self.value)
         if self.formula is not None:
             text = "".join(self.formula).strip()
@@ -816,20 +840,19 @@ class _SheetReader(_Handler):
                 cell=self._ref(),
             )
         number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             raise _damaged(
                 self.path,
                 f"the cell holds '{value[:20]}' as a number",
                 row=self.row,
                 cell=self._ref(),
             )
-        shown = self.book.styles.kind(self.style, number)
+        style = _small_int(self.attrs.get("s")) or 0
+        shown = self.book.styles.kind(style, number)
         if shown == "date":
             self._put(_serial_date(number, self.book.date1904) or _number_text(number), "date")
         elif shown == "percent":
             self._put(_percent_text(number), "percent", number=True)
-        elif _INT.fullmatch(value):
-            self._put(str(int(value)), None, number=True)
         else:
             self._put(_number_text(number), None, number=True)
 
@@ -909,6 +932,7 @@ class _SheetReader(_Handler):
         self.result.has_number = self.result.has_number or number
 
 
+@functools.lru_cache(maxsize=4096)
 def _column_number(letters: str) -> int:
     number = 0
     for ch in letters.upper():

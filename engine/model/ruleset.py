@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -88,13 +89,28 @@ def problems_text(problems: list[str]) -> str:
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+# A text in both languages: of a ruleset (then checked, see Text), or of a result (any text; the
+# reports show control characters escaped). No docstring: it would change the published schema.
+class LocalizedText(Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class _RulesetModel(Strict):
+    """A part of a ruleset file. No text of a ruleset holds a control character (ESC, BEL, a
+    bidi override …): it would act on a terminal or hide what a report says (tab and newline
+    are text). Names and titles are LocalizedText, checked by :data:`Text`."""
+
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
-        """No text of a ruleset holds a control character (ESC, BEL, a bidi override …): it
-        would act on the terminal or hide what a report says. Tab and newline are text."""
-        texts = [value] if isinstance(value, str) else value if isinstance(value, list | dict) \
-            else []
+        texts = (
+            [value] if isinstance(value, str) else value if isinstance(value, list | dict) else []
+        )
         for text in texts:
             found = _control_character(text) if isinstance(text, str) else None
             if found is not None:
@@ -102,19 +118,21 @@ class Strict(BaseModel):
         return value
 
 
-class LocalizedText(Strict):
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+def _checked_text(text: LocalizedText) -> LocalizedText:
+    problems = []
+    for lang in ("zh", "en"):
+        found = _control_character(text.get(lang))
+        if found is not None:
+            problems.append(f"field '{lang}': contains a control character ({found})")
+        elif not text.get(lang).strip():
+            problems.append(f"field '{lang}': is blank")
+    if problems:
+        raise ValueError("\n".join(problems))
+    return text
 
-    @field_validator("zh", "en")
-    @classmethod
-    def _not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("is blank")
-        return text
 
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+#: A name, title or label of a ruleset: not blank, no control character.
+Text = Annotated[LocalizedText, AfterValidator(_checked_text)]
 
 
 class IndicatorInputs(Strict):
@@ -137,7 +155,7 @@ class Resolved(Strict):
     missing: Literal["target", "baseline", "reference"] | None = None
 
 
-class _ThresholdBase(Strict):
+class _ThresholdBase(_RulesetModel):
     operator: OperatorField = Field(
         default=None, description="Comparison of actual with threshold; default from direction."
     )
@@ -202,15 +220,17 @@ class GrowthThreshold(_ThresholdBase):
     @model_validator(mode="after")
     def _one_of(self) -> GrowthThreshold:
         if (self.min_growth is None) == (self.min_increase is None):
-            raise ValueError("give exactly one of min_growth (percent) or min_increase (in the "
-                             "indicator's unit)")
+            raise ValueError(
+                "give exactly one of min_growth (percent) or min_increase (in the indicator's unit)"
+            )
         return self
 
     def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
         if inputs.baseline is None:
             return Resolved(value=None, missing="baseline")
-        return Resolved(value=_beyond(inputs.baseline, self.min_increase, self.min_growth,
-                                      direction))
+        return Resolved(
+            value=_beyond(inputs.baseline, self.min_increase, self.min_growth, direction)
+        )
 
 
 class ReferenceThreshold(_ThresholdBase):
@@ -218,7 +238,7 @@ class ReferenceThreshold(_ThresholdBase):
     optionally with a margin in the good direction: in the indicator's unit or in percent."""
 
     kind: Literal["reference"]
-    label: LocalizedText = Field(
+    label: Text = Field(
         default=LocalizedText(zh="参考值", en="reference value"),
         description="What the reference is, e.g. 全省平均水平 / the provincial average.",
     )
@@ -238,8 +258,9 @@ class ReferenceThreshold(_ThresholdBase):
     def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
         if inputs.reference is None:
             return Resolved(value=None, missing="reference")
-        return Resolved(value=_beyond(inputs.reference, self.margin, self.margin_percent,
-                                      direction))
+        return Resolved(
+            value=_beyond(inputs.reference, self.margin, self.margin_percent, direction)
+        )
 
 
 class BetweenThreshold(_ThresholdBase):
@@ -269,17 +290,18 @@ Threshold = Annotated[
 THRESHOLD_KINDS = ("target", "absolute", "growth", "reference", "between")
 
 
-class Applicability(Strict):
+class Applicability(_RulesetModel):
     """Which counties an indicator applies to; elsewhere it is *not applicable* and not counted."""
 
-    themes: list[str] | None = Field(default=None, min_length=1,
-                                     description="Construction theme ids (see the ruleset's "
-                                     "themes).")
-    county_types: list[str] | None = Field(default=None, min_length=1,
-                                           description="County type ids (see county_types).")
+    themes: list[str] | None = Field(
+        default=None, min_length=1, description="Construction theme ids (see the ruleset's themes)."
+    )
+    county_types: list[str] | None = Field(
+        default=None, min_length=1, description="County type ids (see county_types)."
+    )
 
 
-class Derived(Strict):
+class Derived(_RulesetModel):
     """An indicator computed from raw inputs the county supplies."""
 
     formula: str = Field(min_length=1, description="Arithmetic over input ids: + - * / ( ).")
@@ -301,14 +323,15 @@ class Derived(Strict):
         return formula
 
 
-class Indicator(Strict):
+class Indicator(_RulesetModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    name: LocalizedText
-    category: LocalizedText
+    name: Text
+    category: Text
     kind: IndicatorKind
     unit: str = Field(min_length=1)
-    precision: StrictInt = Field(ge=0, le=6,
-                                 description="Decimals compared (values rounded half-up).")
+    precision: StrictInt = Field(
+        ge=0, le=6, description="Decimals compared (values rounded half-up)."
+    )
     direction: Direction = "higher"
     threshold: Threshold
     provenance: str = Field(min_length=1, description="Where the indicator comes from.")
@@ -328,9 +351,11 @@ class Indicator(Strict):
         if isinstance(self.threshold, BetweenThreshold):
             constants = {"threshold.min": self.threshold.min, "threshold.max": self.threshold.max}
             if any(decimals_of(b) > self.precision for b in constants.values()):
-                problems.append(f"between bounds {self.threshold.min}..{self.threshold.max} are "
-                                f"finer than the indicator's precision of {self.precision} "
-                                "decimals")
+                problems.append(
+                    f"between bounds {self.threshold.min}..{self.threshold.max} are "
+                    f"finer than the indicator's precision of {self.precision} "
+                    "decimals"
+                )
         else:
             op = self.threshold.operator
             if op is not None and (op in (">=", ">")) != (self.direction == "higher"):
@@ -366,7 +391,7 @@ class Indicator(Strict):
         return ">=" if self.direction == "higher" else "<="
 
 
-class ExpectedSharePolicy(Strict):
+class ExpectedSharePolicy(_RulesetModel):
     """PASS when every binding indicator is met and at least a share of the expected ones is."""
 
     kind: Literal["binding_all_expected_share"]
@@ -382,7 +407,7 @@ class ExpectedSharePolicy(Strict):
         return self
 
 
-class WeightedScorePolicy(Strict):
+class WeightedScorePolicy(_RulesetModel):
     """PASS when every binding indicator is met and the weighted score reaches the pass mark.
 
     Per indicator: 100 when met, else ``min(actual ÷ threshold, 1) × 100`` (``threshold ÷
@@ -406,33 +431,33 @@ VerdictPolicy = Annotated[ExpectedSharePolicy | WeightedScorePolicy, Field(discr
 POLICY_KINDS = ("binding_all_expected_share", "weighted_score")
 
 
-class RawInput(Strict):
+class RawInput(_RulesetModel):
     """A raw value the county supplies for derived indicators (a row of the data, like an
     indicator, but not assessed itself)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    name: LocalizedText
+    name: Text
     unit: str = Field(min_length=1)
     provenance: str | None = None
 
 
-class TextItem(Strict):
+class TextItem(_RulesetModel):
     """A free-text item carried into the report as written, never scored (e.g. 特色指标)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    name: LocalizedText
+    name: Text
     provenance: str = Field(min_length=1)
     definition: str | None = None
 
 
-class Choice(Strict):
+class Choice(_RulesetModel):
     """One of the values a county attribute may take (a construction theme, a county type)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    name: LocalizedText
+    name: Text
 
 
-class SourceDocument(Strict):
+class SourceDocument(_RulesetModel):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     issuer: str | None = None
@@ -444,8 +469,9 @@ class SourceDocument(Strict):
 _KINDS: dict[type, str] = {}  # filled in below, once the classes exist
 
 
-def _collisions(items: Sequence[Indicator | RawInput | TextItem | Choice],
-                kind: str | None = None) -> list[str]:
+def _collisions(
+    items: Sequence[Indicator | RawInput | TextItem | Choice], kind: str | None = None
+) -> list[str]:
     """Ids and names that the data could not tell apart: equal ids, and names equal to another
     item's name or id once full-width forms are folded and spaces removed (engine.units.name_key;
     case is kept). An item's own names may equal each other and its id."""
@@ -476,15 +502,21 @@ def _collisions(items: Sequence[Indicator | RawInput | TextItem | Choice],
                 continue
             this = f"name.{lang}"
             if what == "id":
-                problems.append(f"{label(item)} {this} '{text}' is the id of {label(other)} "
-                                "(the data names an item by its id or its name)")
+                problems.append(
+                    f"{label(item)} {this} '{text}' is the id of {label(other)} "
+                    "(the data names an item by its id or its name)"
+                )
             elif what == this and text == other_text:
-                problems.append(f"duplicate {kind or _KINDS[type(item)]} {this} '{text}' "
-                                f"(already the {what} of {label(other)})")
+                problems.append(
+                    f"duplicate {kind or _KINDS[type(item)]} {this} '{text}' "
+                    f"(already the {what} of {label(other)})"
+                )
             else:
-                problems.append(f"{label(item)} {this} '{text}' is the same name as "
-                                f"{label(other)} {what} '{other_text}' (names are compared "
-                                "with full-width forms folded and spaces removed)")
+                problems.append(
+                    f"{label(item)} {this} '{text}' is the same name as "
+                    f"{label(other)} {what} '{other_text}' (names are compared "
+                    "with full-width forms folded and spaces removed)"
+                )
     return problems
 
 
@@ -492,10 +524,10 @@ def _article(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
-class Ruleset(Strict):
+class Ruleset(_RulesetModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str = Field(min_length=1)
-    title: LocalizedText
+    title: Text
     extends: str | None = Field(
         default=None, description="The ruleset this one builds on, by bundled name or path."
     )
@@ -507,15 +539,19 @@ class Ruleset(Strict):
     )
     assumptions: list[str] = Field(default_factory=list)
     verdict_policy: VerdictPolicy
-    themes: list[Choice] = Field(default_factory=list,
-                                 description="Construction themes indicators may apply to.")
-    county_types: list[Choice] = Field(default_factory=list,
-                                       description="County types indicators may apply to.")
-    inputs: list[RawInput] = Field(default_factory=list,
-                                   description="Raw values that derived indicators use.")
+    themes: list[Choice] = Field(
+        default_factory=list, description="Construction themes indicators may apply to."
+    )
+    county_types: list[Choice] = Field(
+        default_factory=list, description="County types indicators may apply to."
+    )
+    inputs: list[RawInput] = Field(
+        default_factory=list, description="Raw values that derived indicators use."
+    )
     indicators: list[Indicator] = Field(min_length=1)
-    text_items: list[TextItem] = Field(default_factory=list,
-                                       description="Free-text items carried into the report.")
+    text_items: list[TextItem] = Field(
+        default_factory=list, description="Free-text items carried into the report."
+    )
 
     _source_path: Path | None = PrivateAttr(default=None)
     _ancestors: tuple[Ruleset, ...] = PrivateAttr(default=())
@@ -533,7 +569,10 @@ class Ruleset(Strict):
     @model_validator(mode="after")
     def _check_consistent(self) -> Ruleset:
         items: list[Indicator | RawInput | TextItem] = [
-            *self.indicators, *self.inputs, *self.text_items]
+            *self.indicators,
+            *self.inputs,
+            *self.text_items,
+        ]
         # Indicators, inputs and text items share the data's indicator column (by id or name).
         problems = _collisions(items)
         problems += _collisions(self.themes, "theme")
@@ -547,17 +586,22 @@ class Ruleset(Strict):
                 except FormulaError as exc:
                     problems.append(f"{where}, field 'derived.formula': {exc}")
             if ind.weight is not None and not self.scored:
-                problems.append(f"{where}, field 'weight': weights are only used by a "
-                                "weighted_score verdict policy")
+                problems.append(
+                    f"{where}, field 'weight': weights are only used by a "
+                    "weighted_score verdict policy"
+                )
             if ind.applies_to is not None:
-                for field, choices in (("themes", self.themes),
-                                       ("county_types", self.county_types)):
+                for field, choices in (
+                    ("themes", self.themes),
+                    ("county_types", self.county_types),
+                ):
                     ids = {c.id for c in choices}
                     for value in getattr(ind.applies_to, field) or []:
                         if value not in ids:
                             problems.append(
                                 f"{where}, field 'applies_to.{field}': unknown {field[:-1]} "
-                                f"'{value}' (declared: {', '.join(sorted(ids)) or 'none'})")
+                                f"'{value}' (declared: {', '.join(sorted(ids)) or 'none'})"
+                            )
         fields = self.rule_fields
         if fields > MAX_RULE_FIELDS:
             problems.append(
@@ -565,7 +609,8 @@ class Ruleset(Strict):
                 f"{MAX_RULE_FIELDS} in one fact — at most {(MAX_RULE_FIELDS - 1) // 2} "
                 f"indicators with a county target, or {MAX_RULE_FIELDS - 1} with constant "
                 "thresholds (one field for the county, one per indicator with an absolute or "
-                "between threshold, two per other indicator)")
+                "between threshold, two per other indicator)"
+            )
         if problems:
             raise ValueError(problems_text(problems))
         return self
@@ -588,7 +633,10 @@ class Ruleset(Strict):
     def data_items(self) -> dict[str, Indicator | RawInput | TextItem]:
         """Everything a county's data may carry a row for: indicators, inputs, text items."""
         items: list[Indicator | RawInput | TextItem] = [
-            *self.indicators, *self.inputs, *self.text_items]
+            *self.indicators,
+            *self.inputs,
+            *self.text_items,
+        ]
         return {item.id: item for item in items}
 
     @cached_property
@@ -611,12 +659,12 @@ class Ruleset(Strict):
 _KINDS.update({Indicator: "indicator", RawInput: "input", TextItem: "text item"})
 
 
-class IndicatorOverride(Strict):
+class IndicatorOverride(_RulesetModel):
     """Fields of an inherited indicator replaced by a ruleset that extends another (each field
     is replaced whole; the id cannot change)."""
 
-    name: LocalizedText | None = None
-    category: LocalizedText | None = None
+    name: Text | None = None
+    category: Text | None = None
     kind: IndicatorKind | None = None
     unit: str | None = None
     precision: StrictInt | None = Field(default=None, ge=0, le=6)
@@ -629,7 +677,7 @@ class IndicatorOverride(Strict):
     weight: ExactDecimal | None = Field(default=None, ge=0)
 
 
-class ExtendingRuleset(Strict):
+class ExtendingRuleset(_RulesetModel):
     """The file form of a ruleset that extends another: its own id and version, then only what
     changes. Lists (sources, assumptions, themes, county types, inputs, indicators, text items)
     are added to the parent's; ``overrides`` replaces fields of inherited indicators; any other
@@ -637,9 +685,10 @@ class ExtendingRuleset(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str = Field(min_length=1)
-    extends: str = Field(min_length=1, description="Parent ruleset: a bundled name or a path "
-                         "relative to this file.")
-    title: LocalizedText | None = None
+    extends: str = Field(
+        min_length=1, description="Parent ruleset: a bundled name or a path relative to this file."
+    )
+    title: Text | None = None
     base_year: StrictInt | None = None
     target_year: StrictInt | None = None
     sources: list[SourceDocument] = Field(default_factory=list)

@@ -57,10 +57,11 @@ COUNTY: dict[str, tuple[bytes | str, str]] = {
                                          ",tech_smes,2\n", "row 3, field 'county'"),
     "several-years-bad-year.csv": ("county,year,indicator,actual\n天门市,2021,rd_intensity,1\n"
                                    "天门市,二〇二二,rd_intensity,2\n", "is not a year"),
-    "too-many-fields.csv": (H + "rd_intensity,1,2,3,4\n", "has 5 fields where the first row has 4"),
+    "too-many-fields.csv": (H + "rd_intensity,1,2,3,4\n", 
+                            "row 2: column 5 has data but no header"),
     "xls-extension.xls": (H + OK, "old binary Excel"),
-    "text-named-xlsx.xlsx": (H + OK, "not a readable .xlsx workbook"),
-    "zip-named-xlsx.xlsx": (b"", "not a readable .xlsx workbook"),  # written below
+    "text-named-xlsx.xlsx": (H + OK, "is not an .xlsx workbook"),
+    "zip-named-xlsx.xlsx": (b"", "is not an .xlsx workbook"),  # written below
 }
 
 RULESET_HEAD = """id: bad
@@ -169,12 +170,15 @@ RULESET: dict[str, tuple[str | bytes, str]] = {
 
 def write_xlsx() -> dict[str, str]:
     made: dict[str, str] = {}
-    wb = Workbook()
+    wb = Workbook()  # two sheets with numbers (a text-only 说明 sheet would be ignored)
+    wb.active.title = "2021年"
     wb.active.append(["indicator", "actual"])
-    wb.active.append(["rd_intensity", 1.68])
-    wb.create_sheet("说明").append(["填表说明:按统计年鉴口径填报"])
+    wb.active.append(["rd_intensity", 1.5])
+    second = wb.create_sheet("2022年")
+    second.append(["indicator", "actual"])
+    second.append(["rd_intensity", 1.68])
     wb.save(HERE / "county" / "several-sheets.xlsx")
-    made["several-sheets.xlsx"] = "2 sheets with data"
+    made["several-sheets.xlsx"] = "choose one with --sheet"
 
     wb = Workbook()
     ws = wb.active
@@ -190,8 +194,9 @@ def write_xlsx() -> dict[str, str]:
     for name, actual, message in (
         ("text-in-number.xlsx", "约1.7", "is not a number"),
         ("formula-without-value.xlsx", "=B2*1.1", "no computed value"),
-        ("error-value.xlsx", "#DIV/0!", "is not a number"),
-        ("date-in-number.xlsx", datetime.date(2022, 12, 31), "is not a number"),
+        ("error-value.xlsx", "#DIV/0!", "the cell holds the Excel error #DIV/0!"),
+        ("date-in-number.xlsx", datetime.date(2022, 12, 31),
+         "the cell holds a date (2022-12-31), not a number"),
     ):
         wb = Workbook()
         wb.active.append(["indicator", "target", "actual"])
