@@ -32,9 +32,25 @@ from engine.report.explain import build_result, share_of, verdict_reasons
 
 Engine = Literal["vector", "rete"]
 #: Per-rule columns, in order; numbers are texts exactly as the single-county JSON prints them.
-RULE_COLUMNS = ("county", "year", "id", "kind", "status", "actual", "threshold",
-                "threshold_upper", "margin", "completion", "baseline", "reference", "growth",
-                "score", "reason_code", "reason_zh", "reason_en")
+RULE_COLUMNS = (
+    "county",
+    "year",
+    "id",
+    "kind",
+    "status",
+    "actual",
+    "threshold",
+    "threshold_upper",
+    "margin",
+    "completion",
+    "baseline",
+    "reference",
+    "growth",
+    "score",
+    "reason_code",
+    "reason_zh",
+    "reason_en",
+)
 Progress = Callable[[int], None]
 
 
@@ -53,8 +69,9 @@ class Batch:
         return bool((self.summary["verdict"] == "PASS").all())
 
 
-def _rete_rows(ruleset: Ruleset, counties: Sequence[CountyData],
-               progress: Progress | None) -> tuple[list[Result], pl.DataFrame]:
+def _rete_rows(
+    ruleset: Ruleset, counties: Sequence[CountyData], progress: Progress | None
+) -> tuple[list[Result], pl.DataFrame]:
     compiled = compile_ruleset(ruleset)
     results, rows = [], []
     for i, county in enumerate(counties):
@@ -65,18 +82,37 @@ def _rete_rows(ruleset: Ruleset, counties: Sequence[CountyData],
         result = build_result(ruleset, county, inference)
         results.append(result)
         for rule in result.rules:
-            rows.append({
-                "county_index": i, "id": rule.id, "kind": rule.kind, "status": rule.status,
-                **{k: _str(getattr(rule, k)) for k in (
-                    "actual", "threshold", "threshold_upper", "margin", "completion", "baseline",
-                    "reference", "growth", "score")},
-                "reason_code": rule.reason.code, "reason_zh": rule.reason.zh,
-                "reason_en": rule.reason.en,
-            })
+            rows.append(
+                {
+                    "county_index": i,
+                    "id": rule.id,
+                    "kind": rule.kind,
+                    "status": rule.status,
+                    **{
+                        k: _str(getattr(rule, k))
+                        for k in (
+                            "actual",
+                            "threshold",
+                            "threshold_upper",
+                            "margin",
+                            "completion",
+                            "baseline",
+                            "reference",
+                            "growth",
+                            "score",
+                        )
+                    },
+                    "reason_code": rule.reason.code,
+                    "reason_zh": rule.reason.zh,
+                    "reason_en": rule.reason.en,
+                }
+            )
         if progress is not None:
             progress(1)
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        "county_index": pl.UInt32, **{c: pl.String for c in RULE_COLUMNS[2:]}}
+        "county_index": pl.UInt32,
+        **{c: pl.String for c in RULE_COLUMNS[2:]},
+    }
     return results, pl.DataFrame(rows, schema=schema)
 
 
@@ -101,16 +137,19 @@ def _tallies(ruleset: Ruleset, rules: pl.DataFrame) -> pl.DataFrame:
         pl.col("growth").is_not_null().sum().alias("growth_evaluated"),
     ]
     if ruleset.scored:
-        weights = {ind.id: ind.weight if ind.weight is not None else Decimal(1)
-                   for ind in ruleset.indicators}
+        weights = {
+            ind.id: ind.weight if ind.weight is not None else Decimal(1)
+            for ind in ruleset.indicators
+        }
         places = max(decimals_of(w) for w in weights.values())
         scaled = {k: int(w.scaleb(places)) for k, w in weights.items()}
         w = pl.col("id").replace_strict(scaled, return_dtype=pl.Int128)
         s = pl.col("score").str.replace(".", "", literal=True).cast(pl.Int128)
-        aggregates += [(w * s).filter(s.is_not_null()).sum().alias("weighted"),
-                       w.filter(s.is_not_null()).sum().alias("weight_total")]
-    return (rules.group_by("county_index", maintain_order=True).agg(aggregates)
-            .sort("county_index"))
+        aggregates += [
+            (w * s).filter(s.is_not_null()).sum().alias("weighted"),
+            w.filter(s.is_not_null()).sum().alias("weight_total"),
+        ]
+    return rules.group_by("county_index", maintain_order=True).agg(aggregates).sort("county_index")
 
 
 def _score(weighted: int, weight_total: int) -> Decimal:
@@ -121,36 +160,46 @@ def _score(weighted: int, weight_total: int) -> Decimal:
     return Decimal(hundredths).scaleb(-2)
 
 
-def _vector_verdicts(ruleset: Ruleset, counties: Sequence[tuple[str, int | None]],
-                     rules: pl.DataFrame) -> pl.DataFrame:
+def _vector_verdicts(
+    ruleset: Ruleset, counties: Sequence[tuple[str, int | None]], rules: pl.DataFrame
+) -> pl.DataFrame:
     """Tally each county in polars, then let durable-rules decide its verdict."""
     compiled = compile_ruleset(ruleset)
     policy = ruleset.verdict_policy
     engine = durable_rules()
     binding = {i.id: i for i in ruleset.indicators if i.kind == "binding"}
-    short = (rules.filter(pl.col("kind") == "binding",
-                          pl.col("status").is_in(["not_met", "not_evaluated"]))
-             .group_by("county_index", "status", maintain_order=True).agg(pl.col("id")))
+    short = (
+        rules.filter(
+            pl.col("kind") == "binding", pl.col("status").is_in(["not_met", "not_evaluated"])
+        )
+        .group_by("county_index", "status", maintain_order=True)
+        .agg(pl.col("id"))
+    )
     shortfalls: dict[tuple[int, str], list[Indicator]] = {
-        (i, status): [binding[x] for x in ids] for i, status, ids in short.iter_rows()}
+        (i, status): [binding[x] for x in ids] for i, status, ids in short.iter_rows()
+    }
     rows = []
     worded: dict[tuple[object, ...], list[Reason]] = {}  # many counties share their reasons
     for row in _tallies(ruleset, rules).iter_rows(named=True):
-        score = (_score(row["weighted"], row["weight_total"]) if ruleset.scored else None)
+        score = _score(row["weighted"], row["weight_total"]) if ruleset.scored else None
         tally = Tally(
-            binding_total=row["binding_total"], binding_met=row["binding_met"],
+            binding_total=row["binding_total"],
+            binding_met=row["binding_met"],
             binding_not_met=row["binding_not_met"],
             binding_not_evaluated=row["binding_not_evaluated"],
-            expected_total=row["expected_total"], expected_met=row["expected_met"],
+            expected_total=row["expected_total"],
+            expected_met=row["expected_met"],
             expected_not_evaluated=row["expected_not_evaluated"],
             not_applicable=row["not_applicable"],
             expected_required_share=policy.expected_min_share
-            if isinstance(policy, ExpectedSharePolicy) else None,
-            score=score, pass_mark=None if isinstance(policy, ExpectedSharePolicy)
-            else policy.pass_mark,
+            if isinstance(policy, ExpectedSharePolicy)
+            else None,
+            score=score,
+            pass_mark=None if isinstance(policy, ExpectedSharePolicy) else policy.pass_mark,
         )
-        decided = set(engine.fire(compiled.verdict_ruleset, compiled.verdict_rules,
-                                  verdict_fact(tally)))
+        decided = set(
+            engine.fire(compiled.verdict_ruleset, compiled.verdict_rules, verdict_fact(tally))
+        )
         failures = [name for name in VERDICT_FAIL_RULES if name in decided]
         passed = VERDICT_PASS in decided
         if passed == bool(failures):
@@ -163,10 +212,20 @@ def _vector_verdicts(ruleset: Ruleset, counties: Sequence[tuple[str, int | None]
         if key not in worded:
             worded[key] = verdict_reasons(ruleset, tally, fired, by_status, share)
         reasons = worded[key]
-        rows.append(_summary_row(i, counties[i], "PASS" if passed else "FAIL", tally, share,
-                                 row["growth_over_50"], row["growth_over_100"],
-                                 [r.code for r in reasons], [r.zh for r in reasons],
-                                 [r.en for r in reasons]))
+        rows.append(
+            _summary_row(
+                i,
+                counties[i],
+                "PASS" if passed else "FAIL",
+                tally,
+                share,
+                row["growth_over_50"],
+                row["growth_over_100"],
+                [r.code for r in reasons],
+                [r.zh for r in reasons],
+                [r.en for r in reasons],
+            )
+        )
     return _summary_frame(rows)
 
 
@@ -188,29 +247,60 @@ def _summary_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
 
 
 SUMMARY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "county_index": pl.UInt32, "county": pl.String, "year": pl.Int32, "verdict": pl.String,
-    "binding_met": pl.Int32, "binding_total": pl.Int32, "binding_not_evaluated": pl.Int32,
-    "expected_met": pl.Int32, "expected_total": pl.Int32, "expected_not_evaluated": pl.Int32,
-    "expected_share": pl.String, "score": pl.String, "pass_mark": pl.String,
-    "not_applicable": pl.Int32, "growth_over_50": pl.Int32, "growth_over_100": pl.Int32,
-    "reason_codes": pl.List(pl.String), "reasons_zh": pl.List(pl.String),
+    "county_index": pl.UInt32,
+    "county": pl.String,
+    "year": pl.Int32,
+    "verdict": pl.String,
+    "binding_met": pl.Int32,
+    "binding_total": pl.Int32,
+    "binding_not_evaluated": pl.Int32,
+    "expected_met": pl.Int32,
+    "expected_total": pl.Int32,
+    "expected_not_evaluated": pl.Int32,
+    "expected_share": pl.String,
+    "score": pl.String,
+    "pass_mark": pl.String,
+    "not_applicable": pl.Int32,
+    "growth_over_50": pl.Int32,
+    "growth_over_100": pl.Int32,
+    "reason_codes": pl.List(pl.String),
+    "reasons_zh": pl.List(pl.String),
     "reasons_en": pl.List(pl.String),
 }
 
 
-def _summary_row(i: int, county: tuple[str, int | None], verdict: str, t: Tally,
-                 share: Decimal | None,
-                 over_50: int, over_100: int, codes: list[str], zh: list[str],
-                 en: list[str]) -> dict[str, object]:
+def _summary_row(
+    i: int,
+    county: tuple[str, int | None],
+    verdict: str,
+    t: Tally,
+    share: Decimal | None,
+    over_50: int,
+    over_100: int,
+    codes: list[str],
+    zh: list[str],
+    en: list[str],
+) -> dict[str, object]:
     return {
-        "county_index": i, "county": county[0], "year": county[1], "verdict": verdict,
-        "binding_met": t.binding_met, "binding_total": t.binding_total,
+        "county_index": i,
+        "county": county[0],
+        "year": county[1],
+        "verdict": verdict,
+        "binding_met": t.binding_met,
+        "binding_total": t.binding_total,
         "binding_not_evaluated": t.binding_not_evaluated,
-        "expected_met": t.expected_met, "expected_total": t.expected_total,
-        "expected_not_evaluated": t.expected_not_evaluated, "expected_share": _str(share),
-        "score": _str(t.score), "pass_mark": _str(t.pass_mark),
-        "not_applicable": t.not_applicable, "growth_over_50": over_50,
-        "growth_over_100": over_100, "reason_codes": codes, "reasons_zh": zh, "reasons_en": en,
+        "expected_met": t.expected_met,
+        "expected_total": t.expected_total,
+        "expected_not_evaluated": t.expected_not_evaluated,
+        "expected_share": _str(share),
+        "score": _str(t.score),
+        "pass_mark": _str(t.pass_mark),
+        "not_applicable": t.not_applicable,
+        "growth_over_50": over_50,
+        "growth_over_100": over_100,
+        "reason_codes": codes,
+        "reasons_zh": zh,
+        "reasons_en": en,
     }
 
 
@@ -219,45 +309,79 @@ def _rete_summary(results: list[Result], counties: Sequence[CountyData]) -> pl.D
     for i, (result, county) in enumerate(zip(results, counties, strict=True)):
         s = result.summary
         tally = Tally(
-            binding_total=s.binding_total, binding_met=s.binding_met,
+            binding_total=s.binding_total,
+            binding_met=s.binding_met,
             binding_not_met=s.binding_total - s.binding_met - s.binding_not_evaluated,
-            binding_not_evaluated=s.binding_not_evaluated, expected_total=s.expected_total,
-            expected_met=s.expected_met, expected_not_evaluated=s.expected_not_evaluated,
-            not_applicable=s.not_applicable, expected_required_share=s.expected_required_share,
-            score=s.score, pass_mark=s.pass_mark)
+            binding_not_evaluated=s.binding_not_evaluated,
+            expected_total=s.expected_total,
+            expected_met=s.expected_met,
+            expected_not_evaluated=s.expected_not_evaluated,
+            not_applicable=s.not_applicable,
+            expected_required_share=s.expected_required_share,
+            score=s.score,
+            pass_mark=s.pass_mark,
+        )
         reasons = result.verdict_reasons
-        rows.append(_summary_row(i, (county.county, county.year), result.verdict, tally,
-                                 s.expected_share,
-                                 s.growth_over_50, s.growth_over_100,
-                                 [r.code for r in reasons], [r.zh for r in reasons],
-                                 [r.en for r in reasons]))
+        rows.append(
+            _summary_row(
+                i,
+                (county.county, county.year),
+                result.verdict,
+                tally,
+                s.expected_share,
+                s.growth_over_50,
+                s.growth_over_100,
+                [r.code for r in reasons],
+                [r.zh for r in reasons],
+                [r.en for r in reasons],
+            )
+        )
     return _summary_frame(rows)
 
 
 def _closest(rules: pl.DataFrame) -> pl.DataFrame:
     """Per county, the evaluated one-sided rule with the lowest completion (exact: completion
     has one decimal), i.e. the closest to failing, or the furthest short."""
-    return (rules.filter(pl.col("completion").is_not_null())
-            .with_columns(c=pl.col("completion").cast(pl.Decimal(20, 1)))
-            .sort("county_index", "c", "rule_index", maintain_order=True)
-            .group_by("county_index", maintain_order=True)
-            .agg(closest=pl.col("id").first(), closest_margin=pl.col("margin").first(),
-                 closest_completion=pl.col("completion").first()))
+    return (
+        rules.filter(pl.col("completion").is_not_null())
+        .with_columns(c=pl.col("completion").cast(pl.Decimal(20, 1)))
+        .sort("county_index", "c", "rule_index", maintain_order=True)
+        .group_by("county_index", maintain_order=True)
+        .agg(
+            closest=pl.col("id").first(),
+            closest_margin=pl.col("margin").first(),
+            closest_completion=pl.col("completion").first(),
+        )
+    )
 
 
-def _finish(ruleset: Ruleset, engine: Engine, rules: pl.DataFrame, summary: pl.DataFrame,
-            names: Sequence[tuple[str, int | None]]) -> Batch:
+def _finish(
+    ruleset: Ruleset,
+    engine: Engine,
+    rules: pl.DataFrame,
+    summary: pl.DataFrame,
+    names: Sequence[tuple[str, int | None]],
+) -> Batch:
     order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
     if "rule_index" not in rules.columns:
         rules = rules.with_columns(
-            rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
-    keys = pl.DataFrame({"county_index": pl.Series(range(len(names)), dtype=pl.UInt32),
-                         "county": [n for n, _ in names],
-                         "year": pl.Series([y for _, y in names], dtype=pl.Int32)})
+            rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32)
+        )
+    keys = pl.DataFrame(
+        {
+            "county_index": pl.Series(range(len(names)), dtype=pl.UInt32),
+            "county": [n for n, _ in names],
+            "year": pl.Series([y for _, y in names], dtype=pl.Int32),
+        }
+    )
     rules = rules.join(keys, on="county_index", how="left")
     summary = summary.join(_closest(rules), on="county_index", how="left")
-    return Batch(ruleset=ruleset, engine=engine, summary=summary,
-                 rules=rules.select(*RULE_COLUMNS, "county_index", "rule_index"))
+    return Batch(
+        ruleset=ruleset,
+        engine=engine,
+        summary=summary,
+        rules=rules.select(*RULE_COLUMNS, "county_index", "rule_index"),
+    )
 
 
 def assess_counties(
@@ -321,13 +445,21 @@ def assess_batch(
     results do not depend on it."""
     if not isinstance(ruleset, Ruleset):
         ruleset = load_ruleset(ruleset)
-    if (isinstance(data, str | Path) and engine == "vector" and references is None
-            and theme is None and county_type is None):
+    if (
+        isinstance(data, str | Path)
+        and engine == "vector"
+        and references is None
+        and theme is None
+        and county_type is None
+    ):
         fast = assess_file(data, ruleset)
         if fast is not None:
             return fast
-    counties = (list(data) if not isinstance(data, str | Path)
-                else load_counties(data, ruleset, theme=theme, county_type=county_type))
+    counties = (
+        list(data)
+        if not isinstance(data, str | Path)
+        else load_counties(data, ruleset, theme=theme, county_type=county_type)
+    )
     if references is not None:
         refs, ref_file = load_references(references, ruleset)
         counties = [with_references(c, refs, ref_file) for c in counties]

@@ -238,9 +238,11 @@ LOCATION: dict[str, dict[str, str]] = {
     "row": {"zh": "第{row}行", "en": "row {row}"},
     "indicator": {"zh": "指标“{indicator}”", "en": "indicator '{indicator}'"},
     "field": {"zh": "列“{field}”", "en": "field '{field}'"},
-    "problems": {"zh": "共{count}处问题:", "en": "{count} problems:"},
-    "more": {"zh": "……另有{count}处问题未列出(最多列出{limit}处)", "en": "… and {count} more "
-             "(at most {limit} are listed)"},
+    "problems": {"zh": "共{count}处问题：", "en": "{count} problems:"},
+    "more": {
+        "zh": "……另有{count}处问题未列出(最多列出{limit}处)",
+        "en": "… and {count} more (at most {limit} are listed)",
+    },
 }
 
 # Errors of bad input: one entry per code; parameters in braces. A message says what is wrong
@@ -248,186 +250,205 @@ LOCATION: dict[str, dict[str, str]] = {
 ERRORS: dict[str, dict[str, str]] = {
     # -- reading files (engine/load/table.py, engine/load/files.py) --
     "header_two_rows": {
-        "zh": "表头占了两行(第{row}行也是列名);请只保留一行表头,每列一个名称。",
+        "zh": "表头占了两行（第{row}行也是列名）；请只保留一行表头，每列一个名称。",
         "en": "the header spans two rows (row {row} holds column names too): keep a single "
         "header row with one name per column",
     },
     "sheet_of_csv": {
-        "zh": "是CSV文件,没有工作表;--sheet只用于.xlsx工作簿。",
+        "zh": "是CSV文件，没有工作表；--sheet只用于.xlsx工作簿。",
         "en": "is a CSV file and has no sheets; --sheet is for .xlsx workbooks",
     },
     "column_without_header": {
-        "zh": "{column}有数据但没有列名;请填写列名或删除该列的内容。",
+        "zh": "{column}有数据但没有列名；请填写列名或删除该列的内容。",
         "en": "{column} has data but no header; name the column or clear its cells",
     },
-    "file_missing": {"zh": "文件不存在,请检查文件名和路径。", "en": "no such file; check the name and the folder"},
-    "file_unreadable": {"zh": "无法读取:{reason}。", "en": "cannot be read: {reason}"},
+    "file_missing": {
+        "zh": "文件不存在，请检查文件名和路径。",
+        "en": "no such file; check the name and the folder",
+    },
+    "file_unreadable": {"zh": "无法读取：{reason}。", "en": "cannot be read: {reason}"},
     "file_not_regular": {
-        "zh": "是{kind},不是普通文件;请给出表格文件(.xlsx或.csv)。",
+        "zh": "是{kind}，不是普通文件；请给出表格文件（.xlsx或.csv）。",
         "en": "is {kind}, not a regular file; give a table file (.xlsx or .csv)",
     },
     "file_too_large": {
-        "zh": "超过{limit}字节的大小上限;一个县的指标表远小于此,请检查是否选错了文件。",
+        "zh": "超过{limit}字节的大小上限；一个县的指标表远小于此，请检查是否选错了文件。",
         "en": "is larger than {limit} bytes; a county's table is far smaller, check the file",
     },
     "file_empty": {"zh": "是空文件。", "en": "is empty"},
     "bom_not_utf8": {
-        "zh": "以UTF-8标记开头,但第{at}字节起不是UTF-8文本;请在Excel中另存为“CSV UTF-8”。",
+        "zh": "以UTF-8标记开头，但第{at}字节起不是UTF-8文本；请在Excel中另存为“CSV UTF-8”。",
         "en": "starts with a UTF-8 BOM but is not UTF-8 (undecodable byte at {at}); save it "
         "as CSV UTF-8",
     },
     "bom_not_utf16": {
-        "zh": "以UTF-16标记开头,但第{at}字节起不是UTF-16文本;请另存为“CSV UTF-8”或.xlsx。",
+        "zh": "以UTF-16标记开头，但第{at}字节起不是UTF-16文本；请另存为“CSV UTF-8”或.xlsx。",
         "en": "starts with a UTF-16 BOM but is not UTF-16 (undecodable byte at {at}); save it "
         "as CSV UTF-8 or as .xlsx",
     },
     "encoding_refused": {
-        "zh": "是{encoding}编码的文本,本工具只读UTF-8、UTF-16(带BOM)和GBK/GB18030;请在Excel中"
+        "zh": "是{encoding}编码的文本，本工具只读UTF-8、UTF-16（带BOM）和GBK/GB18030；请在Excel中"
         "另存为“CSV UTF-8”或.xlsx。",
         "en": "is {encoding} text; only UTF-8, UTF-16 (with BOM) and GBK/GB18030 are read: save "
         "it as CSV UTF-8 or as .xlsx",
     },
     "encoding_unknown": {
-        "zh": "既不是UTF-8也不是GBK/GB18030文本(第{at}字节无法解码);请另存为“CSV UTF-8”或.xlsx。",
+        "zh": "既不是UTF-8也不是GBK/GB18030文本（第{at}字节无法解码）；"
+        "请另存为“CSV UTF-8”或.xlsx。",
         "en": "is neither UTF-8 nor GBK/GB18030 text (undecodable byte at {at}); save it as CSV "
         "UTF-8 or as .xlsx",
     },
-    "csv_nul": {"zh": "含有NUL字节,不是文本CSV文件。", "en": "contains NUL bytes: not a text CSV file"},
+    "csv_nul": {
+        "zh": "含有NUL字节，不是文本CSV文件。",
+        "en": "contains NUL bytes: not a text CSV file",
+    },
     "workbook_named_csv": {
-        "zh": "实际是Excel工作簿,只是扩展名为{suffix};请将扩展名改为.xlsx。",
+        "zh": "实际是Excel工作簿，只是扩展名为{suffix}；请将扩展名改为.xlsx。",
         "en": "is an Excel workbook with a {suffix} name; rename it to .xlsx",
     },
     "old_excel": {
-        "zh": "是旧版二进制Excel文件(.xls/.et),不能读取;请另存为.xlsx。",
+        "zh": "是旧版二进制Excel文件（.xls/.et），不能读取；请另存为.xlsx。",
         "en": "old binary Excel files are not read; save the sheet as .xlsx",
     },
     # -- county data (engine/load/county.py, engine/compile/facts.py) --
     "in_county": {"zh": "“{county}”{year}:{problem}", "en": "county '{county}'{year}: {problem}"},
     "marker_is_number": {
-        "zh": "“{marker}”是数字,不能作为缺失标记(0是数据,不是“无数据”)。",
+        "zh": "“{marker}”是数字，不能作为缺失标记（0是数据，不是“无数据”）。",
         "en": "'{marker}' is a number and cannot mark missing data (0 is data, not 'no data')",
     },
     "column_twice": {
-        "zh": "列“{column}”出现了两次(“{first}”和“{second}”);请保留一列。",
+        "zh": "列“{column}”出现了两次（“{first}”和“{second}”）；请保留一列。",
         "en": "column '{column}' appears twice ('{first}' and '{second}'); keep one",
     },
     "column_missing": {
-        "zh": "缺少必需的列“{column}”(也可写作:{aliases})。",
+        "zh": "缺少必需的列“{column}”（也可写作：{aliases}）。",
         "en": "required column '{column}' is missing (or one of {aliases})",
     },
     "column_missing_like": {
-        "zh": "缺少必需的列“{column}”(也可写作:{aliases});列“{like}”是否就是它?请改正列名。",
+        "zh": "缺少必需的列“{column}”（也可写作：{aliases}）；列“{like}”是否就是它？请改正列名。",
         "en": "required column '{column}' is missing (or one of {aliases}); did you mean the "
         "column '{like}'? Rename it",
     },
     "indicator_empty": {
-        "zh": "指标名称为空;请填写指标名称或代码,或删除该行。",
+        "zh": "指标名称为空；请填写指标名称或代码，或删除该行。",
         "en": "the indicator cell is empty; name the indicator or delete the row",
     },
     "indicator_unknown": {
-        "zh": "规则集“{ruleset}”中没有指标“{name}”;请使用规则集中的指标名称或代码"
+        "zh": "规则集“{ruleset}”中没有指标“{name}”；请使用规则集中的指标名称或代码"
         "(assess ruleset show {ruleset} 可列出全部指标)。",
         "en": "unknown indicator '{name}' (not in ruleset '{ruleset}'); use the ruleset's "
         "names or ids",
     },
     "indicator_unknown_like": {
-        "zh": "规则集“{ruleset}”中没有指标“{name}”;是否是“{like}”?",
+        "zh": "规则集“{ruleset}”中没有指标“{name}”；是否是“{like}”？",
         "en": "unknown indicator '{name}' (not in ruleset '{ruleset}'); did you mean {like}?",
     },
     "indicator_twice": {
-        "zh": "指标“{id}”出现了两次(第{first}行和第{second}行);请保留一行。",
+        "zh": "指标“{id}”出现了两次（第{first}行和第{second}行）；请保留一行。",
         "en": "indicator '{id}' appears twice (rows {first} and {second}); keep one",
     },
     "no_indicator_rows": {
-        "zh": "只有表头,没有指标行。", "en": "has a header but no indicator rows",
+        "zh": "只有表头，没有指标行。",
+        "en": "has a header but no indicator rows",
     },
     "county_empty": {
-        "zh": "文件包含多个县或年份,但此行县(市、区)为空;请填写。",
+        "zh": "文件包含多个县或年份，但此行县（市、区）为空；请填写。",
         "en": "the county cell is empty in a file of several counties or years",
     },
     "year_invalid": {
-        "zh": "“{text}”不是年份(请写作2022)。", "en": "year '{text}' is not a year (write it as 2022)",
+        "zh": "“{text}”不是年份（请写作2022）。",
+        "en": "year '{text}' is not a year (write it as 2022)",
     },
     "attribute_differs": {
-        "zh": "各行填写的值不一致({values});一个县只能有一个值。",
+        "zh": "各行填写的值不一致（{values}）；一个县只能有一个值。",
         "en": "gives different values ({values}); one county has one value",
     },
     "several_counties": {
-        "zh": "包含多个县或年份({listed});请按批量评估(assess命令会自动处理),或用load_counties读取。",
+        "zh": "包含多个县或年份（{listed}）；请按批量评估（assess命令会自动处理），"
+        "或用load_counties读取。",
         "en": "holds several counties or years ({listed}); assess it as a batch (the assess "
         "command does) or read it with load_counties",
     },
     "county_option_for_batch": {
-        "zh": "包含多个县,--county只能用于单个县的文件。",
+        "zh": "包含多个县，--county只能用于单个县的文件。",
         "en": "holds several counties; --county names the county of a one-county file",
     },
     "reference_per_county": {
-        "zh": "参考值文件每个指标只给一个值,不分县或年份。",
+        "zh": "参考值文件每个指标只给一个值，不分县或年份。",
         "en": "a reference file gives one value per indicator, not one per county or year",
     },
     "reference_not_indicator": {
-        "zh": "“{id}”不是指标;参考值文件只给指标的参考值。",
+        "zh": "“{id}”不是指标；参考值文件只给指标的参考值。",
         "en": "'{id}' is not an indicator; a reference file gives reference values of indicators",
     },
     "reference_disagrees": {
-        "zh": "数据中的参考值为{data},而参考值文件为{file_value};请只保留一处。",
+        "zh": "数据中的参考值为{data}，而参考值文件为{file_value}；请只保留一处。",
         "en": "the data gives reference {data} but the reference file gives {file_value}; keep one",
     },
     "unit_name_and_cell": {
-        "zh": "单位列为“{cell}”,指标名称后括号中却写“{name}”;请统一。",
+        "zh": "单位列为“{cell}”，指标名称后括号中却写“{name}”；请统一。",
         "en": "the unit column says '{cell}' but the name says '({name})'; make them agree",
     },
     "unit_differs": {
-        "zh": "单位“{unit}”与规则集规定的单位“{declared}”不同,且无法换算。",
+        "zh": "单位“{unit}”与规则集规定的单位“{declared}”不同，且无法换算。",
         "en": "unit '{unit}' differs from the ruleset's unit '{declared}' for indicator '{id}' "
         "and does not convert to it",
     },
     "cell_date": {
-        "zh": "单元格是日期({text}),不是数字;请将单元格格式设为“常规”或“数值”后重新输入。",
+        "zh": "单元格是日期（{text}），不是数字；请将单元格格式设为“常规”或“数值”后重新输入。",
         "en": "the cell holds a date ({text}), not a number; format it as General or Number "
         "and type the value again",
     },
     "cell_bool": {
-        "zh": "单元格是逻辑值({text}),不是数字。",
+        "zh": "单元格是逻辑值（{text}），不是数字。",
         "en": "the cell holds a boolean ({text}), not a number",
     },
     "cell_error_value": {
-        "zh": "单元格是Excel错误值{text};请改正公式或直接输入数值。",
+        "zh": "单元格是Excel错误值{text}；请改正公式或直接输入数值。",
         "en": "the cell holds the Excel error {text}; fix the formula or type the value",
     },
     "cell_percent_format": {
-        "zh": "单元格设为百分比格式(显示为{text}),而该指标的单位是“{unit}”;请改为“常规”或“数值”"
+        "zh": "单元格设为百分比格式（显示为{text}），而该指标的单位是“{unit}”；请改为“常规”或“数值”"
         "格式。",
         "en": "the cell is formatted as a percentage (it shows {text}) but the indicator's unit "
         "is '{unit}'; format it as General or Number",
     },
     "number_invalid": {
-        "zh": "“{text}”不是数字;请填写数字,未知时留空或填“—”。",
+        "zh": "“{text}”不是数字；请填写数字，未知时留空或填“—”。",
         "en": "'{text}' is not a number; write a number, or leave the cell blank if unknown",
     },
     "number_percent": {
-        "zh": "“{text}”带有“%”,但该指标的单位不是%。",
+        "zh": "“{text}”带有“%”，但该指标的单位不是%。",
         "en": "'{text}' carries a '%' but the indicator's unit is not %",
     },
     "number_too_long": {
-        "zh": "“{text}”太长,不是数字。", "en": "'{text}' is too long to be a number",
+        "zh": "“{text}”太长，不是数字。",
+        "en": "'{text}' is too long to be a number",
     },
     "number_too_large": {
-        "zh": "“{text}”的绝对值超过{limit}。", "en": "'{text}' is larger in magnitude than {limit}",
+        "zh": "“{text}”的绝对值超过{limit}。",
+        "en": "'{text}' is larger in magnitude than {limit}",
     },
     "count_negative": {
-        "zh": "{value}{unit}:个数不能为负。", "en": "{value} {unit}: a count cannot be negative",
+        "zh": "{value}{unit}：个数不能为负。",
+        "en": "{value} {unit}: a count cannot be negative",
     },
     "text_item_number": {
-        "zh": "“{id}”是文字项:请把文字写在备注或实际值列,数字列留空。",
+        "zh": "“{id}”是文字项：请把文字写在备注或实际值列，数字列留空。",
         "en": "'{id}' is a text item: write its text in the note or actual column and leave the "
         "number columns blank",
     },
     "text_item_twice": {
-        "zh": "文字项“{id}”在备注和实际值两列都有文字;请保留一处。",
+        "zh": "文字项“{id}”在备注和实际值两列都有文字；请保留一处。",
         "en": "text item '{id}' has text in both note and actual; keep one",
     },
     # -- workbooks (engine/load/xlsx.py) --
+    "xlsx_area_too_large": {
+        "zh": "工作表的使用区域为{rows}行×{columns}列，超过{limit}个单元格，不像是一张指标表；"
+        "请删除表格以外远处单元格中的内容。",
+        "en": "the sheet's used area is {rows} rows × {columns} columns, more than {limit} cells: "
+        "not an indicator table; clear the cells far outside the table",
+    },
     "xlsx_unreadable": {
         "zh": "无法读取该文件（{reason}），请检查文件是否存在、是否已被其他程序占用。",
         "en": "cannot be read ({reason}); check that the file exists and is not locked by "
@@ -502,8 +523,7 @@ ERRORS: dict[str, dict[str, str]] = {
     "xlsx_no_sheet": {
         "zh": "工作簿中没有名为“{sheet}”的工作表，现有的工作表是：{sheets}。"
         "请核对--sheet后的名称。",
-        "en": "has no sheet named '{sheet}'; its sheets are {sheets}: check the name after "
-        "--sheet",
+        "en": "has no sheet named '{sheet}'; its sheets are {sheets}: check the name after --sheet",
     },
     "xlsx_several_sheets": {
         "zh": "工作簿中有{count}个工作表填有数据（{sheets}），"
@@ -569,7 +589,8 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "extends a ruleset: load it from a file with load_ruleset",
     },
     "ruleset_extends_outside": {
-        "zh": "“{parent}”在本规则集所在文件夹以外；上级规则集应为内置规则集名称，或本文件旁的文件。",
+        "zh": "“{parent}”在本规则集所在文件夹以外；"
+        "上级规则集应为内置规则集名称，或本文件旁的文件。",
         "en": "'{parent}' is outside this ruleset's folder; a parent is a bundled ruleset name "
         "or a file beside this one",
     },
@@ -606,52 +627,51 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     # -- output (engine/report/output.py) --
     "output_over_input": {
-        "zh": "是输入文件({input}),不能用报告覆盖;请另选输出文件。",
+        "zh": "是输入文件（{input}），不能用报告覆盖；请另选输出文件。",
         "en": "refusing to write the report over an input file ({input}); choose another "
         "output file",
     },
     "output_named_twice": {
-        "zh": "被指定为本次运行的两个输出;请为每个输出另选文件。",
+        "zh": "被指定为本次运行的两个输出；请为每个输出另选文件。",
         "en": "is named for two outputs of one run; give each output a file of its own",
     },
     "output_folder_missing": {
-        "zh": "所在文件夹不存在;请先创建该文件夹或另选位置。",
+        "zh": "所在文件夹不存在；请先创建该文件夹或另选位置。",
         "en": "the output folder does not exist; create it first or choose another folder",
     },
     "output_is_folder": {
-        "zh": "是文件夹;请给出报告的文件名。",
+        "zh": "是文件夹；请给出报告的文件名。",
         "en": "is a folder; give a file name for the report",
     },
     "output_device_refused": {
-        "zh": "是{kind};报告只写入普通文件、终端、管道或/dev/null,请另选输出文件。",
+        "zh": "是{kind}；报告只写入普通文件、终端、管道或/dev/null，请另选输出文件。",
         "en": "is {kind}; a report is written only to a file, a terminal, a pipe or /dev/null: "
         "choose another output",
     },
     "output_fifo_no_reader": {
-        "zh": "是命名管道,但没有程序在读取;请先启动读取端,或改为写入普通文件。",
-        "en": "is a named pipe with no reader; start the reading program first or write to a "
-        "file",
+        "zh": "是命名管道，但没有程序在读取；请先启动读取端，或改为写入普通文件。",
+        "en": "is a named pipe with no reader; start the reading program first or write to a file",
     },
     "output_no_space": {
-        "zh": "无法写入:设备空间不足;请清理空间或另选位置。",
-        "en": "cannot be written: no space left on device; free some space or choose another "
-        "place",
+        "zh": "无法写入：设备空间不足；请清理空间或另选位置。",
+        "en": "cannot be written: no space left on device; free some space or choose another place",
     },
     "output_not_writable": {
-        "zh": "无法写入:{reason};请改选有写入权限的位置。",
+        "zh": "无法写入：{reason}；请改选有写入权限的位置。",
         "en": "cannot be written: {reason}; choose a folder you can write to",
     },
     "output_write_failed": {
-        "zh": "无法写入:{reason}。",
+        "zh": "无法写入：{reason}。",
         "en": "cannot be written: {reason}",
     },
     # -- command line (engine/cli.py) --
     "csv_needs_file": {
-        "zh": "CSV报告由两个文件组成(汇总表和.rules.csv逐项表),请给出文件名,而不是设备或管道。",
+        "zh": "CSV报告由两个文件组成（汇总表和.rules.csv逐项表），请给出文件名，而不是设备或管道。",
         "en": "the csv report is two files (the summary and X.rules.csv): give a file name, "
         "not a device or a pipe",
     },
     "stdout_unwritable": {
-        "zh": "无法写入标准输出:{reason}。", "en": "cannot write the report: {reason}",
+        "zh": "无法写入标准输出：{reason}。",
+        "en": "cannot write the report: {reason}",
     },
 }

@@ -44,8 +44,10 @@ def _list_rulesets(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     for name, path in bundled_rulesets().items():
         try:
             rs = load_ruleset(path)
-            click.echo(f"{name}\t{rs.version}\t{len(rs.indicators)} indicators\t"
-                       f"{rs.title.zh} / {rs.title.en}")
+            click.echo(
+                f"{name}\t{rs.version}\t{len(rs.indicators)} indicators\t"
+                f"{rs.title.zh} / {rs.title.en}"
+            )
         except InputError as exc:
             click.echo(f"{name}\t(invalid: {exc.describe()})")
     ctx.exit(EXIT_PASS)
@@ -69,10 +71,12 @@ def _check_ruleset(name: str) -> None:
     compile_ruleset(rs)
     kinds = [i.kind for i in rs.indicators]
     chain = "".join(f", extends {p.id} {p.version} ({p.content_hash[:12]})" for p in rs.ancestors)
-    click.echo(f"ok: {rs.id} {rs.version}: {len(kinds)} indicators ({kinds.count('binding')} "
-               f"binding, {kinds.count('expected')} expected), {len(rs.inputs)} inputs, "
-               f"{len(rs.text_items)} text items, policy {rs.verdict_policy.kind}{chain}; "
-               f"hash {rs.content_hash}")
+    click.echo(
+        f"ok: {rs.id} {rs.version}: {len(kinds)} indicators ({kinds.count('binding')} "
+        f"binding, {kinds.count('expected')} expected), {len(rs.inputs)} inputs, "
+        f"{len(rs.text_items)} text items, policy {rs.verdict_policy.kind}{chain}; "
+        f"hash {rs.content_hash}"
+    )
 
 
 def _assessment_date(given: datetime | None) -> date:
@@ -85,36 +89,56 @@ def _assessment_date(given: datetime | None) -> date:
     return date.today()
 
 
-def _command_line(file: Path, ruleset_name: str, reference: Path | None, theme: str | None,
-                  county_type: str | None) -> str:
+def _command_line(
+    file: Path,
+    ruleset_name: str,
+    reference: Path | None,
+    theme: str | None,
+    county_type: str | None,
+) -> str:
     """The assess command for this file (a plan appends its --set options, a what-if's own
     changes included)."""
     from shlex import quote
 
     words = ["assess", str(file), "-r", ruleset_name]
-    for option, value in (("--reference", reference), ("--theme", theme),
-                          ("--county-type", county_type)):
+    for option, value in (
+        ("--reference", reference),
+        ("--theme", theme),
+        ("--county-type", county_type),
+    ):
         if value is not None:
             words += [option, str(value)]
     return " ".join(quote(w) for w in words)
 
 
-def _render(result: Result, ruleset: Ruleset, fmt: str, lang: str, on: date,
-            to_terminal: bool, command: str | None = None) -> str | bytes:
+def _render(
+    result: Result,
+    ruleset: Ruleset,
+    fmt: str,
+    lang: str,
+    on: date,
+    to_terminal: bool,
+    command: str | None = None,
+) -> str | bytes:
     """The report in the chosen format: text for the terminal and documents, bytes for xlsx."""
     if fmt == "json":
         return result.to_json()
     if fmt == "md":
         from engine.report.markdown import render_markdown
 
-        return render_markdown(result, lang=lang, ruleset=ruleset, assessed_on=on,
-                               command=command)
+        return render_markdown(result, lang=lang, ruleset=ruleset, assessed_on=on, command=command)
     if fmt == "html":
         from engine import __version__
         from engine.report.html import render_html
 
-        return render_html(result, lang=lang, ruleset=ruleset, assessed_on=on,
-                           generator=f"county-assess {__version__}", command=command)
+        return render_html(
+            result,
+            lang=lang,
+            ruleset=ruleset,
+            assessed_on=on,
+            generator=f"county-assess {__version__}",
+            command=command,
+        )
     if fmt == "xlsx":
         from engine.report.xlsx import render_xlsx
 
@@ -126,9 +150,17 @@ def _render(result: Result, ruleset: Ruleset, fmt: str, lang: str, on: date,
     return render_text(result, lang=lang, color=color, width=width, command=command)
 
 
-def _run_batch(counties: list[CountyData], ruleset: Ruleset, fmt: str, output: Path | None,
-               lang: str | None, engine: str, *, inputs: list[Path],
-               references: Path | None) -> int:
+def _run_batch(
+    counties: list[CountyData],
+    ruleset: Ruleset,
+    fmt: str,
+    output: Path | None,
+    lang: str | None,
+    engine: str,
+    *,
+    inputs: list[Path],
+    references: Path | None,
+) -> int:
     """Assess every county of a file; the exit code: 0 when all pass, 1 when any fails."""
     from engine.batch import assess_counties
     from engine.load.county import load_references, with_references
@@ -138,21 +170,25 @@ def _run_batch(counties: list[CountyData], ruleset: Ruleset, fmt: str, output: P
         refs, ref_file = load_references(references, ruleset)
         counties = [with_references(c, refs, ref_file) for c in counties]
     with _progress(len(counties), engine) as advance:
-        batch = assess_counties(counties, ruleset, engine="rete" if engine == "rete"
-                                else "vector", progress=advance)
+        batch = assess_counties(
+            counties, ruleset, engine="rete" if engine == "rete" else "vector", progress=advance
+        )
     return _report_batch(batch, fmt, output, lang, inputs)
 
 
 def _batch_format(fmt: str) -> None:
     if fmt not in ("text", "json", "csv"):
-        raise click.UsageError(f"a file of several counties is reported as text, json or csv, "
-                               f"not {fmt} (the {fmt} report is for one county)")
+        raise click.UsageError(
+            f"a file of several counties is reported as text, json or csv, "
+            f"not {fmt} (the {fmt} report is for one county)"
+        )
 
 
-def _report_batch(batch: Batch, fmt: str, output: Path | None, lang: str | None,
-                  inputs: list[Path]) -> int:
-    from engine.report import batch as report
+def _report_batch(
+    batch: Batch, fmt: str, output: Path | None, lang: str | None, inputs: list[Path]
+) -> int:
     from engine.errors import InputError
+    from engine.report import batch as report
     from engine.report.output import write_outputs, writes_in_place
 
     ruleset = batch.ruleset
@@ -166,9 +202,12 @@ def _report_batch(batch: Batch, fmt: str, output: Path | None, lang: str | None,
     else:
         to_terminal = output is None and sys.stdout.isatty()
         text = report.batch_text(
-            batch, lang=lang or _default_lang(), width=shutil.get_terminal_size().columns
-            if to_terminal else 120, color=to_terminal and "NO_COLOR" not in os.environ,
-            limit=50 if to_terminal else None)
+            batch,
+            lang=lang or _default_lang(),
+            width=shutil.get_terminal_size().columns if to_terminal else 120,
+            color=to_terminal and "NO_COLOR" not in os.environ,
+            limit=50 if to_terminal else None,
+        )
     if output is not None:
         files: list[tuple[Path, str | bytes]] = [(output, text)]
         if fmt == "csv":  # the per-rule table beside the summary, both or neither
@@ -189,57 +228,96 @@ def _progress(total: int, engine: str) -> Iterator[Callable[[int], None] | None]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
-    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"assessing ({engine})", total=total)
         yield lambda n: bar.advance(task, n)
 
 
-def _check_planning(fmt: str, engine: str | None, planning: bool, monitor: bool,
-                    year: int | None) -> None:
+def _check_planning(
+    fmt: str, engine: str | None, planning: bool, monitor: bool, year: int | None
+) -> None:
     if monitor and planning:
         raise click.UsageError("--monitor is a report of its own; use --set or --plan without it")
     if year is not None and not monitor:
         raise click.UsageError("--year is for --monitor")
     if monitor and fmt not in ("text", "json", "md", "html"):
-        raise click.UsageError(f"the monitoring view is reported as text, json, md or html, "
-                               f"not {fmt}")
+        raise click.UsageError(
+            f"the monitoring view is reported as text, json, md or html, not {fmt}"
+        )
     if planning and fmt == "csv":
-        raise click.UsageError("--set and --plan are for one county; the csv report is a "
-                               "batch's summary table")
+        raise click.UsageError(
+            "--set and --plan are for one county; the csv report is a batch's summary table"
+        )
     if (monitor or planning) and engine == "vector":
-        raise click.UsageError("--set, --plan and --monitor assess one county with durable-rules "
-                               "(--engine rete)")
+        raise click.UsageError(
+            "--set, --plan and --monitor assess one county with durable-rules (--engine rete)"
+        )
 
 
-def _assess_one(county: CountyData, ruleset: Ruleset, settings: tuple[str, ...],
-                want_plan: bool, reference: Path | None, theme: str | None,
-                county_type: str | None) -> Result:
+def _assess_one(
+    county: CountyData,
+    ruleset: Ruleset,
+    settings: tuple[str, ...],
+    want_plan: bool,
+    reference: Path | None,
+    theme: str | None,
+    county_type: str | None,
+) -> Result:
     """One county's result, with the what-if changes applied and the plan attached if asked."""
     from engine.pipeline import assess
     from engine.plan.gap import gap_to_pass
     from engine.plan.whatif import what_if
 
     if want_plan:
-        return gap_to_pass(county, ruleset, changes=settings, references=reference, theme=theme,
-                           county_type=county_type)
+        return gap_to_pass(
+            county,
+            ruleset,
+            changes=settings,
+            references=reference,
+            theme=theme,
+            county_type=county_type,
+        )
     if settings:
-        return what_if(county, ruleset, settings, references=reference, theme=theme,
-                       county_type=county_type)
+        return what_if(
+            county, ruleset, settings, references=reference, theme=theme, county_type=county_type
+        )
     return assess(county, ruleset, references=reference, theme=theme, county_type=county_type)
 
 
-def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, lang: str | None,
-                 year: int | None, reference: Path | None, theme: str | None,
-                 county_type: str | None, options: ReadOptions) -> int:
+def _run_monitor(
+    file: Path,
+    ruleset: Ruleset,
+    fmt: str,
+    output: Path | None,
+    lang: str | None,
+    year: int | None,
+    reference: Path | None,
+    theme: str | None,
+    county_type: str | None,
+    options: ReadOptions,
+) -> int:
     """The monitoring view; the exit code follows the latest year's projected verdict (its
     verdict, for a file of the base year alone)."""
     from engine.plan.monitor import monitor
     from engine.report.monitoring import render_monitoring_markdown, render_monitoring_text
     from engine.report.output import write_atomically
 
-    view = monitor(file, ruleset, year=year, references=reference, theme=theme,
-                   county_type=county_type, options=options)
+    view = monitor(
+        file,
+        ruleset,
+        year=year,
+        references=reference,
+        theme=theme,
+        county_type=county_type,
+        options=options,
+    )
     lang = lang or _default_lang()
     to_terminal = output is None and sys.stdout.isatty()
     if fmt == "json":
@@ -253,11 +331,17 @@ def _run_monitor(file: Path, ruleset: Ruleset, fmt: str, output: Path | None, la
         text = render_monitoring_html(view, lang=lang, generator=f"county-assess {__version__}")
     else:
         text = render_monitoring_text(
-            view, lang=lang, color=to_terminal and "NO_COLOR" not in os.environ,
-            width=shutil.get_terminal_size().columns if to_terminal else 120)
+            view,
+            lang=lang,
+            color=to_terminal and "NO_COLOR" not in os.environ,
+            width=shutil.get_terminal_size().columns if to_terminal else 120,
+        )
     if output is not None:
-        inputs = [file, *([reference] if reference else []),
-                  *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
+        inputs = [
+            file,
+            *([reference] if reference else []),
+            *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path),
+        ]
         write_atomically(output, text, inputs=inputs)
     else:
         _echo(text)
@@ -289,66 +373,145 @@ Examples:
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("file", required=False, type=click.Path(path_type=Path))
-@click.option("-r", "--ruleset", "ruleset_name", metavar="NAME|PATH",
-              help="A bundled ruleset's name (see --list-rulesets) or a ruleset YAML file.")
-@click.option("--reference", type=click.Path(path_type=Path),
-              help="Reference values (e.g. provincial averages) for 'reference' thresholds: a "
-                   "CSV or .xlsx with columns indicator and reference.")
-@click.option("--theme", help="The county's construction theme (id or name), for indicators "
-                              "that apply to some themes only; overrides the data's column.")
-@click.option("--county-type", help="The county's type (id or name), for indicators that apply "
-                                    "to some county types only.")
-@click.option("--check-ruleset", metavar="NAME|PATH",
-              help="Check a ruleset file without data: list every problem, or describe it.")
-@click.option("-f", "--format", "fmt",
-              type=click.Choice(["text", "json", "md", "html", "xlsx", "csv"]),
-              default="text", show_default=True,
-              help="text: a table for people; json: the full result; md: Markdown for "
-                   "documents; html: a self-contained report to print or attach; xlsx: a "
-                   "spreadsheet (needs --output or a redirected standard output); csv: the "
-                   "summary table of a batch (with --output X.csv, the per-rule table goes to "
-                   "X.rules.csv).")
-@click.option("--engine", type=click.Choice(["rete", "vector"]), default=None,
-              help="Which evaluator fires the rules: rete (durable-rules, the default for one "
-                   "county) or vector (polars, every county at once; the default for a file of "
-                   "several counties). The results do not depend on it.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write the report to this file (atomically) instead of standard output.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the text, Markdown, HTML and xlsx reports. Default: Chinese when "
-                   "LANG is zh_*, else English. JSON always carries both.")
-@click.option("--date", "assessed_on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD",
-              help="Date of the assessment printed in the reports (default: today, or "
-                   "SOURCE_DATE_EPOCH). JSON carries a date only when this is given.")
-@click.option("--set", "settings", multiple=True, metavar="ID[.FIELD]=VALUE",
-              help="What-if: assess a copy of the data with this value changed (repeatable). "
-                   "ID is an indicator or input id or name; FIELD is actual (default), target, "
-                   "baseline or reference; VALUE is in the ruleset's unit. The file is not "
-                   "touched; the report lists the changes and how the verdict moved.")
-@click.option("--plan", "want_plan", is_flag=True,
-              help="Add the gap to PASS: for a FAIL, the fewest changes that pass (every failed "
-                   "binding indicator, then the expected ones with the smallest gaps), checked "
-                   "by the engine and given as --set options; for a PASS, the smallest margins.")
-@click.option("--monitor", is_flag=True,
-              help="Mid-term monitoring: progress of each indicator along the straight line from "
-                   "the ruleset's base year to its target year (ahead / on track / behind) and "
-                   "the verdict projected if the trends hold; for each year of the data.")
-@click.option("--county", "county_name", metavar="NAME",
-              help="The county's name for a one-county file without a county column (default: "
-                   "the file's name).")
-@click.option("--sheet", metavar="NAME",
-              help="The sheet of an .xlsx workbook to read (default: the one sheet with data; "
-                   "a 填表说明 or other text-only sheet is ignored).")
-@click.option("--missing-marker", "missing_markers", multiple=True, metavar="TEXT",
-              help="A cell text that means 'no data' (repeatable; replaces the defaults: "
-                   "— - / 无 N/A and the like). A number is never a marker.")
-@click.option("--year", type=int, default=None, metavar="YEAR",
-              help="The year of a file without a 'year' column (for --monitor).")
-@click.option("--list-rulesets", is_flag=True, expose_value=False, is_eager=True,
-              callback=_list_rulesets, help="List the bundled rulesets and exit.")
-@click.option("--ruleset-schema", is_flag=True, expose_value=False, is_eager=True,
-              callback=_print_schema, help="Print the JSON Schema of ruleset files and exit.")
+@click.option(
+    "-r",
+    "--ruleset",
+    "ruleset_name",
+    metavar="NAME|PATH",
+    help="A bundled ruleset's name (see --list-rulesets) or a ruleset YAML file.",
+)
+@click.option(
+    "--reference",
+    type=click.Path(path_type=Path),
+    help="Reference values (e.g. provincial averages) for 'reference' thresholds: a "
+    "CSV or .xlsx with columns indicator and reference.",
+)
+@click.option(
+    "--theme",
+    help="The county's construction theme (id or name), for indicators "
+    "that apply to some themes only; overrides the data's column.",
+)
+@click.option(
+    "--county-type",
+    help="The county's type (id or name), for indicators that apply to some county types only.",
+)
+@click.option(
+    "--check-ruleset",
+    metavar="NAME|PATH",
+    help="Check a ruleset file without data: list every problem, or describe it.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md", "html", "xlsx", "csv"]),
+    default="text",
+    show_default=True,
+    help="text: a table for people; json: the full result; md: Markdown for "
+    "documents; html: a self-contained report to print or attach; xlsx: a "
+    "spreadsheet (needs --output or a redirected standard output); csv: the "
+    "summary table of a batch (with --output X.csv, the per-rule table goes to "
+    "X.rules.csv).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["rete", "vector"]),
+    default=None,
+    help="Which evaluator fires the rules: rete (durable-rules, the default for one "
+    "county) or vector (polars, every county at once; the default for a file of "
+    "several counties). The results do not depend on it.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of the text, Markdown, HTML and xlsx reports. Default: Chinese when "
+    "LANG is zh_*, else English. JSON always carries both.",
+)
+@click.option(
+    "--date",
+    "assessed_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date of the assessment printed in the reports (default: today, or "
+    "SOURCE_DATE_EPOCH). JSON carries a date only when this is given.",
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="ID[.FIELD]=VALUE",
+    help="What-if: assess a copy of the data with this value changed (repeatable). "
+    "ID is an indicator or input id or name; FIELD is actual (default), target, "
+    "baseline or reference; VALUE is in the ruleset's unit. The file is not "
+    "touched; the report lists the changes and how the verdict moved.",
+)
+@click.option(
+    "--plan",
+    "want_plan",
+    is_flag=True,
+    help="Add the gap to PASS: for a FAIL, the fewest changes that pass (every failed "
+    "binding indicator, then the expected ones with the smallest gaps), checked "
+    "by the engine and given as --set options; for a PASS, the smallest margins.",
+)
+@click.option(
+    "--monitor",
+    is_flag=True,
+    help="Mid-term monitoring: progress of each indicator along the straight line from "
+    "the ruleset's base year to its target year (ahead / on track / behind) and "
+    "the verdict projected if the trends hold; for each year of the data.",
+)
+@click.option(
+    "--county",
+    "county_name",
+    metavar="NAME",
+    help="The county's name for a one-county file without a county column (default: "
+    "the file's name).",
+)
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The sheet of an .xlsx workbook to read (default: the one sheet with data; "
+    "a 填表说明 or other text-only sheet is ignored).",
+)
+@click.option(
+    "--missing-marker",
+    "missing_markers",
+    multiple=True,
+    metavar="TEXT",
+    help="A cell text that means 'no data' (repeatable; replaces the defaults: "
+    "— - / 无 N/A and the like). A number is never a marker.",
+)
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    metavar="YEAR",
+    help="The year of a file without a 'year' column (for --monitor).",
+)
+@click.option(
+    "--list-rulesets",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_list_rulesets,
+    help="List the bundled rulesets and exit.",
+)
+@click.option(
+    "--ruleset-schema",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_schema,
+    help="Print the JSON Schema of ruleset files and exit.",
+)
 @click.version_option(package_name="county-assess", prog_name="assess")
 def assess_command(
     file: Path | None,
@@ -391,51 +554,87 @@ def assess_command(
         assert file is not None and ruleset_name is not None
         planning = bool(settings) or want_plan
         _check_planning(fmt, engine, planning, monitor, year)
-        options = ReadOptions(sheet=sheet, county=county_name,
-                              missing_markers=missing_markers or DEFAULT_MISSING_MARKERS)
+        options = ReadOptions(
+            sheet=sheet,
+            county=county_name,
+            missing_markers=missing_markers or DEFAULT_MISSING_MARKERS,
+        )
         ruleset = load_ruleset(ruleset_name)
-        for option, value, declared in (("--theme", theme, ruleset.themes),
-                                        ("--county-type", county_type, ruleset.county_types)):
+        for option, value, declared in (
+            ("--theme", theme, ruleset.themes),
+            ("--county-type", county_type, ruleset.county_types),
+        ):
             if value is not None and not declared:
-                raise click.UsageError(f"{option}: ruleset '{ruleset.id}' declares no "
-                                       f"{option[2:].replace('-', ' ')}s, so it would change "
-                                       "nothing")
+                raise click.UsageError(
+                    f"{option}: ruleset '{ruleset.id}' declares no "
+                    f"{option[2:].replace('-', ' ')}s, so it would change "
+                    "nothing"
+                )
         if monitor:
-            sys.exit(_run_monitor(file, ruleset, fmt, output, lang, year, reference, theme,
-                                  county_type, options))
+            sys.exit(
+                _run_monitor(
+                    file, ruleset, fmt, output, lang, year, reference, theme, county_type, options
+                )
+            )
         wants_batch = fmt == "csv" or engine == "vector"
-        if (engine != "rete" and not (reference or theme or county_type or planning)
-                and options == ReadOptions()
-                and (wants_batch or _size(file) > FAST_PATH_FROM_BYTES)):
+        if (
+            engine != "rete"
+            and not (reference or theme or county_type or planning)
+            and options == ReadOptions()
+            and (wants_batch or _size(file) > FAST_PATH_FROM_BYTES)
+        ):
             from engine.batch import assess_file
 
             fast = assess_file(file, ruleset)  # a plain CSV, read and evaluated in polars
             if fast is not None and (wants_batch or fast.summary["county"].n_unique() > 1):
                 _batch_format(fmt)
                 sys.exit(_report_batch(fast, fmt, output, lang, [file]))
-        counties = load_counties(file, ruleset, theme=theme, county_type=county_type,
-                                 options=options)
+        counties = load_counties(
+            file, ruleset, theme=theme, county_type=county_type, options=options
+        )
         if planning and len(counties) > 1:
-            raise click.UsageError("--set and --plan are for one county; this file holds "
-                                   f"{len(counties)} counties or years (--monitor follows one "
-                                   "county over its years)")
+            raise click.UsageError(
+                "--set and --plan are for one county; this file holds "
+                f"{len(counties)} counties or years (--monitor follows one "
+                "county over its years)"
+            )
         if len(counties) > 1 or wants_batch:
-            sys.exit(_run_batch(counties, ruleset, fmt, output, lang, engine or "vector",
-                                inputs=[file, *([reference] if reference else [])],
-                                references=reference))
-        result = _assess_one(counties[0], ruleset, settings, want_plan, reference, theme,
-                             county_type)
+            sys.exit(
+                _run_batch(
+                    counties,
+                    ruleset,
+                    fmt,
+                    output,
+                    lang,
+                    engine or "vector",
+                    inputs=[file, *([reference] if reference else [])],
+                    references=reference,
+                )
+            )
+        result = _assess_one(
+            counties[0], ruleset, settings, want_plan, reference, theme, county_type
+        )
         if assessed_on is not None:
             result = result.model_copy(update={"assessed_on": assessed_on.date()})
         to_terminal = output is None and sys.stdout.isatty()
         if fmt == "xlsx" and to_terminal:
             raise click.UsageError("an xlsx report is a binary file: give --output FILE.xlsx")
         command = _command_line(file, ruleset_name, reference, theme, county_type)
-        report = _render(result, ruleset, fmt, lang or _default_lang(),
-                         _assessment_date(assessed_on), to_terminal, command)
+        report = _render(
+            result,
+            ruleset,
+            fmt,
+            lang or _default_lang(),
+            _assessment_date(assessed_on),
+            to_terminal,
+            command,
+        )
         if output is not None:
-            inputs = [file, *([reference] if reference else []),
-                      *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path)]
+            inputs = [
+                file,
+                *([reference] if reference else []),
+                *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path),
+            ]
             write_atomically(output, report, inputs=inputs)
         else:
             _echo(report)
@@ -443,8 +642,10 @@ def assess_command(
         _report_input_error(exc, lang or _default_lang(), as_json=fmt == "json")
         sys.exit(EXIT_INPUT)
     except RuleEngineError as exc:
-        click.echo(f"internal error (rule engine): {exc} — no verdict was produced; "
-                   "please report this", err=True)
+        click.echo(
+            f"internal error (rule engine): {exc} — no verdict was produced; please report this",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_PASS if result.verdict == "PASS" else EXIT_FAIL)
 
@@ -463,8 +664,9 @@ def _echo(report: str | bytes) -> None:
     except BrokenPipeError:  # `assess … | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as exc:
-        raise InputError(code="stdout_unwritable", params={"reason": exc.strerror or str(exc)},
-                         file="<stdout>") from None
+        raise InputError(
+            code="stdout_unwritable", params={"reason": exc.strerror or str(exc)}, file="<stdout>"
+        ) from None
 
 
 def _size(file: Path) -> int:
@@ -483,8 +685,7 @@ def _report_input_error(exc: InputError, lang: str, *, as_json: bool) -> None:
         import json
 
         problems = [p.to_dict() for p in exc.each()]
-        document = {"errors": problems, "count": len(problems) + exc.omitted,
-                    "file": exc.file}
+        document = {"errors": problems, "count": len(problems) + exc.omitted, "file": exc.file}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     click.echo(f"error: {exc.describe(lang)}", err=True)
 
@@ -506,7 +707,10 @@ def main() -> None:
     except Exception as exc:  # a bug of ours: one line, no traceback, no verdict
         if os.environ.get("ASSESS_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} — no verdict was produced; "
-                   "please report this (set ASSESS_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} — no verdict was produced; "
+            "please report this (set ASSESS_DEBUG=1 for details)",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else EXIT_PASS)

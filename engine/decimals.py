@@ -20,9 +20,7 @@ MAX_SCALED = 2**53 - 1
 #: Largest absolute value accepted in a data cell or a ruleset threshold.
 MAX_MAGNITUDE = Decimal("1e12")
 
-_FULL_WIDTH = str.maketrans(
-    "０１２３４５６７８９．，－＋％　", "0123456789.,-+% "
-)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％　", "0123456789.,-+% ")
 # ASCII digits only (full-width ones are folded above): \d would admit Arabic-Indic, Thai or
 # mathematical-bold digits, which a bureau never types and a reader cannot check.
 _PLAIN = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,2})?")
@@ -53,15 +51,21 @@ def parse_number(text: str, *, percent_allowed: bool = False) -> Decimal | None:
     """
     s = text.strip()
     if len(s) > MAX_NUMBER_TEXT:  # before any work on it: a cell may hold megabytes
-        raise NumberFormatError(f"'{s[:12]}…' ({len(s):,} characters) is too long to be a number",
-                                code="number_too_long", text=f"{s[:12]}…")
+        raise NumberFormatError(
+            f"'{s[:12]}…' ({len(s):,} characters) is too long to be a number",
+            code="number_too_long",
+            text=f"{s[:12]}…",
+        )
     s = s.translate(_FULL_WIDTH).strip()
     if not s:
         return None
     if s.endswith("%"):
         if not percent_allowed:
-            raise NumberFormatError(f"'{text}' carries a '%' but the indicator's unit is not %",
-                                    code="number_percent", text=text)
+            raise NumberFormatError(
+                f"'{text}' carries a '%' but the indicator's unit is not %",
+                code="number_percent",
+                text=text,
+            )
         s = s[:-1].rstrip()
     if _GROUPED.fullmatch(s):
         s = s.replace(",", "")
@@ -72,15 +76,19 @@ def parse_number(text: str, *, percent_allowed: bool = False) -> Decimal | None:
     except InvalidOperation as exc:  # pragma: no cover - the patterns above admit only numbers
         raise NumberFormatError(f"'{text}' is not a number") from exc
     if abs(value) > MAX_MAGNITUDE:
-        raise NumberFormatError(f"'{text}' is larger in magnitude than {MAX_MAGNITUDE:,.0f}",
-                                code="number_too_large", text=text)
+        raise NumberFormatError(
+            f"'{text}' is larger in magnitude than {MAX_MAGNITUDE:,.0f}",
+            code="number_too_large",
+            text=text,
+        )
     return value
 
 
 def round_half_up(value: Decimal, precision: int) -> Decimal:
     """Round to ``precision`` decimals, halves away from zero (1.995 → 2.00, -1.995 → -2.00)."""
-    rounded = value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP,
-                             context=_CONTEXT)
+    rounded = value.quantize(
+        Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP, context=_CONTEXT
+    )
     return rounded.copy_abs() if rounded.is_zero() else rounded  # -0.001 → 0.00, not -0.00
 
 

@@ -112,8 +112,9 @@ class InputError(AssessError):
             text = problem.text(lang)
             lines.append(f"  {sep.join(inner)}{colon}{text}" if inner else f"  {text}")
         if self.omitted:
-            lines.append("  " + LOCATION["more"][lang].format(count=self.omitted,
-                                                            limit=MAX_PROBLEMS))
+            lines.append(
+                "  " + LOCATION["more"][lang].format(count=self.omitted, limit=MAX_PROBLEMS)
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -136,16 +137,26 @@ class InputError(AssessError):
             "message": {"zh": self.describe("zh"), "en": self.describe("en")},
         }
 
-    def located(self, *, file: str | Path | None = None, row: int | None = None,
-                indicator: str | None = None, field: str | None = None) -> Self:
+    def located(
+        self,
+        *,
+        file: str | Path | None = None,
+        row: int | None = None,
+        indicator: str | None = None,
+        field: str | None = None,
+    ) -> Self:
         """A copy with the parts it does not know yet filled in (known parts are kept)."""
         copy = type(self)(
-            self._message, code=self.code, params=self.params,
+            self._message,
+            code=self.code,
+            params=self.params,
             file=self.file if self.file is not None else file,
             row=self.row if self.row is not None else row,
             indicator=self.indicator if self.indicator is not None else indicator,
             field=self.field if self.field is not None else field,
-            problems=[p.located(file=file) for p in self.problems], omitted=self.omitted)
+            problems=[p.located(file=file) for p in self.problems],
+            omitted=self.omitted,
+        )
         return copy
 
 

@@ -30,8 +30,9 @@ def prepare(
     if not isinstance(ruleset, Ruleset):
         ruleset = load_ruleset(ruleset)
     if isinstance(data, CountyData):
-        county = data.model_copy(update={
-            "theme": theme or data.theme, "county_type": county_type or data.county_type})
+        county = data.model_copy(
+            update={"theme": theme or data.theme, "county_type": county_type or data.county_type}
+        )
     else:
         county = load_county(data, ruleset, theme=theme, county_type=county_type)
     if isinstance(references, str | Path):
@@ -39,7 +40,8 @@ def prepare(
         county = with_references(county, refs, ref_file)
     elif references is not None:
         given = CountyData.from_mapping(
-            county.county, {k: {"reference": v} for k, v in references.items()})
+            county.county, {k: {"reference": v} for k, v in references.items()}
+        )
         county = with_references(county, dict(given.values))
     return county, ruleset
 
@@ -61,8 +63,9 @@ def assess(
     ``theme`` and ``county_type`` say which indicators apply (they override the data's columns).
     Bad input raises :class:`engine.InputError`; the result always has one entry per rule.
     """
-    county, ruleset = prepare(data, ruleset, references=references, theme=theme,
-                              county_type=county_type)
+    county, ruleset = prepare(
+        data, ruleset, references=references, theme=theme, county_type=county_type
+    )
     compiled = compile_ruleset(ruleset)
     try:
         resolved = resolve(ruleset, county)

@@ -105,6 +105,7 @@ hand if needed: the script rewrites only what follows the marker below.
 
 # -- the children: each prints one JSON object on standard output --------------------------------
 
+
 class _Clock:
     def __init__(self) -> None:
         self.phases: dict[str, float] = {}
@@ -179,16 +180,22 @@ def _child_ours(engine_name: str, data: Path, out: Path) -> dict[str, Any]:
         counties = load_counties(data, ruleset)
         clock.lap("read")
         batch = engine.batch.assess_counties(
-            counties, ruleset, engine="vector" if engine_name == "vector" else "rete")
+            counties, ruleset, engine="vector" if engine_name == "vector" else "rete"
+        )
         clock.lap("evaluate")
         split = {}
     text = batch_json(batch)
     clock.lap("json")
     write_atomically(out, text, inputs=[data])
     clock.lap("write")
-    return {"phases": clock.phases, "split": split, "total": clock.total,
-            "counties": batch.summary.height, "fast_path": fast is not None,
-            "maxrss_kib": _maxrss_kib()}
+    return {
+        "phases": clock.phases,
+        "split": split,
+        "total": clock.total,
+        "counties": batch.summary.height,
+        "fast_path": fast is not None,
+        "maxrss_kib": _maxrss_kib(),
+    }
 
 
 def _child_zen(jdm: Path, data: Path, out: Path, mode: str) -> dict[str, Any]:
@@ -210,21 +217,32 @@ def _child_zen(jdm: Path, data: Path, out: Path, mode: str) -> dict[str, Any]:
     with data.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             contexts.setdefault(row["county"], {})[row["indicator"]] = {
-                k: float(row[k]) if row[k] else None for k in ("actual", "target")}
+                k: float(row[k]) if row[k] else None for k in ("actual", "target")
+            }
     clock.lap("read")
     if mode == "batch":
-        answers = [a["data"] for a in zen_engine.evaluate_batch(
-            [{"key": "jdm", "context": c} for c in contexts.values()])]
+        answers = [
+            a["data"]
+            for a in zen_engine.evaluate_batch(
+                [{"key": "jdm", "context": c} for c in contexts.values()]
+            )
+        ]
     else:
         answers = [decision.evaluate(c) for c in contexts.values()]
     clock.lap("evaluate")
     verdicts = [a["result"]["verdict"] for a in answers]
     own = sorted(_zen_seconds(a["performance"]) for a in answers)
-    out.write_text(json.dumps(dict(zip(contexts, verdicts, strict=True)), ensure_ascii=False),
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps(dict(zip(contexts, verdicts, strict=True)), ensure_ascii=False), encoding="utf-8"
+    )
     clock.lap("write")
-    return {"phases": clock.phases, "split": {"own": own[len(own) // 2]}, "total": clock.total,
-            "counties": len(verdicts), "maxrss_kib": _maxrss_kib()}
+    return {
+        "phases": clock.phases,
+        "split": {"own": own[len(own) // 2]},
+        "total": clock.total,
+        "counties": len(verdicts),
+        "maxrss_kib": _maxrss_kib(),
+    }
 
 
 def _zen_seconds(text: str) -> float:
@@ -251,15 +269,18 @@ def zen_graph() -> dict[str, Any]:
         value = f"{ind_id}.{column}"
         return f"{value} == null ? null : round({value}, {places})"
 
-    inputs = [{"id": f"in_{i.id}", "name": i.id, "field": rounded(i.id, "actual", i.precision)}
-              for i in ruleset.indicators]
+    inputs = [
+        {"id": f"in_{i.id}", "name": i.id, "field": rounded(i.id, "actual", i.precision)}
+        for i in ruleset.indicators
+    ]
     rules = []
     for ind in ruleset.indicators:
         operator = ">=" if ind.direction == "higher" else "<="
         rule = {"_id": f"rule_{ind.id}", "_description": f"{ind.id} met"}
         for other in ruleset.indicators:
             rule[f"in_{other.id}"] = (
-                f"{operator} {rounded(ind.id, 'target', ind.precision)}" if other is ind else "")
+                f"{operator} {rounded(ind.id, 'target', ind.precision)}" if other is ind else ""
+            )
         rule["out_id"], rule["out_kind"] = json.dumps(ind.id), json.dumps(ind.kind)
         rules.append(rule)
     binding = sum(i.kind == "binding" for i in ruleset.indicators)
@@ -267,28 +288,71 @@ def zen_graph() -> dict[str, Any]:
     at = {"x": 0, "y": 0}
     nodes = [
         {"id": "request", "type": "inputNode", "name": "Request", "position": at},
-        {"id": "met", "type": "decisionTableNode", "name": "met", "position": at,
-         "content": {"hitPolicy": "collect", "inputs": inputs, "rules": rules, "outputs": [
-             {"id": "out_id", "name": "id", "field": "id"},
-             {"id": "out_kind", "name": "kind", "field": "kind"}]}},
-        {"id": "tally", "type": "expressionNode", "name": "tally", "position": at,
-         "content": {"expressions": [
-             {"id": f"count_{k}", "key": f"{k}_met",
-              "value": f"len(filter($nodes.met, #.kind == '{k}'))"}
-             for k in ("binding", "expected")]}},
-        {"id": "verdict", "type": "decisionTableNode", "name": "verdict", "position": at,
-         "content": {"hitPolicy": "first", "inputs": [
-             {"id": "binding", "name": "binding met", "field": "binding_met"},
-             {"id": "share", "name": "expected share", "field": f"expected_met * 100 / {expected}"},
-         ], "outputs": [{"id": "verdict", "name": "verdict", "field": "verdict"}], "rules": [
-             {"_id": "pass", "binding": str(binding),
-              "share": f">= {policy.expected_min_share}", "verdict": '"PASS"'},
-             {"_id": "fail", "binding": "", "share": "", "verdict": '"FAIL"'}]}},
+        {
+            "id": "met",
+            "type": "decisionTableNode",
+            "name": "met",
+            "position": at,
+            "content": {
+                "hitPolicy": "collect",
+                "inputs": inputs,
+                "rules": rules,
+                "outputs": [
+                    {"id": "out_id", "name": "id", "field": "id"},
+                    {"id": "out_kind", "name": "kind", "field": "kind"},
+                ],
+            },
+        },
+        {
+            "id": "tally",
+            "type": "expressionNode",
+            "name": "tally",
+            "position": at,
+            "content": {
+                "expressions": [
+                    {
+                        "id": f"count_{k}",
+                        "key": f"{k}_met",
+                        "value": f"len(filter($nodes.met, #.kind == '{k}'))",
+                    }
+                    for k in ("binding", "expected")
+                ]
+            },
+        },
+        {
+            "id": "verdict",
+            "type": "decisionTableNode",
+            "name": "verdict",
+            "position": at,
+            "content": {
+                "hitPolicy": "first",
+                "inputs": [
+                    {"id": "binding", "name": "binding met", "field": "binding_met"},
+                    {
+                        "id": "share",
+                        "name": "expected share",
+                        "field": f"expected_met * 100 / {expected}",
+                    },
+                ],
+                "outputs": [{"id": "verdict", "name": "verdict", "field": "verdict"}],
+                "rules": [
+                    {
+                        "_id": "pass",
+                        "binding": str(binding),
+                        "share": f">= {policy.expected_min_share}",
+                        "verdict": '"PASS"',
+                    },
+                    {"_id": "fail", "binding": "", "share": "", "verdict": '"FAIL"'},
+                ],
+            },
+        },
         {"id": "response", "type": "outputNode", "name": "Response", "position": at},
     ]
     chain = [n["id"] for n in nodes]
-    edges = [{"id": f"edge_{a}", "sourceId": a, "targetId": b, "type": "edge"}
-             for a, b in itertools.pairwise(chain)]
+    edges = [
+        {"id": f"edge_{a}", "sourceId": a, "targetId": b, "type": "edge"}
+        for a, b in itertools.pairwise(chain)
+    ]
     return {"contentType": "application/vnd.gorules.decision", "nodes": nodes, "edges": edges}
 
 
@@ -302,6 +366,7 @@ def _child(argv: list[str]) -> None:
 
 
 # -- the parent: running, collecting, reporting ---------------------------------------------------
+
 
 @dataclass
 class Sample:
@@ -357,8 +422,9 @@ class Series:
         return max(s.maxrss_kib for s in self.samples) / 1024 if self.samples else float("nan")
 
     def phase(self, name: str, key: str = "phases") -> float:
-        return median([s.report[key].get(name, float("nan")) for s in self.samples
-                       if s.report.get(key)])
+        return median(
+            [s.report[key].get(name, float("nan")) for s in self.samples if s.report.get(key)]
+        )
 
     def after_imports(self) -> list[float]:
         """In-process time after the imports: ruleset, read, evaluate, JSON, write."""
@@ -403,10 +469,12 @@ def _machine() -> list[str]:
             versions.append(f"{dist} {importlib.metadata.version(dist)}")
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{dist} (not installed)")
-    return [f"- Machine: {platform.platform()}; CPU: {cpu}; {os.cpu_count()} cores "
-            f"({usable} usable); memory {memory}",
-            f"- Python {platform.python_version()} ({platform.python_implementation()}); "
-            + ", ".join(versions)]
+    return [
+        f"- Machine: {platform.platform()}; CPU: {cpu}; {os.cpu_count()} cores "
+        f"({usable} usable); memory {memory}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}); "
+        + ", ".join(versions),
+    ]
 
 
 def _loadavg() -> str:
@@ -420,9 +488,13 @@ def _import_profile(assess: Path) -> tuple[list[tuple[int, int, int, str]], floa
     """``python -X importtime`` of the single-county command: (self µs, cumulative µs, depth,
     module) for every import, and the wall time of that run."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-X", "importtime", str(assess), SCENARIO,
-                           "--ruleset", RULESET], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", str(assess), SCENARIO, "--ruleset", RULESET],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - start
     rows = []
     for line in proc.stderr.splitlines():
@@ -459,16 +531,39 @@ def _measure(plan: Plan) -> dict[str, Series]:
     out = plan.tmp / "out"
     out.mkdir()
     jobs: dict[str, list[str]] = {
-        f"cli-{e}": [str(assess), str(national), "--ruleset", RULESET, "--format", "json",
-                     "--engine", e, "--output", str(out / f"{e}.json")] for e in ENGINES}
+        f"cli-{e}": [
+            str(assess),
+            str(national),
+            "--ruleset",
+            RULESET,
+            "--format",
+            "json",
+            "--engine",
+            e,
+            "--output",
+            str(out / f"{e}.json"),
+        ]
+        for e in ENGINES
+    }
     jobs |= {f"lib-{e}": [*me, e, str(national), str(out / f"lib-{e}.json")] for e in ENGINES}
     if plan.zen:
         jdm = plan.tmp / "provincial-2021.jdm.json"
         jdm.write_text(json.dumps(zen_graph(), ensure_ascii=False, indent=1), encoding="utf-8")
-        jobs |= {f"zen-{mode}": [*me, "zen", str(jdm), str(national),
-                                 str(out / f"zen-{mode}.json"), mode] for mode in ZEN_MODES}
-    jobs |= {f"scale-{size}": [*me, "vector", str(plan.files[size]),
-                               str(out / f"scale-{size}.json")] for size in plan.scaling}
+        jobs |= {
+            f"zen-{mode}": [
+                *me,
+                "zen",
+                str(jdm),
+                str(national),
+                str(out / f"zen-{mode}.json"),
+                mode,
+            ]
+            for mode in ZEN_MODES
+        }
+    jobs |= {
+        f"scale-{size}": [*me, "vector", str(plan.files[size]), str(out / f"scale-{size}.json")]
+        for size in plan.scaling
+    }
     single = [str(assess), SCENARIO, "--ruleset", RULESET]
     bare = [sys.executable, "-c", BARE_IMPORT]
     series = {name: Series(name) for name in [*jobs, "single-cli", "single-import"]}
@@ -478,7 +573,7 @@ def _measure(plan: Plan) -> dict[str, Series]:
         run(cmd)
     names = list(jobs)
     for i in range(plan.repeat):
-        order = names[i % len(names):] + names[:i % len(names)]  # rotate: no fixed position
+        order = names[i % len(names) :] + names[: i % len(names)]  # rotate: no fixed position
         for name in order:
             print(f"[{i + 1}/{plan.repeat}] {name}", file=sys.stderr)
             series[name].samples.append(run(jobs[name]))
@@ -495,185 +590,277 @@ def _same_results(out: Path) -> bool:
 
 
 def _zen_agreement(out: Path, mode: str) -> tuple[int, int]:
-    ours = {r["county"]: r["verdict"]
-            for r in json.loads((out / "vector.json").read_text(encoding="utf-8"))["summary"]}
+    ours = {
+        r["county"]: r["verdict"]
+        for r in json.loads((out / "vector.json").read_text(encoding="utf-8"))["summary"]
+    }
     theirs = json.loads((out / f"zen-{mode}.json").read_text(encoding="utf-8"))
     return sum(ours.get(k) == v for k, v in theirs.items()), len(ours)
 
 
-def _report(plan: Plan, series: dict[str, Series], command: str, started: str,
-            load: tuple[str, str], imports: tuple[list[tuple[int, int, int, str]], float],
-            zen_note: str) -> str:
+def _report(
+    plan: Plan,
+    series: dict[str, Series],
+    command: str,
+    started: str,
+    load: tuple[str, str],
+    imports: tuple[list[tuple[int, int, int, str]], float],
+    zen_note: str,
+) -> str:
     n = plan.batch
     out = plan.tmp / "out"
     s = series
     lines: list[str] = [MARKER, "", "## Results", ""]
     if plan.quick:
-        lines += ["> **Quick smoke run** (`--quick`): reduced sizes, one repeat. These numbers "
-                  "are not for the record; regenerate without `--quick`.", ""]
-    lines += [f"- Command: `{command}` (from the repository root)",
-              f"- Date: {started}; {plan.repeat} run{'s' if plan.repeat > 1 else ''} of each "
-              f"(the single-county pair {len(s['single-cli'].samples)}); load average (1, 5, 15 "
-              f"min) {load[0]} before, {load[1]} after (this run's own work included)",
-              *_machine(), ""]
+        lines += [
+            "> **Quick smoke run** (`--quick`): reduced sizes, one repeat. These numbers "
+            "are not for the record; regenerate without `--quick`.",
+            "",
+        ]
+    lines += [
+        f"- Command: `{command}` (from the repository root)",
+        f"- Date: {started}; {plan.repeat} run{'s' if plan.repeat > 1 else ''} of each "
+        f"(the single-county pair {len(s['single-cli'].samples)}); load average (1, 5, 15 "
+        f"min) {load[0]} before, {load[1]} after (this run's own work included)",
+        *_machine(),
+        "",
+    ]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     with contextlib.suppress(ValueError, IndexError):
         # the load after includes this benchmark's own processes; the minute before it does not
         before = float(load[0].split()[0])
         if cores and before > cores / 2:
-            lines += [f"> The machine was busy when this run started (load average {before:.2f} "
-                      f"over the last minute, on {cores} cores): absolute times are inflated and "
-                      f"vary from run to run (see the raw samples); the ratios, taken from the "
-                      f"same interleaved run, are the steadier figures.", ""]
+            lines += [
+                f"> The machine was busy when this run started (load average {before:.2f} "
+                f"over the last minute, on {cores} cores): absolute times are inflated and "
+                f"vary from run to run (see the raw samples); the ratios, taken from the "
+                f"same interleaved run, are the steadier figures.",
+                "",
+            ]
 
     vec_after = median(s["lib-vector"].after_imports())
     rete_after = median(s["lib-rete"].after_imports())
     cli_ratio = s["cli-rete"].wall / s["cli-vector"].wall
     lib_ratio = rete_after / vec_after
     sizes = [n, *plan.scaling]
-    per_county = {size: median(
-        (s["lib-vector"] if size == n else s[f"scale-{size}"]).after_imports()) / size
-        for size in sizes}
+    per_county = {
+        size: median((s["lib-vector"] if size == n else s[f"scale-{size}"]).after_imports()) / size
+        for size in sizes
+    }
     flat = max(per_county.values()) / min(per_county.values())
     single_ratio = s["single-cli"].wall / s["single-import"].wall
 
-    lines += ["### Goals", "",
-              "| goal | measured | met |", "|---|---|---|",
-              f"| batch, vector, file to JSON after the imports ≤ {GOAL_BATCH_S} s | "
-              f"{vec_after:.3f} s | {_met(vec_after <= GOAL_BATCH_S)} |",
-              f"| batch, vector, `assess` end to end ≤ {GOAL_BATCH_S} s | "
-              f"{s['cli-vector'].wall:.3f} s | {_met(s['cli-vector'].wall <= GOAL_BATCH_S)} |",
-              f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, after the imports | "
-              f"{_fmt_x(lib_ratio)} | {_met(lib_ratio >= GOAL_RETE_RATIO)} |",
-              f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, `assess` end to end | "
-              f"{_fmt_x(cli_ratio)} | {_met(cli_ratio >= GOAL_RETE_RATIO)} |",
-              f"| scaling: time per county flat within {GOAL_FLAT}× "
-              f"({', '.join(f'{x:,}' for x in sizes)} counties) | {_fmt_x(flat)} | "
-              f"{_met(flat <= GOAL_FLAT)} |",
-              f"| single county ≤ {GOAL_SINGLE}× the bare import | {_fmt_x(single_ratio)} | "
-              f"{_met(single_ratio <= GOAL_SINGLE)} |", ""]
+    lines += [
+        "### Goals",
+        "",
+        "| goal | measured | met |",
+        "|---|---|---|",
+        f"| batch, vector, file to JSON after the imports ≤ {GOAL_BATCH_S} s | "
+        f"{vec_after:.3f} s | {_met(vec_after <= GOAL_BATCH_S)} |",
+        f"| batch, vector, `assess` end to end ≤ {GOAL_BATCH_S} s | "
+        f"{s['cli-vector'].wall:.3f} s | {_met(s['cli-vector'].wall <= GOAL_BATCH_S)} |",
+        f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, after the imports | "
+        f"{_fmt_x(lib_ratio)} | {_met(lib_ratio >= GOAL_RETE_RATIO)} |",
+        f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, `assess` end to end | "
+        f"{_fmt_x(cli_ratio)} | {_met(cli_ratio >= GOAL_RETE_RATIO)} |",
+        f"| scaling: time per county flat within {GOAL_FLAT}× "
+        f"({', '.join(f'{x:,}' for x in sizes)} counties) | {_fmt_x(flat)} | "
+        f"{_met(flat <= GOAL_FLAT)} |",
+        f"| single county ≤ {GOAL_SINGLE}× the bare import | {_fmt_x(single_ratio)} | "
+        f"{_met(single_ratio <= GOAL_SINGLE)} |",
+        "",
+    ]
 
-    lines += [f"### Batch: {n:,} counties × 28 indicators, every rule explained, JSON", "",
-              "| engine | what is timed | median s | min s | µs per county | peak RSS MiB |",
-              "|---|---|---:|---:|---:|---:|"]
-    rows = [("vector", "`assess` end to end", s["cli-vector"].walls, s["cli-vector"]),
-            ("rete (durable-rules)", "`assess` end to end", s["cli-rete"].walls, s["cli-rete"]),
-            ("vector", "in-process, after the imports", s["lib-vector"].after_imports(),
-             s["lib-vector"]),
-            ("rete (durable-rules)", "in-process, after the imports",
-             s["lib-rete"].after_imports(), s["lib-rete"])]
+    lines += [
+        f"### Batch: {n:,} counties × 28 indicators, every rule explained, JSON",
+        "",
+        "| engine | what is timed | median s | min s | µs per county | peak RSS MiB |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    rows = [
+        ("vector", "`assess` end to end", s["cli-vector"].walls, s["cli-vector"]),
+        ("rete (durable-rules)", "`assess` end to end", s["cli-rete"].walls, s["cli-rete"]),
+        (
+            "vector",
+            "in-process, after the imports",
+            s["lib-vector"].after_imports(),
+            s["lib-vector"],
+        ),
+        (
+            "rete (durable-rules)",
+            "in-process, after the imports",
+            s["lib-rete"].after_imports(),
+            s["lib-rete"],
+        ),
+    ]
     for engine_name, what, values, ser in rows:
-        lines.append(f"| {engine_name} | {what} | {_fmt_s(median(values))} | "
-                     f"{_fmt_s(min(values))} | {_fmt_us(median(values), n)} | "
-                     f"{ser.peak_mib:,.0f} |")
-    lines += ["", f"Rete ÷ vector: {_fmt_x(cli_ratio)} end to end, {_fmt_x(lib_ratio)} after "
-              f"the imports. The two JSON documents are identical but for the engine's name: "
-              f"{'yes' if _same_results(out) else '**NO**'}.", ""]
+        lines.append(
+            f"| {engine_name} | {what} | {_fmt_s(median(values))} | "
+            f"{_fmt_s(min(values))} | {_fmt_us(median(values), n)} | "
+            f"{ser.peak_mib:,.0f} |"
+        )
+    lines += [
+        "",
+        f"Rete ÷ vector: {_fmt_x(cli_ratio)} end to end, {_fmt_x(lib_ratio)} after "
+        f"the imports. The two JSON documents are identical but for the engine's name: "
+        f"{'yes' if _same_results(out) else '**NO**'}.",
+        "",
+    ]
     phases = ("import", "ruleset", "read", "evaluate", "json", "write")
-    lines += ["In-process phases (medians, ms; \"start/exit\" is the child's wall time minus "
-              "what it measured: interpreter start-up and shutdown):", "",
-              "| engine | start/exit | " + " | ".join(phases) + " | wall |",
-              "|---|" + "---:|" * (len(phases) + 2)]
+    lines += [
+        'In-process phases (medians, ms; "start/exit" is the child\'s wall time minus '
+        "what it measured: interpreter start-up and shutdown):",
+        "",
+        "| engine | start/exit | " + " | ".join(phases) + " | wall |",
+        "|---|" + "---:|" * (len(phases) + 2),
+    ]
     for key in ("lib-vector", "lib-rete"):
         ser = s[key]
         startup = median([x.wall - x.report["total"] for x in ser.samples])
-        lines.append(f"| {key[4:]} | {_fmt_ms(startup)} | "
-                     + " | ".join(_fmt_ms(ser.phase(p)) for p in phases)
-                     + f" | {_fmt_ms(ser.wall)} |")
+        lines.append(
+            f"| {key[4:]} | {_fmt_ms(startup)} | "
+            + " | ".join(_fmt_ms(ser.phase(p)) for p in phases)
+            + f" | {_fmt_ms(ser.wall)} |"
+        )
     vec = s["lib-vector"]
     fast = all(x.report.get("fast_path") for x in vec.samples)
     durable = vec.phase("durable", "split")
-    lines += ["", f"Vector \"evaluate\" splits into every rule of every county in polars "
-              f"{_fmt_ms(vec.phase('rules', 'split'))} ms; the verdicts "
-              f"{_fmt_ms(vec.phase('verdicts', 'split'))} ms (tallies, one durable-rules "
-              f"session per county: {_fmt_ms(durable)} ms, {_fmt_us(durable, n)} µs a county, "
-              f"and the summary table); the final tables' assembly "
-              f"{_fmt_ms(vec.phase('finish', 'split'))} ms. The vector run "
-              + ("read the file with the fast loader." if fast else
-                 "**did not** take the fast loader (the general loader read the file)."), ""]
+    lines += [
+        "",
+        f'Vector "evaluate" splits into every rule of every county in polars '
+        f"{_fmt_ms(vec.phase('rules', 'split'))} ms; the verdicts "
+        f"{_fmt_ms(vec.phase('verdicts', 'split'))} ms (tallies, one durable-rules "
+        f"session per county: {_fmt_ms(durable)} ms, {_fmt_us(durable, n)} µs a county, "
+        f"and the summary table); the final tables' assembly "
+        f"{_fmt_ms(vec.phase('finish', 'split'))} ms. The vector run "
+        + (
+            "read the file with the fast loader."
+            if fast
+            else "**did not** take the fast loader (the general loader read the file)."
+        ),
+        "",
+    ]
 
-    lines += ["### Scaling: the vector engine", "",
-              "| counties | CSV MiB | `wall` median s | after the imports, median s | "
-              "µs per county (after the imports) | µs per county (wall) | peak RSS MiB |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "### Scaling: the vector engine",
+        "",
+        "| counties | CSV MiB | `wall` median s | after the imports, median s | "
+        "µs per county (after the imports) | µs per county (wall) | peak RSS MiB |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for size in sizes:
         ser = s["lib-vector"] if size == n else s[f"scale-{size}"]
         mib = plan.files[size].stat().st_size / 2**20
-        lines.append(f"| {size:,} | {mib:,.1f} | {_fmt_s(ser.wall)} | "
-                     f"{_fmt_s(median(ser.after_imports()))} | "
-                     f"{per_county[size] * 1e6:,.0f} | {_fmt_us(ser.wall, size)} | "
-                     f"{ser.peak_mib:,.0f} |")
+        lines.append(
+            f"| {size:,} | {mib:,.1f} | {_fmt_s(ser.wall)} | "
+            f"{_fmt_s(median(ser.after_imports()))} | "
+            f"{per_county[size] * 1e6:,.0f} | {_fmt_us(ser.wall, size)} | "
+            f"{ser.peak_mib:,.0f} |"
+        )
     slowest = max(per_county, key=lambda k: per_county[k])
     fastest = min(per_county, key=lambda k: per_county[k])
     big = plan.scaling[-1]
-    issue_sizes = max(per_county[x] for x in plan.scaling) / min(per_county[x]
-                                                                  for x in plan.scaling)
+    issue_sizes = max(per_county[x] for x in plan.scaling) / min(
+        per_county[x] for x in plan.scaling
+    )
     rete_each = median(s["lib-rete"].after_imports()) / n
-    lines += ["", f"Time per county, slowest ({slowest:,}) ÷ fastest ({fastest:,}): "
-              f"{_fmt_x(flat)}; between {plan.scaling[0]:,} and {big:,} counties only: "
-              f"{_fmt_x(issue_sizes)}. The rete engine is not run at these sizes: at "
-              f"{rete_each * 1000:,.1f} ms a county (the batch above), {plan.scaling[0]:,} "
-              f"counties would take about {rete_each * plan.scaling[0]:,.0f} s a run.", ""]
+    lines += [
+        "",
+        f"Time per county, slowest ({slowest:,}) ÷ fastest ({fastest:,}): "
+        f"{_fmt_x(flat)}; between {plan.scaling[0]:,} and {big:,} counties only: "
+        f"{_fmt_x(issue_sizes)}. The rete engine is not run at these sizes: at "
+        f"{rete_each * 1000:,.1f} ms a county (the batch above), {plan.scaling[0]:,} "
+        f"counties would take about {rete_each * plan.scaling[0]:,.0f} s a run.",
+        "",
+    ]
 
     imp_rows, imp_wall = imports
     top_level = sum(c for _, c, depth, _ in imp_rows if depth == 0) / 1e6
-    lines += ["### Single county", "",
-              "| command | median s | min s | peak RSS MiB |", "|---|---:|---:|---:|",
-              f"| `assess {SCENARIO} --ruleset {RULESET}` | {_fmt_s(s['single-cli'].wall)} | "
-              f"{_fmt_s(s['single-cli'].wall_min)} | {s['single-cli'].peak_mib:,.0f} |",
-              f"| `python -c \"{BARE_IMPORT}\"` | {_fmt_s(s['single-import'].wall)} | "
-              f"{_fmt_s(s['single-import'].wall_min)} | {s['single-import'].peak_mib:,.0f} |",
-              "", f"Ratio: {_fmt_x(single_ratio)} (goal ≤ {GOAL_SINGLE}×).", "",
-              f"Where the command's time goes (`python -X importtime`, one run of "
-              f"{imp_wall:.2f} s, of which importing takes {top_level:.2f} s; the rest is "
-              f"interpreter start-up and the assessment itself).", "",
-              "Import time by package (each module's own time, summed over the package), the "
-              "ten largest:", "", "| package | ms |", "|---|---:|"]
+    lines += [
+        "### Single county",
+        "",
+        "| command | median s | min s | peak RSS MiB |",
+        "|---|---:|---:|---:|",
+        f"| `assess {SCENARIO} --ruleset {RULESET}` | {_fmt_s(s['single-cli'].wall)} | "
+        f"{_fmt_s(s['single-cli'].wall_min)} | {s['single-cli'].peak_mib:,.0f} |",
+        f'| `python -c "{BARE_IMPORT}"` | {_fmt_s(s["single-import"].wall)} | '
+        f"{_fmt_s(s['single-import'].wall_min)} | {s['single-import'].peak_mib:,.0f} |",
+        "",
+        f"Ratio: {_fmt_x(single_ratio)} (goal ≤ {GOAL_SINGLE}×).",
+        "",
+        f"Where the command's time goes (`python -X importtime`, one run of "
+        f"{imp_wall:.2f} s, of which importing takes {top_level:.2f} s; the rest is "
+        f"interpreter start-up and the assessment itself).",
+        "",
+        "Import time by package (each module's own time, summed over the package), the "
+        "ten largest:",
+        "",
+        "| package | ms |",
+        "|---|---:|",
+    ]
     by_package: dict[str, int] = {}
     for self_us, _, _, module in imp_rows:
         root = module.split(".")[0]
         by_package[root] = by_package.get(root, 0) + self_us
     for package, self_us in sorted(by_package.items(), key=lambda kv: -kv[1])[:10]:
         lines.append(f"| `{package}` | {self_us / 1000:,.0f} |")
-    lines += ["", "The ten largest imports at the first two levels (the command's own imports, "
-              "and theirs), cumulative: with everything they import:", "",
-              "| module | imported by | cumulative ms | own ms |", "|---|---|---:|---:|"]
+    lines += [
+        "",
+        "The ten largest imports at the first two levels (the command's own imports, "
+        "and theirs), cumulative: with everything they import:",
+        "",
+        "| module | imported by | cumulative ms | own ms |",
+        "|---|---|---:|---:|",
+    ]
     parents: list[str] = []  # -X importtime prints a module after everything it imports
     for i, (_, _, depth, _) in enumerate(imp_rows):
-        parents.append(next((m for _, _, d, m in imp_rows[i + 1:] if d < depth), ""))
-    direct = [(*row, parent) for row, parent in zip(imp_rows, parents, strict=True)
-              if row[2] <= 1]
+        parents.append(next((m for _, _, d, m in imp_rows[i + 1 :] if d < depth), ""))
+    direct = [(*row, parent) for row, parent in zip(imp_rows, parents, strict=True) if row[2] <= 1]
     for self_us, cumulative, _, module, parent in sorted(direct, key=lambda r: -r[1])[:10]:
-        lines.append(f"| `{module}` | {f'`{parent}`' if parent else 'the command'} | "
-                     f"{cumulative / 1000:,.0f} | {self_us / 1000:,.0f} |")
+        lines.append(
+            f"| `{module}` | {f'`{parent}`' if parent else 'the command'} | "
+            f"{cumulative / 1000:,.0f} | {self_us / 1000:,.0f} |"
+        )
     lines.append("")
 
     lines += ["### Peer: zen-engine", ""]
     if not plan.zen:
         lines += [zen_note, ""]
     else:
-        lines += ["| zen-engine | median s (after the import) | min s | evaluate only, "
-                  "µs per county | zen's own µs per evaluation | wall s | peak RSS MiB | "
-                  "verdicts equal to ours |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        for mode, what in (("each", "`evaluate`, one call per county"),
-                           ("batch", "`evaluate_batch`, all counties (native threads)")):
+        lines += [
+            "| zen-engine | median s (after the import) | min s | evaluate only, "
+            "µs per county | zen's own µs per evaluation | wall s | peak RSS MiB | "
+            "verdicts equal to ours |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for mode, what in (
+            ("each", "`evaluate`, one call per county"),
+            ("batch", "`evaluate_batch`, all counties (native threads)"),
+        ):
             ser = s[f"zen-{mode}"]
             agree, total = _zen_agreement(out, mode)
-            lines.append(f"| {what} | {_fmt_s(median(ser.after_imports()))} | "
-                         f"{_fmt_s(min(ser.after_imports()))} | "
-                         f"{_fmt_us(ser.phase('evaluate'), n)} | "
-                         f"{_fmt_us(ser.phase('own', 'split'), 1)} | {_fmt_s(ser.wall)} | "
-                         f"{ser.peak_mib:,.0f} | {agree:,} of {total:,} |")
-        lines += ["", "\"zen's own\" is the median of the `performance` field zen returns "
-                  "with each result: the time inside the engine, without the Python binding's "
-                  "conversions. `evaluate_batch` spreads the counties over native threads, so "
-                  "its per-county time is not one core's.", "",
-                  f"For comparison, our vector engine evaluates the same counties in "
-                  f"{_fmt_us(vec.phase('evaluate'), n)} µs per county (rules, verdicts and "
-                  f"tables, every explanation included) and the rete engine in "
-                  f"{_fmt_us(s['lib-rete'].phase('evaluate'), n)} µs.", "",
-                  zen_note, ""]
+            lines.append(
+                f"| {what} | {_fmt_s(median(ser.after_imports()))} | "
+                f"{_fmt_s(min(ser.after_imports()))} | "
+                f"{_fmt_us(ser.phase('evaluate'), n)} | "
+                f"{_fmt_us(ser.phase('own', 'split'), 1)} | {_fmt_s(ser.wall)} | "
+                f"{ser.peak_mib:,.0f} | {agree:,} of {total:,} |"
+            )
+        lines += [
+            "",
+            '"zen\'s own" is the median of the `performance` field zen returns '
+            "with each result: the time inside the engine, without the Python binding's "
+            "conversions. `evaluate_batch` spreads the counties over native threads, so "
+            "its per-county time is not one core's.",
+            "",
+            f"For comparison, our vector engine evaluates the same counties in "
+            f"{_fmt_us(vec.phase('evaluate'), n)} µs per county (rules, verdicts and "
+            f"tables, every explanation included) and the rete engine in "
+            f"{_fmt_us(s['lib-rete'].phase('evaluate'), n)} µs.",
+            "",
+            zen_note,
+            "",
+        ]
 
     lines += ["### Raw samples (seconds, in the order run)", ""]
     for key, ser in s.items():
@@ -701,13 +888,24 @@ comparison."""
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=None,
-                        help=f"runs of each measured thing (default {FULL.repeat}; the cheap "
-                             "single-county pair runs after every other measurement)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: small files, one repeat; not for the record")
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md",
-                        help="the Markdown document to (re)write (default docs/performance.md)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help=f"runs of each measured thing (default {FULL.repeat}; the cheap "
+        "single-county pair runs after every other measurement)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: small files, one repeat; not for the record",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=ROOT / "docs" / "performance.md",
+        help="the Markdown document to (re)write (default docs/performance.md)",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -727,20 +925,27 @@ def main() -> None:
         zen_ok, zen_note = True, ZEN_DOES
     except ImportError:
         zen_ok = False
-        zen_note = ("zen-engine is not installed in this environment, so the peer was not "
-                    "measured (`pip install -e '.[bench]'` installs it).")
+        zen_note = (
+            "zen-engine is not installed in this environment, so the peer was not "
+            "measured (`pip install -e '.[bench]'` installs it)."
+        )
         print(f"benchmark: {zen_note}", file=sys.stderr)
 
     with tempfile.TemporaryDirectory(prefix="county-bench-") as tmp_name:
-        plan = Plan(repeat=args.repeat or preset.repeat, batch=preset.batch,
-                    scaling=preset.scaling, quick=args.quick, zen=zen_ok, tmp=Path(tmp_name))
+        plan = Plan(
+            repeat=args.repeat or preset.repeat,
+            batch=preset.batch,
+            scaling=preset.scaling,
+            quick=args.quick,
+            zen=zen_ok,
+            tmp=Path(tmp_name),
+        )
         for size in (plan.batch, *plan.scaling):
             print(f"writing {size:,} synthetic counties", file=sys.stderr)
             plan.files[size] = write_national(plan.tmp / f"national-{size}.csv", size)
         series = _measure(plan)
         imports = _import_profile(_assess_script())
-        text = _report(plan, series, command, started, (load_before, _loadavg()), imports,
-                       zen_note)
+        text = _report(plan, series, command, started, (load_before, _loadavg()), imports, zen_note)
 
     intro = INTRO
     if args.output.exists():

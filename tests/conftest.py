@@ -12,9 +12,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--browser", action="store_true",
+        "--browser",
+        action="store_true",
         help="run the tests marked 'browser' in headless Chromium (needs Debian's chromium and "
-             "pip install -e '.[browser]'); .ci/run does",
+        "pip install -e '.[browser]'); .ci/run does",
     )
 
 

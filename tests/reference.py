@@ -91,8 +91,14 @@ def total_score(indicators: list[dict], scores: dict[str, Decimal]) -> Decimal:
     return rnd(_CTX.divide(sum(weights[k] * scores[k] for k in scores), total), 2)
 
 
-def verdict(indicators: list[dict], statuses: dict[str, str], min_share: Decimal | None,
-            *, total: Decimal | None = None, pass_mark: Decimal | None = None) -> str:
+def verdict(
+    indicators: list[dict],
+    statuses: dict[str, str],
+    min_share: Decimal | None,
+    *,
+    total: Decimal | None = None,
+    pass_mark: Decimal | None = None,
+) -> str:
     binding = [i for i in indicators if i["kind"] == "binding"]
     expected = [i for i in indicators if i["kind"] == "expected"]
     if any(statuses[i["id"]] != "met" for i in binding):

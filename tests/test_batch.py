@@ -38,23 +38,36 @@ def test_the_four_counties_get_their_hand_checked_verdicts(engine: str) -> None:
     assert code == 1  # at least one county fails
     doc = json.loads(out)
     assert (doc["engine"], doc["counties"], doc["passed"], doc["failed"]) == (engine, 4, 1, 3)
-    got = {row["county"]: (row["verdict"], f"{row['binding_met']}/{row['binding_total']}",
-                           f"{row['expected_met']}/{row['expected_total']}",
-                           row["reason_codes"][0]) for row in doc["summary"]}
+    got = {
+        row["county"]: (
+            row["verdict"],
+            f"{row['binding_met']}/{row['binding_total']}",
+            f"{row['expected_met']}/{row['expected_total']}",
+            row["reason_codes"][0],
+        )
+        for row in doc["summary"]
+    }
     assert got == HAND_CHECKED
     assert [row["verdict"] for row in doc["summary"]] == ["FAIL"] * 3 + ["PASS"]
     assert len(doc["rules"]) == 4 * 28
     rd = next(r for r in doc["rules"] if r["county"] == "示例县甲" and r["id"] == "rd_intensity")
     assert (rd["status"], rd["actual"], rd["threshold"], rd["margin"]) == (
-        "not_met", "1.74", "1.80", "-0.06")
-    blank = next(r for r in doc["rules"]
-                 if r["county"] == "示例县乙" and r["id"] == "tech_contract_turnover")
+        "not_met",
+        "1.74",
+        "1.80",
+        "-0.06",
+    )
+    blank = next(
+        r for r in doc["rules"] if r["county"] == "示例县乙" and r["id"] == "tech_contract_turnover"
+    )
     assert (blank["status"], blank["reason_code"]) == ("not_evaluated", "actual_missing")
 
 
 def test_both_engines_write_the_same_json_and_the_same_json_twice() -> None:
-    outputs = [run(FOUR, "-r", "provincial-2021", "--format", "json", "--engine", e)[1]
-               for e in ("vector", "rete", "vector")]
+    outputs = [
+        run(FOUR, "-r", "provincial-2021", "--format", "json", "--engine", e)[1]
+        for e in ("vector", "rete", "vector")
+    ]
     assert outputs[0] == outputs[2]
     assert outputs[0].replace('"engine": "vector"', '"engine": "rete"') == outputs[1]
 
@@ -66,8 +79,11 @@ def test_csv_summary_and_per_rule_table(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r["county"] for r in rows][-1] == "天门市"
     assert {r["county"]: r["verdict"] for r in rows} == {k: v[0] for k, v in HAND_CHECKED.items()}
-    rules = list(csv.DictReader(io.StringIO(
-        (tmp_path / "summary.rules.csv").read_text(encoding="utf-8-sig"))))
+    rules = list(
+        csv.DictReader(
+            io.StringIO((tmp_path / "summary.rules.csv").read_text(encoding="utf-8-sig"))
+        )
+    )
     assert len(rules) == 112 and {r["county"] for r in rules} == set(HAND_CHECKED)
 
 
@@ -88,8 +104,15 @@ def test_per_county_formats_are_refused_for_a_batch() -> None:
 
 
 def test_a_single_county_by_the_vector_engine_is_a_batch_of_one() -> None:
-    code, out = run(ROOT / "scenarios" / "tianmen-2022.csv", "-r", "provincial-2021",
-                    "--engine", "vector", "--format", "json")
+    code, out = run(
+        ROOT / "scenarios" / "tianmen-2022.csv",
+        "-r",
+        "provincial-2021",
+        "--engine",
+        "vector",
+        "--format",
+        "json",
+    )
     doc = json.loads(out)
     assert code == 0 and doc["counties"] == 1 and doc["summary"][0]["verdict"] == "PASS"
 
@@ -108,8 +131,9 @@ def test_progress_is_reported_for_every_county(engine: str) -> None:
 
 
 def test_one_county_over_several_years_is_a_batch_of_county_years() -> None:
-    code, out = run(ROOT / "scenarios" / "tianmen-2020-2022.csv", "-r", "provincial-2021",
-                    "--lang", "en")
+    code, out = run(
+        ROOT / "scenarios" / "tianmen-2020-2022.csv", "-r", "provincial-2021", "--lang", "en"
+    )
     assert code == 1  # 2020 and 2021 fail; 2022 is the published PASS
     assert "3 county-years, 1 pass, 2 fail" in out
     rows = [line for line in out.splitlines() if line.startswith("│天门市")]

@@ -27,8 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium tries Google's hosts at start, which this
 # closed network refuses; a request we did not cause would then be hard to tell from one we did.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 A4_POINTS = (595, 842)
 
 REPORTS = [  # (data, ruleset, language): Tianmen in both languages and held-out counties
@@ -58,9 +65,22 @@ def browser() -> Iterator[Any]:
 
 def _report(tmp_path: Path, data: str, ruleset: str, lang: str) -> Path:
     out = tmp_path / f"{Path(data).stem}-{lang}.html"
-    run = CliRunner().invoke(assess_command, [
-        str(ROOT / data), "-r", ruleset, "--format", "html", "--output", str(out),
-        "--lang", lang, "--date", "2026-11-25"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(ROOT / data),
+            "-r",
+            ruleset,
+            "--format",
+            "html",
+            "--output",
+            str(out),
+            "--lang",
+            lang,
+            "--date",
+            "2026-11-25",
+        ],
+    )
     assert run.exit_code in (0, 1), run.output
     return out
 
@@ -78,7 +98,8 @@ def _not_blank(png: bytes, *, banner: bool = True) -> None:
     assert len(set(pixels)) > 50, "the screenshot has almost no distinct colours"
     if banner:
         assert any(r > 150 and g < 100 for r, g, _ in pixels) or any(
-            g > 100 and r < 80 for r, g, _ in pixels), "no status colour rendered"
+            g > 100 and r < 80 for r, g, _ in pixels
+        ), "no status colour rendered"
 
 
 def _pdf_text(pdf: bytes) -> tuple[int, list[tuple[float, float]], str]:
@@ -91,8 +112,9 @@ def _pdf_text(pdf: bytes) -> tuple[int, list[tuple[float, float]], str]:
     return len(reader.pages), sizes, text
 
 
-@pytest.mark.parametrize(("data", "ruleset", "lang"), REPORTS,
-                         ids=[f"{Path(d).stem}-{lang}" for d, _, lang in REPORTS])
+@pytest.mark.parametrize(
+    ("data", "ruleset", "lang"), REPORTS, ids=[f"{Path(d).stem}-{lang}" for d, _, lang in REPORTS]
+)
 def test_the_report_renders_completely_and_prints_on_a4(
     browser: Any, tmp_path: Path, data: str, ruleset: str, lang: str
 ) -> None:
@@ -102,8 +124,14 @@ def test_the_report_renders_completely_and_prints_on_a4(
     requests: list[str] = []
     problems: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda message: problems.append(f"{message.type}: {message.text}")
-            if message.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"{message.type}: {message.text}")
+            if message.type in ("error", "warning")
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.goto(report.as_uri())
     page.wait_for_load_state("load")
@@ -137,15 +165,34 @@ def test_the_report_renders_completely_and_prints_on_a4(
 
 def test_a_plan_and_a_what_if_render_in_the_report(browser: Any, tmp_path: Path) -> None:
     out = tmp_path / "plan.html"
-    run = CliRunner().invoke(assess_command, [
-        str(ROOT / "scenarios/example-fail-expected.csv"), "-r", "provincial-2021",
-        "--format", "html", "--output", str(out), "--lang", "zh", "--date", "2026-11-28",
-        "--plan", "--set", "tech_smes.target=250"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(ROOT / "scenarios/example-fail-expected.csv"),
+            "-r",
+            "provincial-2021",
+            "--format",
+            "html",
+            "--output",
+            str(out),
+            "--lang",
+            "zh",
+            "--date",
+            "2026-11-28",
+            "--plan",
+            "--set",
+            "tech_smes.target=250",
+        ],
+    )
     assert run.exit_code == 1, run.output
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text)
-            if message.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text) if message.type in ("error", "warning") else None
+        ),
+    )
     page.goto(out.as_uri())
     page.wait_for_load_state("load")
     assert problems == []
@@ -159,9 +206,21 @@ def test_a_plan_and_a_what_if_render_in_the_report(browser: Any, tmp_path: Path)
 
 def test_the_monitoring_view_renders(browser: Any, tmp_path: Path) -> None:
     out = tmp_path / "monitor.html"
-    run = CliRunner().invoke(assess_command, [
-        str(ROOT / "scenarios/tianmen-2020-2022.csv"), "-r", "provincial-2021", "--monitor",
-        "--format", "html", "--output", str(out), "--lang", "en"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(ROOT / "scenarios/tianmen-2020-2022.csv"),
+            "-r",
+            "provincial-2021",
+            "--monitor",
+            "--format",
+            "html",
+            "--output",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
     assert run.exit_code == 0, run.output  # the 2022 view passes
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     requests: list[str] = []

@@ -273,8 +273,8 @@ def _zero(tmp_path: Path) -> Path:
     ("make", "said"),
     [
         (_directory, "is a directory, not a regular file"),
-        (_fifo, "is a FIFO (named pipe), not a regular file"),
-        (lambda p: _fifo(p, "pipe.xlsx"), "is a FIFO (named pipe), not a regular file"),
+        (_fifo, "is a FIFO, a named pipe, not a regular file"),
+        (lambda p: _fifo(p, "pipe.xlsx"), "is a FIFO, a named pipe, not a regular file"),
         (_zero, "is a device, not a regular file"),
         (lambda p: p / "no-such-file.csv", "no such file"),
     ],

@@ -48,8 +48,13 @@ def test_json_output() -> None:
 
 
 def test_fail_exits_1_with_reasons() -> None:
-    result = run(str(ROOT / "scenarios" / "example-fail-binding.csv"), "-r", "provincial-2021",
-                 "--lang", "en")
+    result = run(
+        str(ROOT / "scenarios" / "example-fail-binding.csv"),
+        "-r",
+        "provincial-2021",
+        "--lang",
+        "en",
+    )
     assert result.exit_code == 1
     assert "Verdict: FAIL" in result.output
     assert "Binding indicators not met" in result.output and "rd_intensity" in result.output
@@ -114,9 +119,17 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes("指标,实际值\n不存在的指标,1\n".encode("gbk"))
     proc = subprocess.run(
-        [sys.executable, "-c", "from engine.cli import main; main()", str(bad), "-r",
-         "provincial-2021"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from engine.cli import main; main()",
+            str(bad),
+            "-r",
+            "provincial-2021",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""
@@ -127,14 +140,26 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
 def test_one_county_does_not_import_the_batch_evaluator() -> None:
     """Start-up time is a feature (docs/performance.md): one county needs neither the vectorised
     evaluator nor the batch reports, so ``import engine`` and the command must not load them."""
-    driver = ("import sys\nfrom engine.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
-              "    pass\nprint(sorted(m for m in sys.modules if m.startswith('engine')))")
-    proc = subprocess.run([sys.executable, "-c", driver, str(TIANMEN), "-r", "provincial-2021",
-                           "--format", "json"], capture_output=True, text=True, check=True)
+    driver = (
+        "import sys\nfrom engine.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+        "    pass\nprint(sorted(m for m in sys.modules if m.startswith('engine')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", driver, str(TIANMEN), "-r", "provincial-2021", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     loaded = json.loads(proc.stdout.splitlines()[-1].replace("'", '"'))
     assert "engine.pipeline" in loaded  # the driver really assessed
-    for heavy in ("engine.batch", "engine.infer.vector", "engine.load.fast",
-                  "engine.report.batch", "engine.report.html", "engine.report.xlsx"):
+    for heavy in (
+        "engine.batch",
+        "engine.infer.vector",
+        "engine.load.fast",
+        "engine.report.batch",
+        "engine.report.html",
+        "engine.report.xlsx",
+    ):
         assert heavy not in loaded
 
 

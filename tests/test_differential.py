@@ -32,13 +32,16 @@ def assert_same(vector: Batch, rete: Batch) -> None:
         left, right = vector.rules[column], rete.rules[column]
         diff = vector.rules.filter(left.ne_missing(right))
         assert diff.is_empty(), f"rules.{column} differs:\n{diff.head(3)}\n" + str(
-            rete.rules.filter(left.ne_missing(right)).head(3))
+            rete.rules.filter(left.ne_missing(right)).head(3)
+        )
     assert vector.summary.equals(rete.summary), (vector.summary, rete.summary)
 
 
 def both(counties: list[engine.CountyData], ruleset: engine.Ruleset) -> tuple[Batch, Batch]:
-    return (assess_counties(counties, ruleset, engine="vector"),
-            assess_counties(counties, ruleset, engine="rete"))
+    return (
+        assess_counties(counties, ruleset, engine="vector"),
+        assess_counties(counties, ruleset, engine="rete"),
+    )
 
 
 @st.composite
@@ -48,9 +51,9 @@ def extreme(draw: st.DrawFn, spec: dict[str, Any]) -> dict[str, Decimal | None]:
     for key in ("actual", "baseline", "reference"):
         pick = draw(st.integers(0, 14))
         if pick == 0:
-            values[key] = Decimal(draw(st.integers(-10**12, 10**12)))
+            values[key] = Decimal(draw(st.integers(-(10**12), 10**12)))
         elif pick == 1:
-            values[key] = Decimal(draw(st.integers(-10**9, 10**9))).scaleb(-10)
+            values[key] = Decimal(draw(st.integers(-(10**9), 10**9))).scaleb(-10)
     return values
 
 
@@ -60,14 +63,19 @@ def batches(draw: st.DrawFn) -> tuple[engine.Ruleset, list[dict], list[dict[str,
     units = [draw(st.sampled_from(["%", "‰", "亿元", "个"])) for _ in specs]
     specs = [spec | {"unit": unit} for spec, unit in zip(specs, units, strict=True)]
     ruleset = engine.Ruleset.model_validate(
-        ruleset.model_dump(exclude={"source_path"}) | {"indicators": specs})
-    counties = draw(st.lists(st.fixed_dictionaries({s["id"]: extreme(s) for s in specs}),
-                             min_size=1, max_size=5))
+        ruleset.model_dump(exclude={"source_path"}) | {"indicators": specs}
+    )
+    counties = draw(
+        st.lists(
+            st.fixed_dictionaries({s["id"]: extreme(s) for s in specs}), min_size=1, max_size=5
+        )
+    )
     return ruleset, specs, counties
 
 
-def refusal(counties: list[engine.CountyData], ruleset: engine.Ruleset,
-            evaluator: Any) -> str | None:
+def refusal(
+    counties: list[engine.CountyData], ruleset: engine.Ruleset, evaluator: Any
+) -> str | None:
     try:
         assess_counties(counties, ruleset, engine=evaluator)
     except engine.DataError as exc:
@@ -92,11 +100,13 @@ def test_both_evaluators_and_the_decimal_reference_agree(case: tuple) -> None:
         got = vector.rules.filter(pl.col("county_index") == i)
         assert dict(zip(got["id"], got["status"], strict=True)) == expected
         if policy.kind == "weighted_score":
-            scores = {s["id"]: reference.score(s, values[s["id"]], expected[s["id"]])
-                      for s in specs}
+            scores = {
+                s["id"]: reference.score(s, values[s["id"]], expected[s["id"]]) for s in specs
+            }
             total = reference.total_score(specs, scores)
-            verdict = reference.verdict(specs, expected, None, total=total,
-                                        pass_mark=policy.pass_mark)
+            verdict = reference.verdict(
+                specs, expected, None, total=total, pass_mark=policy.pass_mark
+            )
             assert vector.summary["score"][i] == str(total)
         else:
             verdict = reference.verdict(specs, expected, policy.expected_min_share)
@@ -105,10 +115,16 @@ def test_both_evaluators_and_the_decimal_reference_agree(case: tuple) -> None:
 
 CASES = [  # bundled rulesets (derived indicators, scores, applicability, references)
     ("hunan", [f"tests/rulesets/hunan/{d}" for d in ("pass", "fail", "not_evaluated")], None),
-    ("st-monitoring", [f"tests/rulesets/st-monitoring/{d}"
-                       for d in ("pass", "fail", "not_evaluated")], None),
-    ("tianmen-plan-2021", [f"tests/rulesets/tianmen-plan-2021/{d}"
-                           for d in ("pass", "fail", "not_evaluated")], None),
+    (
+        "st-monitoring",
+        [f"tests/rulesets/st-monitoring/{d}" for d in ("pass", "fail", "not_evaluated")],
+        None,
+    ),
+    (
+        "tianmen-plan-2021",
+        [f"tests/rulesets/tianmen-plan-2021/{d}" for d in ("pass", "fail", "not_evaluated")],
+        None,
+    ),
     ("docs/examples/kinds.yaml", ["docs/examples"], "docs/examples/provincial-averages.csv"),
     ("provincial-2021", ["scenarios"], None),
 ]
@@ -117,19 +133,29 @@ CASES = [  # bundled rulesets (derived indicators, scores, applicability, refere
 # Scenario files that are not one provincial-2021 county: a batch, a multi-year file and the
 # seed scenarios with their own rulesets (tests/test_seed_scenarios.py runs both evaluators on
 # those).
-NOT_SINGLE_PROVINCIAL = {"hubei-four-counties.csv", "tianmen-2020-2022.csv", "suizhou-2025.csv",
-                         "xianning-2021.csv"}
+NOT_SINGLE_PROVINCIAL = {
+    "hubei-four-counties.csv",
+    "tianmen-2020-2022.csv",
+    "suizhou-2025.csv",
+    "xianning-2021.csv",
+}
 
 
-@pytest.mark.parametrize(("ruleset_name", "folders", "refs"), CASES,
-                         ids=[c[0].split("/")[-1] for c in CASES])
+@pytest.mark.parametrize(
+    ("ruleset_name", "folders", "refs"), CASES, ids=[c[0].split("/")[-1] for c in CASES]
+)
 def test_the_bundled_rulesets_give_the_same_results_by_both_evaluators(
     ruleset_name: str, folders: list[str], refs: str | None
 ) -> None:
     ruleset = engine.load_ruleset(ROOT / ruleset_name if "/" in ruleset_name else ruleset_name)
-    files = sorted(f for folder in folders for f in (ROOT / folder).iterdir()
-                   if f.suffix in (".csv", ".xlsx") and f.name != "provincial-averages.csv"
-                   and f.name not in NOT_SINGLE_PROVINCIAL)
+    files = sorted(
+        f
+        for folder in folders
+        for f in (ROOT / folder).iterdir()
+        if f.suffix in (".csv", ".xlsx")
+        and f.name != "provincial-averages.csv"
+        and f.name not in NOT_SINGLE_PROVINCIAL
+    )
     counties = []
     for f in files:
         county = load_county(f, ruleset)
@@ -168,14 +194,32 @@ def test_the_national_dataset_gives_the_same_results_by_both_evaluators(
 
 
 def test_a_value_too_large_to_compare_is_refused_alike_by_both() -> None:
-    spec = {"id": "big", "name": {"zh": "大", "en": "big"}, "category": {"zh": "类", "en": "c"},
-            "kind": "binding", "unit": "%", "precision": 4, "direction": "higher",
-            "threshold": {"kind": "absolute", "value": "1"}, "provenance": "test"}
-    ruleset = engine.Ruleset.model_validate({
-        "id": "big", "version": "1", "title": {"zh": "大", "en": "big"},
-        "sources": [{"id": "t", "title": "test"}], "reconstruction": "test",
-        "verdict_policy": {"kind": "binding_all_expected_share", "expected_min_share": "80",
-                           "basis": "test"}, "indicators": [spec]})
+    spec = {
+        "id": "big",
+        "name": {"zh": "大", "en": "big"},
+        "category": {"zh": "类", "en": "c"},
+        "kind": "binding",
+        "unit": "%",
+        "precision": 4,
+        "direction": "higher",
+        "threshold": {"kind": "absolute", "value": "1"},
+        "provenance": "test",
+    }
+    ruleset = engine.Ruleset.model_validate(
+        {
+            "id": "big",
+            "version": "1",
+            "title": {"zh": "大", "en": "big"},
+            "sources": [{"id": "t", "title": "test"}],
+            "reconstruction": "test",
+            "verdict_policy": {
+                "kind": "binding_all_expected_share",
+                "expected_min_share": "80",
+                "basis": "test",
+            },
+            "indicators": [spec],
+        }
+    )
     fine = engine.CountyData.from_mapping("A", {"big": {"actual": "2"}})
     huge = engine.CountyData.from_mapping("B", {"big": {"actual": "999999999999"}})
     refused = refusal([fine, huge], ruleset, "rete")

@@ -55,6 +55,7 @@ def test_a_failing_action_surfaces_instead_of_being_swallowed() -> None:
     def failing(name: str):  # type: ignore[no-untyped-def]
         def act(c: object) -> None:
             raise ValueError("action failed")
+
         return act if name == "boom" else original(name)
 
     adapter._action_for = failing  # type: ignore[method-assign]
@@ -85,7 +86,8 @@ def test_thousands_of_counties_in_one_process() -> None:
 def test_thousands_of_assessments_keep_every_rule(tmp_path: Path) -> None:
     ruleset = engine.load_ruleset("provincial-2021")
     county = engine.load_county(
-        Path(__file__).resolve().parents[1] / "scenarios" / "tianmen-2022.csv", ruleset)
+        Path(__file__).resolve().parents[1] / "scenarios" / "tianmen-2022.csv", ruleset
+    )
     first = engine.assess(county, ruleset)
     for _ in range(1500):
         again = engine.assess(county, ruleset)

@@ -120,8 +120,13 @@ class Checker:
         assert (verdict == "FAIL") == bool(fails)
         return Expected(statuses, verdict, fails or (VERDICT_PASS,))
 
-    def problems(self, counties: Sequence[CountyData], batch: Batch, before: SessionStats,
-                 after: SessionStats) -> list[str]:
+    def problems(
+        self,
+        counties: Sequence[CountyData],
+        batch: Batch,
+        before: SessionStats,
+        after: SessionStats,
+    ) -> list[str]:
         """Everything in which ``batch`` and the adapter's counters (read before and after the
         batch) differ from the reference; empty when every expected firing happened."""
         found: list[str] = []
@@ -129,20 +134,24 @@ class Checker:
         rows = batch.rules.select("county_index", "id", "status").rows()
         got = {(i, rule): status for i, rule, status in rows}
         if len(rows) != len(got) or len(rows) != len(counties) * len(self.specs):
-            found.append(f"{len(rows)} rule rows ({len(got)} distinct) for {len(counties)} "
-                         f"counties × {len(self.specs)} indicators")
+            found.append(
+                f"{len(rows)} rule rows ({len(got)} distinct) for {len(counties)} "
+                f"counties × {len(self.specs)} indicators"
+            )
         summary = batch.summary.sort("county_index")
         if summary.height != len(counties):
             found.append(f"{summary.height} summary rows for {len(counties)} counties")
         for i, (county, exp, row) in enumerate(
-                zip(counties, expected, summary.iter_rows(named=True), strict=False)):
+            zip(counties, expected, summary.iter_rows(named=True), strict=False)
+        ):
             name = county.county
             for rule, status in exp.statuses.items():
                 if got.get((i, rule)) != status:
                     found.append(f"{name} {rule}: {got.get((i, rule))}, reference {status}")
             if row["county"] != name or row["verdict"] != exp.verdict:
-                found.append(f"{name}: verdict {row['county']} {row['verdict']}, "
-                             f"reference {exp.verdict}")
+                found.append(
+                    f"{name}: verdict {row['county']} {row['verdict']}, reference {exp.verdict}"
+                )
             reasons = [REASON_OF_VERDICT_RULE[r] for r in exp.verdict_rules]
             if row["reason_codes"] != reasons:
                 found.append(f"{name}: verdict rules {row['reason_codes']}, reference {reasons}")
@@ -154,8 +163,9 @@ class Checker:
         if fired != want:
             found.append(f"rules fired: {fired}, expected {want}")
         if after.live_sessions != 0 or after.peak_live_sessions != 1:
-            found.append(f"sessions alive: {after.live_sessions} now, "
-                         f"{after.peak_live_sessions} at most")
+            found.append(
+                f"sessions alive: {after.live_sessions} now, {after.peak_live_sessions} at most"
+            )
         return found
 
 
@@ -180,7 +190,7 @@ def test_thousands_of_counties_fire_every_rule_in_flat_memory(
     samples: list[int] = []
     began = time.perf_counter()
     for lo in range(0, len(counties), CHUNK):
-        chunk = counties[lo:lo + CHUNK]
+        chunk = counties[lo : lo + CHUNK]
         before = adapter.stats()
         batch = assess_counties(chunk, ruleset, engine="rete")
         found = checker.problems(chunk, batch, before, adapter.stats())
@@ -198,13 +208,16 @@ def test_thousands_of_counties_fire_every_rule_in_flat_memory(
     assert end.sessions_opened - start.sessions_opened == 2 * COUNTIES
     assert end.live_sessions == 0 and end.peak_live_sessions == 1
     assert threading.active_count() == threads  # no timer thread was started
-    print(f"{COUNTIES} counties in {seconds:.1f} s; "
-          f"{end.rules_fired - start.rules_fired} firings; RSS (MiB) after the warm-up "
-          f"{(baseline or 0) / 2**20:.1f}, then {[round(s / 2**20, 1) for s in samples]}")
+    print(
+        f"{COUNTIES} counties in {seconds:.1f} s; "
+        f"{end.rules_fired - start.rules_fired} firings; RSS (MiB) after the warm-up "
+        f"{(baseline or 0) / 2**20:.1f}, then {[round(s / 2**20, 1) for s in samples]}"
+    )
     if baseline is not None:
         growth = max(samples) - baseline
         assert growth < RSS_BOUND, (
-            f"RSS grew by {growth / 2**20:.1f} MiB over {COUNTIES - WARM_UP} counties")
+            f"RSS grew by {growth / 2**20:.1f} MiB over {COUNTIES - WARM_UP} counties"
+        )
 
 
 class _Lossy(DurableRules):
@@ -229,7 +242,8 @@ class _Lossy(DurableRules):
 
 
 def test_the_check_sees_a_lost_firing(
-    national: tuple[Ruleset, list[CountyData]], monkeypatch: pytest.MonkeyPatch,
+    national: tuple[Ruleset, list[CountyData]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A county that fails both on a binding indicator and on the expected share fires two fail
     rules; losing one leaves the verdict FAIL and the engine sees nothing wrong. The checker
@@ -241,7 +255,7 @@ def test_the_check_sees_a_lost_firing(
     target = next(i for i in binding if len(expected[i].verdict_rules) > 1)
     lossy = _Lossy("binding_not_met", nth=binding.index(target) + 1)
     monkeypatch.setattr(run, "durable_rules", lambda: lossy)
-    sample = counties[:target + 1]
+    sample = counties[: target + 1]
 
     before = lossy.stats()
     batch = assess_counties(sample, ruleset, engine="rete")
@@ -251,12 +265,15 @@ def test_the_check_sees_a_lost_firing(
     left = [REASON_OF_VERDICT_RULE[r] for r in expected[target].verdict_rules[1:]]
     assert len(found) == 2, found
     assert found[0].startswith(f"{name}: verdict rules {left}, reference"), found
-    assert found[1] == (f"rules fired: {sum(e.firings for e in expected[:target + 1]) - 1}, "
-                        f"expected {sum(e.firings for e in expected[:target + 1])}")
+    assert found[1] == (
+        f"rules fired: {sum(e.firings for e in expected[: target + 1]) - 1}, "
+        f"expected {sum(e.firings for e in expected[: target + 1])}"
+    )
 
 
 def test_a_lost_indicator_firing_is_caught_by_the_engine_itself(
-    national: tuple[Ruleset, list[CountyData]], monkeypatch: pytest.MonkeyPatch,
+    national: tuple[Ruleset, list[CountyData]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ruleset, counties = national
     lossy = _Lossy(f"met__{ruleset.indicators[0].id}", nth=1)
@@ -281,7 +298,8 @@ def test_the_check_sees_a_wrong_status(national: tuple[Ruleset, list[CountyData]
     wrong = Batch(batch.ruleset, batch.engine, batch.summary, flipped)
     county, rule = rules["county"][first_met], rules["id"][first_met]
     assert checker.problems(sample, wrong, before, after) == [
-        f"{county} {rule}: not_met, reference met"]
+        f"{county} {rule}: not_met, reference met"
+    ]
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmRSS from /proc")
@@ -327,8 +345,13 @@ def test_the_memory_check_sees_leaked_sessions() -> None:
     memory earlier tests freed would absorb the leak and hide it."""
     if rss() is None:
         pytest.skip("reads /proc/self/status (Linux)")
-    proc = subprocess.run([sys.executable, "-c", _LEAK_DRIVER], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _LEAK_DRIVER],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )
     growth, kept = map(int, proc.stdout.split())
     assert kept == 80
     assert growth > RSS_BOUND, f"40 leaked counties: {growth / 2**20:.1f} MiB"

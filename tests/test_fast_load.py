@@ -28,36 +28,38 @@ def test_it_declines_every_bad_file(path: Path, provincial: engine.Ruleset) -> N
     assert read_fast(path, provincial) is None
 
 
-@pytest.mark.parametrize("name", ["hubei-four-counties.csv", "tianmen-2022.csv",
-                                  "example-missing-binding.csv"])
+@pytest.mark.parametrize(
+    "name", ["hubei-four-counties.csv", "tianmen-2022.csv", "example-missing-binding.csv"]
+)
 def test_it_reads_plain_files_as_the_general_loader_does(
     name: str, provincial: engine.Ruleset
 ) -> None:
     path = ROOT / "scenarios" / name
     fast = assess_file(path, provincial)
     assert fast is not None
-    assert_same(fast, assess_counties(load_counties(path, provincial), provincial,
-                                      engine="rete"))
+    assert_same(fast, assess_counties(load_counties(path, provincial), provincial, engine="rete"))
 
 
-def test_the_national_file_gives_the_same_batch(tmp_path: Path,
-                                                provincial: engine.Ruleset) -> None:
+def test_the_national_file_gives_the_same_batch(tmp_path: Path, provincial: engine.Ruleset) -> None:
     path = write_national(tmp_path / "national.csv", counties=300)
     fast = assess_file(path, provincial)
     assert fast is not None and fast.summary.height == 300
-    assert_same(fast, assess_counties(load_counties(path, provincial), provincial,
-                                      engine="rete"))
+    assert_same(fast, assess_counties(load_counties(path, provincial), provincial, engine="rete"))
 
 
-@pytest.mark.parametrize("cells", [
-    "rd_intensity,1.6,1.7%",  # a percent sign
-    'rd_expenditure,"80,000",108000',  # a thousands separator
-    "研发投入强度,1.6,1.7",  # a name, not an id
-    "rd_intensity,1.6,１.7",  # a full-width digit
-    "rd_intensity,1.6,1e0",  # an exponent
-])
-def test_other_spellings_go_to_the_general_loader(cells: str, tmp_path: Path,
-                                                  provincial: engine.Ruleset) -> None:
+@pytest.mark.parametrize(
+    "cells",
+    [
+        "rd_intensity,1.6,1.7%",  # a percent sign
+        'rd_expenditure,"80,000",108000',  # a thousands separator
+        "研发投入强度,1.6,1.7",  # a name, not an id
+        "rd_intensity,1.6,１.7",  # a full-width digit
+        "rd_intensity,1.6,1e0",  # an exponent
+    ],
+)
+def test_other_spellings_go_to_the_general_loader(
+    cells: str, tmp_path: Path, provincial: engine.Ruleset
+) -> None:
     path = tmp_path / "county.csv"
     path.write_text(f"county,indicator,target,actual\n甲县,{cells}\n", encoding="utf-8")
     assert read_fast(path, provincial) is None

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # The single-county provincial-2021 scenarios; the batch and planning scenarios have their own
 # hand-checked tests (tests/test_batch.py and others).
-SCENARIOS = sorted(p for pattern in ("tianmen-2022.*", "example-*")
-                   for p in (ROOT / "scenarios").glob(pattern))
+SCENARIOS = sorted(
+    p for pattern in ("tianmen-2022.*", "example-*") for p in (ROOT / "scenarios").glob(pattern)
+)
 
 
 def test_every_scenario_has_a_golden_result() -> None:
@@ -69,8 +70,9 @@ def test_the_published_result_schema_describes_the_json() -> None:
     # The optional keys: a date when one was asked for, a what-if's changes, a plan.
     optional = ("assessed_on", "what_if", "plan")
     assert list(result) == [key for key in schema["properties"] if key not in optional]
-    dated = engine.gap_to_pass(ROOT / "scenarios" / "tianmen-2022.csv", "provincial-2021",
-                               changes=["pilot_bases=3"])
+    dated = engine.gap_to_pass(
+        ROOT / "scenarios" / "tianmen-2022.csv", "provincial-2021", changes=["pilot_bases=3"]
+    )
     dated = dated.model_copy(update={"assessed_on": date(2026, 11, 25)})
     assert list(json.loads(dated.to_json())) == list(schema["properties"])
     assert not set(optional) & set(schema["required"])

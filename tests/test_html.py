@@ -47,7 +47,8 @@ def test_every_rule_has_a_row_and_a_completion_bar_and_the_verdict_a_banner() ->
     text = "".join(page.text)
     rows = [a["data-rule"] for a in page.tags("tr") if "data-rule" in a]
     assert rows == [r.id for r in result.rules if r.kind == "binding"] + [
-        r.id for r in result.rules if r.kind == "expected"]
+        r.id for r in result.rules if r.kind == "expected"
+    ]
     assert [a["data-verdict"] for a in page.tags("section") if "data-verdict" in a] == ["PASS"]
     assert "结论: 通过" in text and "评估日期2026-11-25" in text
     # One bar group per rule in the completion chart; the two shortfalls are red and listed.
@@ -77,7 +78,8 @@ def test_text_from_the_data_and_the_ruleset_is_escaped(tmp_path: Path) -> None:
         "county,indicator,target,actual,source\n"
         '"<script>alert(1)</script>县","rd_intensity",1.6,1.7,'
         '"<img src=x onerror=alert(1)> &amp; "" \' </td></tr>"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = engine.assess(data, "provincial-2021")
     html = render_html(result, lang="en", ruleset=engine.load_ruleset("provincial-2021"))
     page = Page(html)
@@ -95,49 +97,70 @@ def test_text_from_the_data_and_the_ruleset_is_escaped(tmp_path: Path) -> None:
 def test_scores_text_items_provenance_and_the_ruleset_chain() -> None:
     plan = engine.load_ruleset("tianmen-plan-2021")
     chained = engine.assess(
-        ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv", plan)
+        ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv", plan
+    )
     text = "".join(Page(render_html(chained, lang="en", ruleset=plan)).text)
     assert "provincial-2021" in text and plan.ancestors[0].content_hash in text
     for source in plan.sources:
         assert source.title in text
     for assumption in plan.assumptions:
         assert assumption.strip() in text
-    scored = engine.assess(ROOT / "tests/rulesets/st-monitoring/pass/county-d.csv",
-                           "st-monitoring")
+    scored = engine.assess(ROOT / "tests/rulesets/st-monitoring/pass/county-d.csv", "st-monitoring")
     page = Page(render_html(scored, lang="en"))
     assert "Weighted score 83.00 (pass mark 60)." in "".join(page.text)
     heads = [t for t in page.text if t == "Score"]
     assert heads, "a scored ruleset shows the score column"
 
 
-@pytest.mark.parametrize(("label", "units", "expected"), [
-    ("short", 40, "short"),
-    ("abcdef", 4, "abc…"),
-    ("全社会研发经费", 6, "全社…"),
-    ("全社会研发经费", 14, "全社会研发经费"),
-])
+@pytest.mark.parametrize(
+    ("label", "units", "expected"),
+    [
+        ("short", 40, "short"),
+        ("abcdef", 4, "abc…"),
+        ("全社会研发经费", 6, "全社…"),
+        ("全社会研发经费", 14, "全社会研发经费"),
+    ],
+)
 def test_chart_labels_are_clipped_by_display_width(label: str, units: int, expected: str) -> None:
     assert clip(label, units) == expected
 
 
 def test_the_command_writes_the_report_and_dates_it(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    run = CliRunner().invoke(assess_command, [
-        str(TIANMEN), "-r", "provincial-2021", "--format", "html", "--output", str(out),
-        "--lang", "en", "--date", "2026-11-25"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(TIANMEN),
+            "-r",
+            "provincial-2021",
+            "--format",
+            "html",
+            "--output",
+            str(out),
+            "--lang",
+            "en",
+            "--date",
+            "2026-11-25",
+        ],
+    )
     assert run.exit_code == 0, run.output
     html = out.read_text(encoding="utf-8")
     assert "Date of assessment</dt><dd>2026-11-25" in html
     assert "county-assess " + engine.__version__ in html
-    bad = CliRunner().invoke(assess_command, [
-        str(TIANMEN), "-r", "provincial-2021", "--format", "html", "--date", "25/11/2026"])
+    bad = CliRunner().invoke(
+        assess_command,
+        [str(TIANMEN), "-r", "provincial-2021", "--format", "html", "--date", "25/11/2026"],
+    )
     assert bad.exit_code == 2 and "25/11/2026" in bad.output, bad.output
 
 
 def test_json_carries_a_date_only_when_asked(tmp_path: Path) -> None:
-    plain = CliRunner().invoke(assess_command, [str(TIANMEN), "-r", "provincial-2021",
-                                                "--format", "json"])
-    dated = CliRunner().invoke(assess_command, [str(TIANMEN), "-r", "provincial-2021",
-                                                "--format", "json", "--date", "2026-11-25"])
+    plain = CliRunner().invoke(
+        assess_command, [str(TIANMEN), "-r", "provincial-2021", "--format", "json"]
+    )
+    dated = CliRunner().invoke(
+        assess_command,
+        [str(TIANMEN), "-r", "provincial-2021", "--format", "json", "--date", "2026-11-25"],
+    )
     assert '"assessed_on"' not in plain.output
     assert '"assessed_on": "2026-11-25"' in dated.output

@@ -21,20 +21,43 @@ def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "c.csv
     return path
 
 
-@pytest.mark.parametrize(("text", "percent", "value"), [
-    ("2.5", False, "2.5"), (" -3 ", False, "-3"), ("1,234.5", False, "1234.5"),
-    ("12,345,678", False, "12345678"), ("１２３．４", False, "123.4"), ("2.50%", True, "2.50"),
-    ("1.2e3", False, "1.2E+3"), ("", False, None), ("   ", False, None),
-])
+@pytest.mark.parametrize(
+    ("text", "percent", "value"),
+    [
+        ("2.5", False, "2.5"),
+        (" -3 ", False, "-3"),
+        ("1,234.5", False, "1234.5"),
+        ("12,345,678", False, "12345678"),
+        ("１２３．４", False, "123.4"),
+        ("2.50%", True, "2.50"),
+        ("1.2e3", False, "1.2E+3"),
+        ("", False, None),
+        ("   ", False, None),
+    ],
+)
 def test_parse_number_accepts(text: str, percent: bool, value: str | None) -> None:
     parsed = parse_number(text, percent_allowed=percent)
     assert parsed == (None if value is None else Decimal(value))
 
 
-@pytest.mark.parametrize("text", [
-    "abc", "约2.5", "1,23", "12,34,567", "NaN", "inf", "—", "1.2.3", "%", "2.5%", "1e13",
-    "=A1", "2 5",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc",
+        "约2.5",
+        "1,23",
+        "12,34,567",
+        "NaN",
+        "inf",
+        "—",
+        "1.2.3",
+        "%",
+        "2.5%",
+        "1e13",
+        "=A1",
+        "2 5",
+    ],
+)
 def test_parse_number_rejects(text: str) -> None:
     with pytest.raises(NumberFormatError):
         parse_number(text)
@@ -54,16 +77,19 @@ def test_utf8_with_and_without_bom(tmp_path: Path) -> None:
     body = HEADER + "rd_intensity,1.32,1.60,1.68\n"
     plain = engine.load_county(write(tmp_path, body, name="a.csv"), RULESET)
     bom = engine.load_county(write(tmp_path, "\ufeff" + body, name="b.csv"), RULESET)
-    assert plain.values["rd_intensity"].actual == bom.values["rd_intensity"].actual == Decimal(
-        "1.68")
+    assert (
+        plain.values["rd_intensity"].actual == bom.values["rd_intensity"].actual == Decimal("1.68")
+    )
     assert (plain.data_file.encoding, bom.data_file.encoding) == ("utf-8", "utf-8-sig")
 
 
 def test_gbk_with_chinese_headers_and_names(tmp_path: Path) -> None:
-    text = ("县(市、区),指标,单位,基期值,目标值,实际值,数据来源\n"
-            "某县,全社会R&D经费支出占GDP比重,%,1.32%,1.60%,1.68%,统计局\n"
-            '某县,高新技术企业数,家,41,90,９６,科技局\n'
-            '某县,全社会R&D经费支出,万元,"52,000","80,000","108,000",统计局\n')
+    text = (
+        "县(市、区),指标,单位,基期值,目标值,实际值,数据来源\n"
+        "某县,全社会R&D经费支出占GDP比重,%,1.32%,1.60%,1.68%,统计局\n"
+        "某县,高新技术企业数,家,41,90,９６,科技局\n"
+        '某县,全社会R&D经费支出,万元,"52,000","80,000","108,000",统计局\n'
+    )
     county = engine.load_county(write(tmp_path, text, "gbk"), RULESET)
     assert county.county == "某县"
     assert county.data_file.encoding == "gb18030"
@@ -75,7 +101,8 @@ def test_gbk_with_chinese_headers_and_names(tmp_path: Path) -> None:
 
 def test_tab_separated(tmp_path: Path) -> None:
     county = engine.load_county(
-        write(tmp_path, "indicator\tactual\ttarget\nrd_intensity\t1.7\t1.6\n"), RULESET)
+        write(tmp_path, "indicator\tactual\ttarget\nrd_intensity\t1.7\t1.6\n"), RULESET
+    )
     assert county.values["rd_intensity"].target == Decimal("1.6")
 
 
@@ -105,19 +132,26 @@ def test_indicators_absent_from_the_file_are_missing(tmp_path: Path) -> None:
     assert result.verdict == "FAIL"
 
 
-@pytest.mark.parametrize(("text", "row", "field", "words"), [
-    (HEADER + "rd_intensity,1,2,3\nno_such_thing,1,2,3\n", 3, "indicator", "unknown indicator"),
-    (HEADER + "rd_intensity,1,2,3\n\nrd_intensity,1,2,4\n", 4, "indicator", "rows 2 and 4"),
-    (HEADER + "rd_intensity,1,2,约3\n", 2, "actual", "is not a number"),
-    (HEADER + "high_tech_enterprises,1,2,3%\n", 2, "actual", "unit is not %"),
-    ("indicator,actaul\nrd_intensity,1\n", 1, None, "did you mean the column 'actaul'"),
-    ("indicator,target\nrd_intensity,1\n", 1, None, "required column 'actual'"),
-    ("indicator,unit,actual\nrd_intensity,家,1\n", 2, "unit", "does not convert to it"),
-    ("county,indicator,actual\nA,rd_intensity,1\nB,tech_smes,2\n", None, "county",
-     "several counties"),
-    (HEADER + 'rd_intensity,1,2,3,4\n', 2, None, "column 5 has data but no header"),
-    (HEADER + ",1,2,3\n", 2, "indicator", "indicator cell is empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "row", "field", "words"),
+    [
+        (HEADER + "rd_intensity,1,2,3\nno_such_thing,1,2,3\n", 3, "indicator", "unknown indicator"),
+        (HEADER + "rd_intensity,1,2,3\n\nrd_intensity,1,2,4\n", 4, "indicator", "rows 2 and 4"),
+        (HEADER + "rd_intensity,1,2,约3\n", 2, "actual", "is not a number"),
+        (HEADER + "high_tech_enterprises,1,2,3%\n", 2, "actual", "unit is not %"),
+        ("indicator,actaul\nrd_intensity,1\n", 1, None, "did you mean the column 'actaul'"),
+        ("indicator,target\nrd_intensity,1\n", 1, None, "required column 'actual'"),
+        ("indicator,unit,actual\nrd_intensity,家,1\n", 2, "unit", "does not convert to it"),
+        (
+            "county,indicator,actual\nA,rd_intensity,1\nB,tech_smes,2\n",
+            None,
+            "county",
+            "several counties",
+        ),
+        (HEADER + "rd_intensity,1,2,3,4\n", 2, None, "column 5 has data but no header"),
+        (HEADER + ",1,2,3\n", 2, "indicator", "indicator cell is empty"),
+    ],
+)
 def test_bad_county_files_name_file_row_and_field(
     tmp_path: Path, text: str, row: int | None, field: str | None, words: str
 ) -> None:
@@ -129,14 +163,17 @@ def test_bad_county_files_name_file_row_and_field(
     assert words in err.message
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    (b"", "is empty"),
-    (b"indicator,actual\n", "no indicator rows"),
-    (b"\xff\xfe\x00\x00i\x00\x00\x00", "is UTF-32 text"),
-    (b"\xff\xfei", "UTF-16 BOM but is not UTF-16"),
-    (b"indicator,actual\n\x81\x30rd,1\n", "neither UTF-8 nor GBK"),
-    (b"\xef\xbb\xbfindicator,actual\n\xd6\xd0,1\n", "BOM but is not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "is empty"),
+        (b"indicator,actual\n", "no indicator rows"),
+        (b"\xff\xfe\x00\x00i\x00\x00\x00", "is UTF-32 text"),
+        (b"\xff\xfei", "UTF-16 BOM but is not UTF-16"),
+        (b"indicator,actual\n\x81\x30rd,1\n", "neither UTF-8 nor GBK"),
+        (b"\xef\xbb\xbfindicator,actual\n\xd6\xd0,1\n", "BOM but is not UTF-8"),
+    ],
+)
 def test_undecodable_or_empty_files(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "c.csv"
     path.write_bytes(content)
@@ -151,10 +188,12 @@ def test_a_file_named_xlsx_that_is_not_one(tmp_path: Path) -> None:
 
 
 def test_full_width_forms_in_headers_names_and_units(tmp_path: Path) -> None:
-    text = ("指标,单位,目标值,实际值\n"
-            "全社会Ｒ＆Ｄ经费支出占ＧＤＰ比重,％,1.60,1.68\n"
-            "万人发明专利拥有量,件／万人,1.50,1.62\n"
-            "RD_INTENSITY_X,%,1,1\n")
+    text = (
+        "指标,单位,目标值,实际值\n"
+        "全社会Ｒ＆Ｄ经费支出占ＧＤＰ比重,％,1.60,1.68\n"
+        "万人发明专利拥有量,件／万人,1.50,1.62\n"
+        "RD_INTENSITY_X,%,1,1\n"
+    )
     with pytest.raises(engine.DataError, match="unknown indicator 'RD_INTENSITY_X'"):
         engine.load_county(write(tmp_path, text), RULESET)
     county = engine.load_county(write(tmp_path, text.rsplit("RD_", 1)[0]), RULESET)

@@ -35,7 +35,8 @@ def test_text_from_the_data_cannot_break_tables_or_inject_markup(tmp_path: Path)
         "county,indicator,target,actual,source\n"
         '"<script>alert(1)</script>*县*","rd_intensity",1.6,1.7,'
         '"a|b <img src=x onerror=alert(1)> [link](http://x) &lt; `code`"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = engine.assess(data, "provincial-2021")
     page = html(render_markdown(result, lang="en"))
     assert "<script" not in page and "<img" not in page and "<a " not in page
@@ -46,13 +47,13 @@ def test_text_from_the_data_cannot_break_tables_or_inject_markup(tmp_path: Path)
 
 
 def test_scores_sources_and_the_chain_appear(tmp_path: Path) -> None:
-    scored = engine.assess(ROOT / "tests/rulesets/st-monitoring/pass/county-d.csv",
-                           "st-monitoring")
+    scored = engine.assess(ROOT / "tests/rulesets/st-monitoring/pass/county-d.csv", "st-monitoring")
     page = html(render_markdown(scored, lang="en"))
     assert "Weighted score 83.00 (pass mark 60)." in page and "<th>Score</th>" in page
     plan = engine.load_ruleset("tianmen-plan-2021")
     chained = engine.assess(
-        ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv", plan)
+        ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv", plan
+    )
     text = render_markdown(chained, lang="en", ruleset=plan)
     assert f"extends `provincial-2021` 1.0.0, sha256 `{plan.ancestors[0].content_hash}`" in text
     assert "The ruleset's basis and assumptions" in text
@@ -62,9 +63,20 @@ def test_scores_sources_and_the_chain_appear(tmp_path: Path) -> None:
 def test_the_command_writes_markdown_identically_twice(tmp_path: Path) -> None:
     outputs = []
     for name in ("a.md", "b.md"):
-        run = CliRunner().invoke(assess_command, [str(TIANMEN), "-r", "provincial-2021", "-f",
-                                                  "md", "--lang", "en", "-o",
-                                                  str(tmp_path / name)])
+        run = CliRunner().invoke(
+            assess_command,
+            [
+                str(TIANMEN),
+                "-r",
+                "provincial-2021",
+                "-f",
+                "md",
+                "--lang",
+                "en",
+                "-o",
+                str(tmp_path / name),
+            ],
+        )
         assert run.exit_code == 0, run.output
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]

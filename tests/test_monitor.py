@@ -18,8 +18,9 @@ D = Decimal
 
 def write(tmp_path: Path, rows: list[str], name: str = "county.csv") -> Path:
     path = tmp_path / name
-    path.write_text("county,year,indicator,baseline,target,actual\n" + "\n".join(rows) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "county,year,indicator,baseline,target,actual\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -61,11 +62,15 @@ def test_path_status_progress_and_projection_by_hand(tmp_path: Path) -> None:
 
 
 def test_the_projected_verdict_is_the_engines_verdict_on_the_projected_values(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Tianmen's 2022 table, with a 2021 year halfway between baseline and 2022 actual: each
     trend, continued, reaches the 2022 actual again (up to rounding), so the projection passes."""
-    lines = (Path(__file__).resolve().parent.parent / "scenarios" / "tianmen-2022.csv"
-             ).read_text(encoding="utf-8").splitlines()[1:]
+    lines = (
+        (Path(__file__).resolve().parent.parent / "scenarios" / "tianmen-2022.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()[1:]
+    )
     rows = []
     for line in lines:
         county, ind, _unit, b, t, a = line.split(",")[:6]
@@ -80,8 +85,11 @@ def test_the_projected_verdict_is_the_engines_verdict_on_the_projected_values(
 
 
 def test_years_are_read_from_the_file_and_sorted(tmp_path: Path) -> None:
-    rows = [r.replace(",2021,", ",2022,") for r in ROWS_2021] + ROWS_2021 + [
-        "示例县,2020,rd_intensity,1.32,1.60,1.32"]
+    rows = (
+        [r.replace(",2021,", ",2022,") for r in ROWS_2021]
+        + ROWS_2021
+        + ["示例县,2020,rd_intensity,1.32,1.60,1.32"]
+    )
     view = engine.monitor(write(tmp_path, rows), "provincial-2021")
     assert [y.year for y in view.years] == [2020, 2021, 2022]
     base = progress(view, 2020)["rd_intensity"]
@@ -91,13 +99,17 @@ def test_years_are_read_from_the_file_and_sorted(tmp_path: Path) -> None:
     assert final["rd_intensity"] == (D("1.60"), "behind", D("46.4"), D("1.45"))
 
 
-@pytest.mark.parametrize(("rows", "kwargs", "message"), [
-    (["甲,2021,rd_intensity,1,2,1.5", "乙,2021,rd_intensity,1,2,1.5"], {}, "for one county"),
-    (["甲,2019,rd_intensity,1,2,1.5"], {}, "outside the ruleset's 2020–2022"),
-    (["甲,2021,rd_intensity,1,2,1.5"], {"year": 2022}, "contradicts"),
-])
+@pytest.mark.parametrize(
+    ("rows", "kwargs", "message"),
+    [
+        (["甲,2021,rd_intensity,1,2,1.5", "乙,2021,rd_intensity,1,2,1.5"], {}, "for one county"),
+        (["甲,2019,rd_intensity,1,2,1.5"], {}, "outside the ruleset's 2020–2022"),
+        (["甲,2021,rd_intensity,1,2,1.5"], {"year": 2022}, "contradicts"),
+    ],
+)
 def test_monitoring_refuses_what_it_cannot_follow(
-        tmp_path: Path, rows: list[str], kwargs: dict, message: str) -> None:
+    tmp_path: Path, rows: list[str], kwargs: dict, message: str
+) -> None:
     with pytest.raises(engine.InputError, match=message):
         engine.monitor(write(tmp_path, rows), "provincial-2021", **kwargs)
 
@@ -110,8 +122,9 @@ def test_a_ruleset_without_base_and_target_years_cannot_monitor() -> None:
 
 def test_a_file_without_a_year_column_needs_year(tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
-    path.write_text("indicator,baseline,target,actual\nrd_intensity,1.32,1.60,1.45\n",
-                    encoding="utf-8")
+    path.write_text(
+        "indicator,baseline,target,actual\nrd_intensity,1.32,1.60,1.45\n", encoding="utf-8"
+    )
     with pytest.raises(engine.InputError, match="needs the data's year"):
         engine.monitor(path, "provincial-2021")
     view = engine.monitor(path, "provincial-2021", year=2021)
@@ -120,9 +133,19 @@ def test_a_file_without_a_year_column_needs_year(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "md", "json", "html"])
 def test_monitor_command(tmp_path: Path, fmt: str) -> None:
-    run = CliRunner().invoke(assess_command, [
-        str(write(tmp_path, ROWS_2021)), "-r", "provincial-2021", "--monitor", "--format", fmt,
-        "--lang", "en"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(write(tmp_path, ROWS_2021)),
+            "-r",
+            "provincial-2021",
+            "--monitor",
+            "--format",
+            fmt,
+            "--lang",
+            "en",
+        ],
+    )
     assert run.exit_code == 1, run.output  # the projected verdict is FAIL
     if fmt == "json":
         data = json.loads(run.output)
@@ -133,7 +156,17 @@ def test_monitor_command(tmp_path: Path, fmt: str) -> None:
 
 
 def test_monitor_refuses_formats_it_does_not_render(tmp_path: Path) -> None:
-    run = CliRunner().invoke(assess_command, [
-        str(write(tmp_path, ROWS_2021)), "-r", "provincial-2021", "--monitor", "--format",
-        "xlsx", "--output", str(tmp_path / "m.xlsx")])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(write(tmp_path, ROWS_2021)),
+            "-r",
+            "provincial-2021",
+            "--monitor",
+            "--format",
+            "xlsx",
+            "--output",
+            str(tmp_path / "m.xlsx"),
+        ],
+    )
     assert run.exit_code == 2 and "text, json, md or html" in run.output

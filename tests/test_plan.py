@@ -47,24 +47,35 @@ def worse(rule: engine.RuleResult, value: Decimal) -> Decimal:
 # What-if ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("rd_intensity=1.80", Change(id="rd_intensity", field="actual", value=Decimal("1.80"))),
-    ("rd_intensity.target=2", Change(id="rd_intensity", field="target", value=Decimal(2))),
-    (" tech_smes.baseline = 1,234 ", Change(id="tech_smes", field="baseline",
-                                             value=Decimal(1234))),
-    ("高新技术企业数=１００", Change(id="高新技术企业数", field="actual", value=Decimal(100))),
-    ("fiscal_st_share=2.5%", Change(id="fiscal_st_share", field="actual", value=Decimal("2.5"))),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rd_intensity=1.80", Change(id="rd_intensity", field="actual", value=Decimal("1.80"))),
+        ("rd_intensity.target=2", Change(id="rd_intensity", field="target", value=Decimal(2))),
+        (
+            " tech_smes.baseline = 1,234 ",
+            Change(id="tech_smes", field="baseline", value=Decimal(1234)),
+        ),
+        ("高新技术企业数=１００", Change(id="高新技术企业数", field="actual", value=Decimal(100))),
+        (
+            "fiscal_st_share=2.5%",
+            Change(id="fiscal_st_share", field="actual", value=Decimal("2.5")),
+        ),
+    ],
+)
 def test_set_options_are_parsed_like_cells(text: str, expected: Change) -> None:
     assert parse_change(text) == expected
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("rd_intensity", "give INDICATOR=VALUE"),
-    ("=3", "give INDICATOR=VALUE"),
-    ("rd_intensity=", "the value is empty"),
-    ("rd_intensity=abc", "'abc' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("rd_intensity", "give INDICATOR=VALUE"),
+        ("=3", "give INDICATOR=VALUE"),
+        ("rd_intensity=", "the value is empty"),
+        ("rd_intensity=abc", "'abc' is not a number"),
+    ],
+)
 def test_malformed_set_options_are_refused(text: str, message: str) -> None:
     with pytest.raises(engine.InputError, match=message):
         parse_change(text)
@@ -73,28 +84,33 @@ def test_malformed_set_options_are_refused(text: str, message: str) -> None:
 def test_what_if_reports_changes_and_the_verdict_that_moved() -> None:
     path = SCENARIOS / "example-fail-binding.csv"
     before = path.read_bytes()
-    result = engine.what_if(path, "provincial-2021", ["rd_intensity=1.80",
-                                                      "tech_smes.target=250"])
+    result = engine.what_if(path, "provincial-2021", ["rd_intensity=1.80", "tech_smes.target=250"])
     assert path.read_bytes() == before  # the file is never touched
     assert result.verdict == "PASS"
     assert result.what_if is not None and result.what_if.verdict_before == "FAIL"
     assert [(c.id, c.field, c.before, c.after) for c in result.what_if.changes] == [
         ("rd_intensity", "actual", Decimal("1.74"), Decimal("1.80")),
-        ("tech_smes", "target", Decimal(240), Decimal(250))]
+        ("tech_smes", "target", Decimal(240), Decimal(250)),
+    ]
     assert [(c.id, c.before, c.after) for c in result.what_if.status_changes] == [
-        ("rd_intensity", "not_met", "met")]
+        ("rd_intensity", "not_met", "met")
+    ]
     assert '"what_if"' in result.to_json()
     assert '"what_if"' not in engine.assess(path, "provincial-2021").to_json()
 
 
-@pytest.mark.parametrize(("option", "message"), [
-    ("no_such=1", "not an indicator or input"),
-    ("rd_intensity=1", "given twice"),
-])
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("no_such=1", "not an indicator or input"),
+        ("rd_intensity=1", "given twice"),
+    ],
+)
 def test_what_if_refuses_unknown_and_repeated_items(option: str, message: str) -> None:
     with pytest.raises(engine.InputError, match=message):
-        engine.what_if(SCENARIOS / "tianmen-2022.csv", "provincial-2021",
-                       ["rd_intensity=2", option])
+        engine.what_if(
+            SCENARIOS / "tianmen-2022.csv", "provincial-2021", ["rd_intensity=2", option]
+        )
 
 
 def test_a_derived_indicator_is_changed_through_its_inputs() -> None:
@@ -112,7 +128,8 @@ def test_plan_for_a_binding_shortfall_is_that_indicator_at_its_target() -> None:
     plan = engine.gap_to_pass(SCENARIOS / "example-fail-binding.csv", "provincial-2021").plan
     assert plan is not None and plan.verdict == "FAIL" and plan.reachable
     assert [(s.id, s.actual, s.required, s.gap) for s in plan.binding] == [
-        ("rd_intensity", Decimal("1.74"), Decimal("1.80"), Decimal("0.06"))]
+        ("rd_intensity", Decimal("1.74"), Decimal("1.80"), Decimal("0.06"))
+    ]
     assert plan.binding[0].relative_gap == Decimal("3.3")  # 0.06 ÷ 1.80 = 3.33 %
     assert plan.expected == [] and plan.verdict_after == "PASS"
     assert plan.set_options == ["rd_intensity=1.80"]
@@ -130,12 +147,15 @@ def test_plan_for_too_few_expected_picks_the_smallest_relative_gap() -> None:
 
 
 def test_plan_for_missing_binding_data_asks_for_the_value() -> None:
-    plan = engine.gap_to_pass(SCENARIOS / "example-missing-binding.csv",
-                              "provincial-2021").plan
+    plan = engine.gap_to_pass(SCENARIOS / "example-missing-binding.csv", "provincial-2021").plan
     assert plan is not None
     [fix] = plan.binding
     assert (fix.id, fix.actual, fix.required, fix.gap) == (
-        "tech_contract_turnover", None, Decimal("8.00"), None)
+        "tech_contract_turnover",
+        None,
+        Decimal("8.00"),
+        None,
+    )
     assert fix.reason.code == "suggest_supply" and plan.verdict_after == "PASS"
 
 
@@ -174,8 +194,9 @@ def test_applying_the_plan_passes_and_nothing_in_it_is_superfluous(sc: tuple) ->
     if not plan.reachable:
         # Either a binding threshold waits for data, or even every possible fix falls short.
         if all(s.required is not None for s in plan.binding):
-            everything = [f"{r.id}={required_value(r)}" for r in fixable
-                          if required_value(r) is not None]
+            everything = [
+                f"{r.id}={required_value(r)}" for r in fixable if required_value(r) is not None
+            ]
             assert engine.what_if(data, ruleset, everything).verdict == "FAIL"
         return
     options = plan.set_options
@@ -221,26 +242,58 @@ def test_a_pass_plan_counts_the_expected_rules_that_may_still_fail(sc: tuple) ->
 
 def test_the_plan_command_line_turns_the_fail_into_a_pass() -> None:
     """What a bureau does: ask for the plan, paste the printed command, see PASS."""
-    run = CliRunner().invoke(assess_command, [
-        str(SCENARIOS / "example-fail-expected.csv"), "-r", "provincial-2021", "--plan",
-        "--lang", "en"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(SCENARIOS / "example-fail-expected.csv"),
+            "-r",
+            "provincial-2021",
+            "--plan",
+            "--lang",
+            "en",
+        ],
+    )
     assert run.exit_code == 1, run.output
     command = next(line for line in run.output.splitlines() if line.startswith("assess "))
     assert "--set energy_per_gdp=0.480" in command
     args = command.split()[1:]
-    again = subprocess.run([sys.executable, "-c", "from engine.cli import main; main()", *args],
-                           capture_output=True, text=True, cwd=ROOT, check=False)
+    again = subprocess.run(
+        [sys.executable, "-c", "from engine.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert again.returncode == 0, again.stderr
-    assert "The verdict moved from FAIL to PASS." in subprocess.run(
-        [sys.executable, "-c", "from engine.cli import main; main()", *args, "--lang", "en"],
-        capture_output=True, text=True, cwd=ROOT, check=False).stdout
+    assert (
+        "The verdict moved from FAIL to PASS."
+        in subprocess.run(
+            [sys.executable, "-c", "from engine.cli import main; main()", *args, "--lang", "en"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        ).stdout
+    )
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])
 def test_plans_and_what_ifs_appear_in_every_document_format(fmt: str) -> None:
-    run = CliRunner().invoke(assess_command, [
-        str(SCENARIOS / "example-fail-binding.csv"), "-r", "provincial-2021", "--plan",
-        "--set", "tech_smes.target=250", "--format", fmt, "--lang", "en"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(SCENARIOS / "example-fail-binding.csv"),
+            "-r",
+            "provincial-2021",
+            "--plan",
+            "--set",
+            "tech_smes.target=250",
+            "--format",
+            fmt,
+            "--lang",
+            "en",
+        ],
+    )
     assert run.exit_code == 1, run.output
     for text in ("tech_smes", "rd_intensity=1.80"):
         assert text in run.output
@@ -248,22 +301,28 @@ def test_plans_and_what_ifs_appear_in_every_document_format(fmt: str) -> None:
         assert "What-if" in run.output and "The way to PASS" in run.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--plan", "--format", "csv"], "the csv report is a batch's summary table"),
-    (["--set", "rd_intensity=2", "--engine", "vector"], "durable-rules"),
-    (["--set", "nope=2"], "not an indicator or input"),
-    (["--year", "2021"], "--year is for --monitor"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--plan", "--format", "csv"], "the csv report is a batch's summary table"),
+        (["--set", "rd_intensity=2", "--engine", "vector"], "durable-rules"),
+        (["--set", "nope=2"], "not an indicator or input"),
+        (["--year", "2021"], "--year is for --monitor"),
+    ],
+)
 def test_planning_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
-    run = CliRunner().invoke(assess_command, [
-        str(SCENARIOS / "tianmen-2022.csv"), "-r", "provincial-2021", *args])
+    run = CliRunner().invoke(
+        assess_command, [str(SCENARIOS / "tianmen-2022.csv"), "-r", "provincial-2021", *args]
+    )
     assert run.exit_code == 2 and message in run.output
     assert "Traceback" not in run.output
 
 
 def test_set_and_plan_refuse_a_file_of_several_counties() -> None:
-    run = CliRunner().invoke(assess_command, [
-        str(SCENARIOS / "hubei-four-counties.csv"), "-r", "provincial-2021", "--plan"])
+    run = CliRunner().invoke(
+        assess_command,
+        [str(SCENARIOS / "hubei-four-counties.csv"), "-r", "provincial-2021", "--plan"],
+    )
     assert run.exit_code == 2 and "for one county" in run.output
 
 
@@ -294,10 +353,23 @@ def test_the_spreadsheet_carries_the_what_if_and_the_plan(tmp_path: Path) -> Non
     from openpyxl import load_workbook
 
     out = tmp_path / "plan.xlsx"
-    run = CliRunner().invoke(assess_command, [
-        str(SCENARIOS / "example-fail-expected.csv"), "-r", "provincial-2021", "--plan",
-        "--set", "tech_smes.target=250", "--format", "xlsx", "--output", str(out),
-        "--lang", "en"])
+    run = CliRunner().invoke(
+        assess_command,
+        [
+            str(SCENARIOS / "example-fail-expected.csv"),
+            "-r",
+            "provincial-2021",
+            "--plan",
+            "--set",
+            "tech_smes.target=250",
+            "--format",
+            "xlsx",
+            "--output",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
     assert run.exit_code == 1, run.output
     sheet = load_workbook(out)["What-if and plan"]
     rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]

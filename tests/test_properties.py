@@ -24,7 +24,7 @@ def indicator_specs(draw: st.DrawFn, index: int, scoring: bool = False) -> dict[
     threshold: dict[str, Any] = {"kind": kind}
     if op is not None:
         threshold["operator"] = op
-    grid = st.integers(-10**7, 10**7).map(lambda n: Decimal(n).scaleb(-precision))
+    grid = st.integers(-(10**7), 10**7).map(lambda n: Decimal(n).scaleb(-precision))
     if kind == "absolute":
         threshold["value"] = draw(grid)
     elif kind == "between":
@@ -63,15 +63,26 @@ def rulesets(draw: st.DrawFn, max_indicators: int = 8) -> tuple[engine.Ruleset, 
     scoring = draw(st.booleans())
     specs = [draw(indicator_specs(i, scoring)) for i in range(n)]
     share = Decimal(draw(st.integers(0, 10000))).scaleb(-2)
-    policy = ({"kind": "weighted_score", "pass_mark": share, "basis": "generated"} if scoring
-              else {"kind": "binding_all_expected_share", "expected_min_share": share,
-                    "basis": "generated"})
-    ruleset = engine.Ruleset.model_validate({
-        "id": "generated", "version": "1", "title": {"zh": "生成", "en": "generated"},
-        "sources": [{"id": "g", "title": "hypothesis"}], "reconstruction": "generated",
-        "verdict_policy": policy,
-        "indicators": specs,
-    })
+    policy = (
+        {"kind": "weighted_score", "pass_mark": share, "basis": "generated"}
+        if scoring
+        else {
+            "kind": "binding_all_expected_share",
+            "expected_min_share": share,
+            "basis": "generated",
+        }
+    )
+    ruleset = engine.Ruleset.model_validate(
+        {
+            "id": "generated",
+            "version": "1",
+            "title": {"zh": "生成", "en": "generated"},
+            "sources": [{"id": "g", "title": "hypothesis"}],
+            "reconstruction": "generated",
+            "verdict_policy": policy,
+            "indicators": specs,
+        }
+    )
     return ruleset, specs
 
 
@@ -88,11 +99,21 @@ def decimals(precision: int, magnitude: int = 10**7) -> st.SearchStrategy[Decima
 def near(draw: st.DrawFn, anchor: Decimal, precision: int) -> Decimal:
     """On the anchor, one unit either side, or a half unit either side (± a hair)."""
     unit = Decimal(1).scaleb(-precision)
-    offset = draw(st.sampled_from([
-        Decimal(0), unit, -unit, unit / 2, -unit / 2,
-        unit / 2 + unit / 1000, unit / 2 - unit / 1000,
-        -unit / 2 + unit / 1000, -unit / 2 - unit / 1000,
-    ]))
+    offset = draw(
+        st.sampled_from(
+            [
+                Decimal(0),
+                unit,
+                -unit,
+                unit / 2,
+                -unit / 2,
+                unit / 2 + unit / 1000,
+                unit / 2 - unit / 1000,
+                -unit / 2 + unit / 1000,
+                -unit / 2 - unit / 1000,
+            ]
+        )
+    )
     return anchor + offset
 
 
@@ -100,8 +121,11 @@ def near(draw: st.DrawFn, anchor: Decimal, precision: int) -> Decimal:
 def county_values(draw: st.DrawFn, spec: dict[str, Any]) -> dict[str, Decimal | None]:
     p = spec["precision"]
     values: dict[str, Decimal | None] = {
-        "baseline": draw(decimals(p)), "target": draw(decimals(p)),
-        "reference": draw(decimals(p)), "actual": None}
+        "baseline": draw(decimals(p)),
+        "target": draw(decimals(p)),
+        "reference": draw(decimals(p)),
+        "actual": None,
+    }
     bounds = reference.threshold_of(spec, values)
     assert bounds is not None
     anchor = draw(st.sampled_from([b for b in bounds if b is not None]))
@@ -137,17 +161,24 @@ def test_engine_agrees_with_the_decimal_reference(sc: tuple) -> None:
         assert result.summary.score == total
         assert 0 <= total <= 100
         assert result.verdict == reference.verdict(
-            specs, expected, None, total=total, pass_mark=policy.pass_mark)
+            specs, expected, None, total=total, pass_mark=policy.pass_mark
+        )
     else:
         assert result.verdict == reference.verdict(specs, expected, policy.expected_min_share)
     assert result.summary.growth_over_50 == sum(
-        reference.grew_more_than(s, values[s["id"]], 50) for s in specs)
+        reference.grew_more_than(s, values[s["id"]], 50) for s in specs
+    )
     assert result.summary.growth_over_100 == sum(
-        reference.grew_more_than(s, values[s["id"]], 100) for s in specs)
+        reference.grew_more_than(s, values[s["id"]], 100) for s in specs
+    )
 
 
-@given(st.integers(0, 4), st.sampled_from([">=", ">", "<=", "<"]),
-       st.integers(-10**6, 10**6), st.sampled_from(["target", "absolute"]))
+@given(
+    st.integers(0, 4),
+    st.sampled_from([">=", ">", "<=", "<"]),
+    st.integers(-(10**6), 10**6),
+    st.sampled_from(["target", "absolute"]),
+)
 def test_equal_to_the_threshold_is_met_only_for_inclusive_operators(
     precision: int, op: str, n: int, kind: str
 ) -> None:
@@ -156,16 +187,33 @@ def test_equal_to_the_threshold_is_met_only_for_inclusive_operators(
     threshold: dict[str, Any] = {"kind": kind, "operator": op}
     if kind == "absolute":
         threshold["value"] = value
-    ruleset = engine.Ruleset.model_validate({
-        "id": "boundary", "version": "1", "title": {"zh": "边界", "en": "boundary"},
-        "sources": [{"id": "g", "title": "t"}], "reconstruction": "t",
-        "verdict_policy": {"kind": "binding_all_expected_share", "expected_min_share": 80,
-                           "basis": "t"},
-        "indicators": [{"id": "x", "name": {"zh": "x", "en": "x"},
-                        "category": {"zh": "c", "en": "c"}, "kind": "binding", "unit": "个",
-                        "precision": precision, "direction": direction,
-                        "threshold": threshold, "provenance": "t"}],
-    })
+    ruleset = engine.Ruleset.model_validate(
+        {
+            "id": "boundary",
+            "version": "1",
+            "title": {"zh": "边界", "en": "boundary"},
+            "sources": [{"id": "g", "title": "t"}],
+            "reconstruction": "t",
+            "verdict_policy": {
+                "kind": "binding_all_expected_share",
+                "expected_min_share": 80,
+                "basis": "t",
+            },
+            "indicators": [
+                {
+                    "id": "x",
+                    "name": {"zh": "x", "en": "x"},
+                    "category": {"zh": "c", "en": "c"},
+                    "kind": "binding",
+                    "unit": "个",
+                    "precision": precision,
+                    "direction": direction,
+                    "threshold": threshold,
+                    "provenance": "t",
+                }
+            ],
+        }
+    )
     result = assess(ruleset, {"x": {"actual": value, "target": value}})
     inclusive = op in (">=", "<=")
     assert result.rules[0].status == ("met" if inclusive else "not_met")
@@ -184,7 +232,7 @@ def test_values_that_round_half_up_to_the_target_are_met(n: int) -> None:
     def status(actual: Decimal) -> str:
         return assess(ruleset, {ind.id: {"actual": actual, "target": target}}).rules[0].status
 
-    assert status(target - half) == "met"            # 1.995 → 2.00
+    assert status(target - half) == "met"  # 1.995 → 2.00
     assert status(target - half + hair) == "met"
     assert status(target - half - hair) == "not_met"  # 1.99499 → 1.99
 
@@ -193,15 +241,19 @@ def test_values_that_round_half_up_to_the_target_are_met(n: int) -> None:
 def test_improving_an_actual_never_hurts(sc: tuple, data: st.DataObject) -> None:
     ruleset, specs, values = sc
     # A two-sided (between) rule has no better direction: moving out of the band fails it.
-    present = [s for s in specs if values[s["id"]]["actual"] is not None
-               and s["threshold"]["kind"] != "between"]
+    present = [
+        s
+        for s in specs
+        if values[s["id"]]["actual"] is not None and s["threshold"]["kind"] != "between"
+    ]
     assume(present)
     spec = data.draw(st.sampled_from(present))
     step = Decimal(data.draw(st.integers(1, 10**6))).scaleb(-spec["precision"] - 2)
     better = dict(values)
     old = values[spec["id"]]["actual"]
     better[spec["id"]] = values[spec["id"]] | {
-        "actual": old + step if spec["direction"] == "higher" else old - step}
+        "actual": old + step if spec["direction"] == "higher" else old - step
+    }
     before, after = assess(ruleset, values), assess(ruleset, better)
     for b, a in zip(before.rules, after.rules, strict=True):
         assert not (b.status == "met" and a.status == "not_met"), b.id
@@ -242,7 +294,8 @@ def test_verdict_does_not_depend_on_indicator_order(sc: tuple, rnd: Any) -> None
     shuffled = list(specs)
     rnd.shuffle(shuffled)
     other = engine.Ruleset.model_validate(
-        ruleset.model_dump(mode="python") | {"indicators": shuffled})
+        ruleset.model_dump(mode="python") | {"indicators": shuffled}
+    )
     a, b = assess(ruleset, values), assess(other, values)
     assert a.verdict == b.verdict
     assert {r.id: r.status for r in a.rules} == {r.id: r.status for r in b.rules}

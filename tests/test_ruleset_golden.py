@@ -23,8 +23,7 @@ def test_every_shipped_ruleset_has_pass_fail_and_not_evaluated_cases() -> None:
             continue
         for folder in ("pass", "fail", "not_evaluated"):
             assert list((HERE / ruleset / folder).glob("*.csv")), (ruleset, folder)
-    assert sorted(EXPECTED) == sorted(
-        str(p.relative_to(HERE)) for p in HERE.glob("*/*/*.csv"))
+    assert sorted(EXPECTED) == sorted(str(p.relative_to(HERE)) for p in HERE.glob("*/*/*.csv"))
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
@@ -32,7 +31,8 @@ def test_golden_case(case: str) -> None:
     want = EXPECTED[case]
     ruleset, folder, _ = case.split("/")
     run = CliRunner().invoke(
-        assess_command, [str(HERE / case), "--ruleset", ruleset, "--format", "json"])
+        assess_command, [str(HERE / case), "--ruleset", ruleset, "--format", "json"]
+    )
     assert run.exit_code == (0 if want["verdict"] == "PASS" else 1), run.output
     result = json.loads(run.output)
     assert result["verdict"] == want["verdict"]

@@ -14,8 +14,11 @@ BUNDLED = Path(__file__).resolve().parents[1] / "rulesets" / "provincial-2021.ya
 
 
 def domain_rows() -> list[list[str]]:
-    rows = [line for line in DOMAIN.read_text(encoding="utf-8").splitlines()
-            if re.match(r"\| \d+ \|", line)]
+    rows = [
+        line
+        for line in DOMAIN.read_text(encoding="utf-8").splitlines()
+        if re.match(r"\| \d+ \|", line)
+    ]
     return [[c.strip() for c in row.strip("|").split("|")] for row in rows]
 
 
@@ -26,8 +29,15 @@ def test_provincial_2021_matches_the_domain_table() -> None:
     assert len(rows) == len(rs.indicators) == 28
     for row, ind in zip(rows, rs.indicators, strict=True):
         _n, iid, zh, _en, unit, precision, category, kind, provenance = row
-        assert (ind.id, ind.name.zh, ind.unit, ind.precision, ind.category.zh, ind.kind,
-                ind.provenance) == (iid, zh, unit, int(precision), category, kind, provenance)
+        assert (
+            ind.id,
+            ind.name.zh,
+            ind.unit,
+            ind.precision,
+            ind.category.zh,
+            ind.kind,
+            ind.provenance,
+        ) == (iid, zh, unit, int(precision), category, kind, provenance)
         assert ind.threshold.kind == "target"
         assert ind.direction == ("lower" if iid == "energy_per_gdp" else "higher")
 
@@ -90,14 +100,17 @@ EXTRA = """  - id: b
 """
 
 
-@pytest.mark.parametrize(("line", "field", "words"), [
-    ("threshold: {kind: target}\n    colour: red", "colour", "unknown key"),
-    ("threshold: {kind: absolute, value: 2.555}", None, "finer than the indicator's precision"),
-    ("threshold: {kind: target, operator: '=='}", "threshold.operator", "Input should be"),
-    ("threshold: {kind: target, operator: '<='}", None, "contradicts direction 'higher'"),
-    ("threshold: {kind: nearest}", "threshold", "kind"),
-    ("threshold: {kind: absolute}", "threshold.value", "Field required"),
-])
+@pytest.mark.parametrize(
+    ("line", "field", "words"),
+    [
+        ("threshold: {kind: target}\n    colour: red", "colour", "unknown key"),
+        ("threshold: {kind: absolute, value: 2.555}", None, "finer than the indicator's precision"),
+        ("threshold: {kind: target, operator: '=='}", "threshold.operator", "Input should be"),
+        ("threshold: {kind: target, operator: '<='}", None, "contradicts direction 'higher'"),
+        ("threshold: {kind: nearest}", "threshold", "kind"),
+        ("threshold: {kind: absolute}", "threshold.value", "Field required"),
+    ],
+)
 def test_indicator_errors_name_line_indicator_and_field(
     tmp_path: Path, line: str, field: str | None, words: str
 ) -> None:
@@ -117,16 +130,21 @@ def test_arrow_spelling_is_accepted(tmp_path: Path) -> None:
     assert rs.indicators[1].operator == ">="
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    (minimal().replace("precision: 2", "precision: two"), "valid integer"),
-    (minimal(EXTRA.format(line="threshold: {kind: target}")).replace("id: b", "id: a"),
-     "duplicate indicator id 'a'"),
-    (minimal().replace("expected_min_share: 80", "expected_min_share: .inf"), "finite decimal"),
-    ("base: &b {x: 1}\nother: *b\n", "aliases"),
-    (minimal().replace("version: \"1\"", "version: \"1\"\nversion: \"2\""), "duplicate key"),
-    ("- just\n- a list\n", "YAML mapping"),
-    ("id: [unclosed\n", "line"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (minimal().replace("precision: 2", "precision: two"), "valid integer"),
+        (
+            minimal(EXTRA.format(line="threshold: {kind: target}")).replace("id: b", "id: a"),
+            "duplicate indicator id 'a'",
+        ),
+        (minimal().replace("expected_min_share: 80", "expected_min_share: .inf"), "finite decimal"),
+        ("base: &b {x: 1}\nother: *b\n", "aliases"),
+        (minimal().replace('version: "1"', 'version: "1"\nversion: "2"'), "duplicate key"),
+        ("- just\n- a list\n", "YAML mapping"),
+        ("id: [unclosed\n", "line"),
+    ],
+)
 def test_ruleset_errors(tmp_path: Path, text: str, words: str) -> None:
     with pytest.raises(engine.RulesetError, match=re.escape(words)):
         load_text(tmp_path, text)
@@ -145,8 +163,10 @@ def test_all_problems_are_listed_at_once(tmp_path: Path) -> None:
 
 
 def test_unknown_bundled_name_lists_the_bundled_ones() -> None:
-    bundled = ("bundled: hunan, provincial-2021, st-monitoring, suizhou-2025, tianmen-plan-2021, "
-               "xianning-2021;")
+    bundled = (
+        "bundled: hunan, provincial-2021, st-monitoring, suizhou-2025, tianmen-plan-2021, "
+        "xianning-2021;"
+    )
     with pytest.raises(engine.RulesetError, match=bundled):
         engine.load_ruleset("hubei-2099")
 

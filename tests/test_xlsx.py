@@ -53,29 +53,34 @@ def tianmen() -> Result:
     return engine.assess(TIANMEN, "provincial-2021")
 
 
-@pytest.mark.parametrize(("lang", "names"), [("zh", ["结论", "指标"]),
-                                             ("en", ["Summary", "Rules"])])
+@pytest.mark.parametrize(
+    ("lang", "names"), [("zh", ["结论", "指标"]), ("en", ["Summary", "Rules"])]
+)
 def test_two_sheets_named_in_the_language_with_the_summary_active(
-        tmp_path: Path, tianmen: Result, lang: str, names: list[str]) -> None:
+    tmp_path: Path, tianmen: Result, lang: str, names: list[str]
+) -> None:
     wb = load(tmp_path, render_xlsx(tianmen, lang=lang))
     assert wb.sheetnames == names
     assert wb.active.title == names[0]
 
 
 def test_summary_names_verdict_reasons_provenance_and_shortfalls(
-        tmp_path: Path, tianmen: Result) -> None:
+    tmp_path: Path, tianmen: Result
+) -> None:
     plan = engine.load_ruleset("provincial-2021")
-    wb = load(tmp_path, render_xlsx(tianmen, lang="zh", ruleset=plan,
-                                    assessed_on=date(2023, 5, 6)))
+    wb = load(tmp_path, render_xlsx(tianmen, lang="zh", ruleset=plan, assessed_on=date(2023, 5, 6)))
     ws = wb["结论"]
     assert ws["A1"].value == "创新型县(市、区)建设验收指标预检:天门市"
     assert [c.value for c in labelled(ws, "县(市、区)")] == ["天门市"]
     assert [c.value for c in labelled(ws, "规则集")] == [
         "provincial-2021 1.0.0 (湖北省省级创新型县(市、区)建设验收指标(2021,重构))",
-        f"sha256 {tianmen.ruleset.content_hash}"]
+        f"sha256 {tianmen.ruleset.content_hash}",
+    ]
     assert tianmen.data_file is not None
     assert [c.value for c in labelled(ws, "数据文件")] == [
-        "tianmen-2022.csv (csv)", f"sha256 {tianmen.data_file.sha256}"]
+        "tianmen-2022.csv (csv)",
+        f"sha256 {tianmen.data_file.sha256}",
+    ]
     (day,) = labelled(ws, "评估日期")
     assert day.is_date and day.value == datetime(2023, 5, 6)
     assert day.number_format == "yyyy-mm-dd"
@@ -84,8 +89,10 @@ def test_summary_names_verdict_reasons_provenance_and_shortfalls(
     assert verdict.value == "通过" and verdict.font.b and verdict.font.sz >= 14
     assert verdict.fill.fgColor.rgb.endswith(GREEN)
     assert [c.value for c in reasons] == [tianmen.verdict_reasons[0].zh]
-    assert ("约束性指标 8/8 项完成;预期性指标 18/20 项完成(90.00%);"
-            "较基期增长超50%的指标 21 项,超100%的 12 项。") in texts(ws)
+    assert (
+        "约束性指标 8/8 项完成;预期性指标 18/20 项完成(90.00%);"
+        "较基期增长超50%的指标 21 项,超100%的 12 项。"
+    ) in texts(ws)
     assert not any(t.startswith("综合得分") for t in texts(ws))  # not a scored ruleset
 
     shortfalls = [c.value for c in labelled(ws, "未完成或未评价的指标")]
@@ -94,32 +101,42 @@ def test_summary_names_verdict_reasons_provenance_and_shortfalls(
     assert "(high_skill_talent, 预期性)" in shortfalls[1]
     assert labelled(ws, "规则集说明")[0].value == plan.reconstruction.strip()
     assert [c.value for c in labelled(ws, "假设")] == plan.assumptions
-    assert ("天门市创建省级创新型县(市)实施方案 (天政办发〔2021〕23号)"
-            in [c.value for c in labelled(ws, "依据文件")])
+    assert "天门市创建省级创新型县(市)实施方案 (天政办发〔2021〕23号)" in [
+        c.value for c in labelled(ws, "依据文件")
+    ]
 
 
 def test_without_a_date_or_ruleset_those_lines_are_absent(tmp_path: Path, tianmen: Result) -> None:
     ws = load(tmp_path, render_xlsx(tianmen, lang="en"))["Summary"]
     labels = {c.value for c in ws["A"]}
     assert "Data file" in labels and "Verdict" in labels
-    assert not labels & {"Date of assessment", "Assumptions", "Sources", "About this ruleset",
-                         "Reference file", "Warnings (they do not change the verdict)"}
+    assert not labels & {
+        "Date of assessment",
+        "Assumptions",
+        "Sources",
+        "About this ruleset",
+        "Reference file",
+        "Warnings (they do not change the verdict)",
+    }
 
 
 def test_the_chain_of_extended_rulesets_is_listed(tmp_path: Path) -> None:
     plan = engine.load_ruleset("tianmen-plan-2021")
     chained = engine.assess(
-        ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv", plan)
+        ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv", plan
+    )
     ws = load(tmp_path, render_xlsx(chained, lang="en", ruleset=plan))["Summary"]
     parent = plan.ancestors[0]
     assert [c.value for c in labelled(ws, "extends")] == [
-        f"provincial-2021 1.0.0 ({parent.title.en})", f"sha256 {parent.content_hash}"]
+        f"provincial-2021 1.0.0 ({parent.title.en})",
+        f"sha256 {parent.content_hash}",
+    ]
     assert "天门市创建省级创新型县(市)实施方案 (天政办发〔2021〕23号)" in [
-        c.value for c in labelled(ws, "Sources")]
+        c.value for c in labelled(ws, "Sources")
+    ]
 
 
-def test_every_rule_is_a_row_with_numbers_at_its_precision(tmp_path: Path,
-                                                          tianmen: Result) -> None:
+def test_every_rule_is_a_row_with_numbers_at_its_precision(tmp_path: Path, tianmen: Result) -> None:
     ws = load(tmp_path, render_xlsx(tianmen, lang="zh"))["指标"]
     col = columns(ws)
     assert "完成率(%)" in col and "增长率(%)" in col
@@ -132,16 +149,21 @@ def test_every_rule_is_a_row_with_numbers_at_its_precision(tmp_path: Path,
         assert ws.cell(row, col["指标"]).value == rule.name.zh
         statuses.append(ws.cell(row, col["状态"]).value)
         places = "0" if rule.precision == 0 else "0." + "0" * rule.precision
-        for head, value in (("实际值", rule.actual), ("基期值", rule.baseline),
-                            ("要求值", rule.threshold)):
+        for head, value in (
+            ("实际值", rule.actual),
+            ("基期值", rule.baseline),
+            ("要求值", rule.threshold),
+        ):
             cell = ws.cell(row, col[head])
             assert cell.data_type == "n" and cell.number_format == places
             assert value is not None
             assert Decimal(str(cell.value)).quantize(value) == value
         margin = ws.cell(row, col["差额"])
         assert margin.number_format == f"+{places};-{places};{places}"
-        assert rule.margin is not None and Decimal(str(margin.value)).quantize(rule.margin) \
-            == rule.margin
+        assert (
+            rule.margin is not None
+            and Decimal(str(margin.value)).quantize(rule.margin) == rule.margin
+        )
         for head, value in (("完成率(%)", rule.completion), ("增长率(%)", rule.growth)):
             cell = ws.cell(row, col[head])
             assert cell.number_format == "0.0"
@@ -154,9 +176,11 @@ def test_every_rule_is_a_row_with_numbers_at_its_precision(tmp_path: Path,
 
 
 def test_statuses_and_a_fail_verdict_are_coloured(tmp_path: Path) -> None:
-    failed = engine.assess(ROOT / "docs/examples/county-fail.csv",
-                           ROOT / "docs/examples/kinds.yaml",
-                           references=ROOT / "docs/examples/provincial-averages.csv")
+    failed = engine.assess(
+        ROOT / "docs/examples/county-fail.csv",
+        ROOT / "docs/examples/kinds.yaml",
+        references=ROOT / "docs/examples/provincial-averages.csv",
+    )
     wb = load(tmp_path, render_xlsx(failed, lang="en"))
     verdict = labelled(wb["Summary"], "Verdict")[0]
     assert verdict.value == "FAIL" and verdict.fill.fgColor.rgb.endswith(RED)
@@ -164,8 +188,10 @@ def test_statuses_and_a_fail_verdict_are_coloured(tmp_path: Path) -> None:
     assert "1 indicators do not apply to this county; not counted." in texts(wb["Summary"])
     ws = wb["Rules"]
     col = columns(ws)
-    fills = {ws.cell(row, col["Status"]).value: ws.cell(row, col["Status"]).fill.fgColor.rgb[-6:]
-             for row in range(2, ws.max_row + 1)}
+    fills = {
+        ws.cell(row, col["Status"]).value: ws.cell(row, col["Status"]).fill.fgColor.rgb[-6:]
+        for row in range(2, ws.max_row + 1)
+    }
     assert fills == {"not met": RED, "not applicable": GREY}
     between = next(i for i, r in enumerate(failed.rules, start=2) if r.threshold_kind == "between")
     upper = ws.cell(between, col["Upper bound"])
@@ -176,8 +202,9 @@ def test_statuses_and_a_fail_verdict_are_coloured(tmp_path: Path) -> None:
     wb = load(tmp_path, render_xlsx(incomplete, lang="zh"), "hunan.xlsx")
     ws = wb["指标"]
     col = columns(ws)
-    missing = next(i for i, r in enumerate(incomplete.rules, start=2)
-                   if r.status == "not_evaluated")
+    missing = next(
+        i for i, r in enumerate(incomplete.rules, start=2) if r.status == "not_evaluated"
+    )
     status = ws.cell(missing, col["状态"])
     assert status.value == "未评价" and status.fill.fgColor.rgb.endswith(AMBER)
     assert ws.cell(missing, col["实际值"]).value is None
@@ -201,8 +228,9 @@ def test_a_scored_ruleset_shows_score_and_weight(tmp_path: Path) -> None:
         assert score.number_format == "0.00"
         assert Decimal(str(score.value)).quantize(rule.score) == rule.score
         assert Decimal(str(weight.value)) == rule.weight
-        assert ws.cell(row, col["Status"]).value == {"met": "met", "not_met": "not met"}[
-            rule.status]
+        assert (
+            ws.cell(row, col["Status"]).value == {"met": "met", "not_met": "not met"}[rule.status]
+        )
 
 
 def test_print_settings(tmp_path: Path, tianmen: Result) -> None:
@@ -219,16 +247,19 @@ def test_print_settings(tmp_path: Path, tianmen: Result) -> None:
     col = columns(rules)
     last = openpyxl.utils.get_column_letter(len(col))
     assert rules.auto_filter.ref == f"A1:{last}{len(tianmen.rules) + 1}"
-    width = {head: rules.column_dimensions[openpyxl.utils.get_column_letter(n)].width
-             for head, n in col.items()}
+    width = {
+        head: rules.column_dimensions[openpyxl.utils.get_column_letter(n)].width
+        for head, n in col.items()
+    }
     assert width["Indicator"] > width["#"] and width["Reason"] > width["Unit"]
     assert rules.cell(2, col["Reason"]).alignment.wrap_text
     assert rules.cell(2, col["Indicator"]).alignment.wrap_text
     # A Chinese character takes two columns: the category column fits its longest name so.
     zh = load(tmp_path, render_xlsx(tianmen, lang="zh"), "zh.xlsx")["指标"]
     category = openpyxl.utils.get_column_letter(columns(zh)["类别"])
-    assert zh.column_dimensions[category].width >= 2 * max(len(r.category.zh)
-                                                           for r in tianmen.rules)
+    assert zh.column_dimensions[category].width >= 2 * max(
+        len(r.category.zh) for r in tianmen.rules
+    )
 
 
 def test_text_from_the_data_stays_text_never_a_formula(tmp_path: Path) -> None:
@@ -237,7 +268,8 @@ def test_text_from_the_data_stays_text_never_a_formula(tmp_path: Path) -> None:
         "county,indicator,target,actual,source\n"
         '"=HYPERLINK(""http://x"",""y"")","rd_intensity",1.6,1.7,"=1+1"\n'
         '"=HYPERLINK(""http://x"",""y"")","fiscal_st_share",2.5,2.6,"#N/A"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = engine.assess(data, "provincial-2021")
     report = render_xlsx(result, lang="en")
     wb = load(tmp_path, report)
@@ -245,8 +277,10 @@ def test_text_from_the_data_stays_text_never_a_formula(tmp_path: Path) -> None:
     assert county.value == '=HYPERLINK("http://x","y")' and county.data_type == "s"
     ws = wb["Rules"]
     col = columns(ws)
-    sources = {ws.cell(row, col["Id"]).value: ws.cell(row, col["Source"])
-               for row in range(2, ws.max_row + 1)}
+    sources = {
+        ws.cell(row, col["Id"]).value: ws.cell(row, col["Source"])
+        for row in range(2, ws.max_row + 1)
+    }
     assert sources["rd_intensity"].value == "=1+1"
     assert sources["fiscal_st_share"].value == "#N/A"
     assert {sources[i].data_type for i in ("rd_intensity", "fiscal_st_share")} == {"s"}
@@ -260,8 +294,11 @@ def test_text_from_the_data_stays_text_never_a_formula(tmp_path: Path) -> None:
 
 def test_characters_xml_cannot_hold_are_dropped(tmp_path: Path) -> None:
     data = tmp_path / "bell.csv"
-    data.write_text("county,indicator,target,actual,source\n"
-                    "天门\x07市,rd_intensity,1.6,1.7,bell\x07here\x1b\uffff\n", encoding="utf-8")
+    data.write_text(
+        "county,indicator,target,actual,source\n"
+        "天门\x07市,rd_intensity,1.6,1.7,bell\x07here\x1b\uffff\n",
+        encoding="utf-8",
+    )
     result = engine.assess(data, "provincial-2021")
     # Control characters from data are shown escaped (engine/safe_text.py); U+FFFF is kept.
     assert result.rules[3].source == "bell\\x07here\\x1b\uffff"

@@ -51,8 +51,11 @@ class ResolvedIndicator:
         if not self.comparable or self.upper is not None:
             return None
         assert self.actual is not None and self.threshold is not None
-        num, den = ((self.actual, self.threshold) if self.indicator.direction == "higher"
-                    else (self.threshold, self.actual))
+        num, den = (
+            (self.actual, self.threshold)
+            if self.indicator.direction == "higher"
+            else (self.threshold, self.actual)
+        )
         return None if den == 0 else _CONTEXT.divide(num, den)
 
 
@@ -66,12 +69,17 @@ def _choice(ruleset: Ruleset, value: str | None, field: str) -> str | None:
         return None
     choices = ruleset.themes if field == "theme" else ruleset.county_types
     for choice in choices:
-        if match_key(value) in (match_key(choice.id), match_key(choice.name.zh),
-                                match_key(choice.name.en)):
+        if match_key(value) in (
+            match_key(choice.id),
+            match_key(choice.name.zh),
+            match_key(choice.name.en),
+        ):
             return choice.id
     known = ", ".join(f"{c.id} ({c.name.zh})" for c in choices) or "none declared"
-    raise DataError(f"unknown {field.replace('_', ' ')} '{value}' for ruleset '{ruleset.id}' "
-                    f"(known: {known})", field=field)
+    raise DataError(
+        f"unknown {field.replace('_', ' ')} '{value}' for ruleset '{ruleset.id}' (known: {known})",
+        field=field,
+    )
 
 
 def _applicable(ruleset: Ruleset, county: CountyData, ind: Indicator) -> bool:
@@ -86,7 +94,9 @@ def _applicable(ruleset: Ruleset, county: CountyData, ind: Indicator) -> bool:
             what = field.replace("_", " ")
             raise DataError(
                 f"indicator '{ind.id}' applies only to some {what}s; give the county's {what} "
-                f"(a '{field}' column, or --{field.replace('_', '-')})", field=field)
+                f"(a '{field}' column, or --{field.replace('_', '-')})",
+                field=field,
+            )
         if declared not in allowed:
             return False
     return True
@@ -111,8 +121,10 @@ def _derive(ind: Indicator, county: CountyData) -> _Derivation:
     absent_inputs: tuple[str, ...] = ()
     undefined = False
     for column in NUMBERS:
-        inputs = {name: getattr(county.values.get(name) or IndicatorValues(), column)
-                  for name in formula.inputs}
+        inputs = {
+            name: getattr(county.values.get(name) or IndicatorValues(), column)
+            for name in formula.inputs
+        }
         given = getattr(own, column) if own is not None else None
         absent = tuple(name for name, value in inputs.items() if value is None)
         if column == "actual":
@@ -126,12 +138,16 @@ def _derive(ind: Indicator, county: CountyData) -> _Derivation:
             numbers[column] = None
             undefined = undefined or column == "actual"
             continue
-        if given is not None and (round_half_up(given, ind.precision)
-                                  != round_half_up(computed, ind.precision)):
+        if given is not None and (
+            round_half_up(given, ind.precision) != round_half_up(computed, ind.precision)
+        ):
             raise DataError(
                 f"{column} {given} differs from {round_half_up(computed, ind.precision)} "
                 f"computed from its inputs ({ind.derived.formula}); correct one of them",
-                row=own.row if own else None, indicator=ind.id, field=column)
+                row=own.row if own else None,
+                indicator=ind.id,
+                field=column,
+            )
         numbers[column] = computed
     return _Derivation(own, numbers, absent_inputs, undefined)
 
@@ -173,7 +189,8 @@ def resolve(ruleset: Ruleset, county: CountyData) -> list[ResolvedIndicator]:
                 reference=_rounded(raw.reference, ind.precision),
                 missing=missing,
                 applicable=_applicable(ruleset, county, ind),
-                missing_inputs=derivation.absent_inputs if missing == "input" and derivation
+                missing_inputs=derivation.absent_inputs
+                if missing == "input" and derivation
                 else (),
             )
         )

@@ -169,8 +169,9 @@ class DurableRules:
                     raise RuleEngineError(f"no rule handled the fact in {name}") from exc
                 except Exception as exc:  # durable_rules_engine.error, MemoryError and the like
                     # A MemoryError (the session limit) has no message: name the type too.
-                    raise RuleEngineError(f"durable-rules failed in {name}: "
-                                          f"{type(exc).__name__}: {exc}") from exc
+                    raise RuleEngineError(
+                        f"durable-rules failed in {name}: {type(exc).__name__}: {exc}"
+                    ) from exc
                 handled = True
                 self._rules_fired += len(fired)
                 # Consequents' exceptions are swallowed into the session state.

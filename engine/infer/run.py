@@ -79,8 +79,9 @@ def tally(ruleset: Ruleset, outcomes: list[Outcome]) -> Tally:
         return sum(o.status == status and o.resolved.indicator.kind == kind for o in outcomes)
 
     def total(kind: str) -> int:
-        return sum(o.resolved.indicator.kind == kind and o.status != "not_applicable"
-                   for o in outcomes)
+        return sum(
+            o.resolved.indicator.kind == kind and o.status != "not_applicable" for o in outcomes
+        )
 
     policy = ruleset.verdict_policy
     share = score = pass_mark = None
@@ -126,8 +127,11 @@ def infer(
     ruleset: Ruleset, compiled: CompiledRuleset, resolved: list[ResolvedIndicator]
 ) -> Inference:
     engine = durable_rules()
-    fired = set(engine.fire(compiled.indicator_ruleset, compiled.indicator_rules,
-                            county_fact(compiled, resolved)))
+    fired = set(
+        engine.fire(
+            compiled.indicator_ruleset, compiled.indicator_rules, county_fact(compiled, resolved)
+        )
+    )
     if SEEN_RULE not in fired:
         raise RuleEngineError("the county fact was not seen by the indicator rules")
     outcomes = []

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from engine.catalogue import REPORT as CATALOGUE
 from engine.compile.facts import _applicable, _derive
 from engine.decimals import MAX_SCALED, decimals_of, to_scaled
 from engine.errors import DataError
@@ -40,7 +41,7 @@ from engine.model.ruleset import (
     Ruleset,
 )
 from engine.report.explain import names, reference_label, scope
-from engine.report.messages import CATALOGUE, OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason
+from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason
 
 if TYPE_CHECKING:
     from polars import Expr
@@ -59,6 +60,7 @@ class VectorUnsupported(Exception):
 
 
 # -- exact integer arithmetic on columns -------------------------------------------------------
+
 
 def _lit(value: int) -> Expr:
     return pl.lit(value, dtype=INT)
@@ -88,8 +90,9 @@ def _text(x: Expr, precision: int) -> Expr:
     if precision == 0:
         return pl.concat_str([sign, digits])
     padded = digits.str.zfill(precision + 1)
-    return pl.concat_str([sign, padded.str.head(-precision), pl.lit("."),
-                          padded.str.tail(precision)])
+    return pl.concat_str(
+        [sign, padded.str.head(-precision), pl.lit("."), padded.str.tail(precision)]
+    )
 
 
 def _with_unit(text: Expr, unit: str) -> Expr:
@@ -109,6 +112,7 @@ def _fill(code: str, lang: str, params: dict[str, Expr | str]) -> Expr:
 
 
 # -- the values of one indicator for every county ----------------------------------------------
+
 
 def _scaled(value: Decimal | None, *, multiplied: bool = False) -> int | None:
     """The value scaled by 10**SCALE. A longer value (a derived quotient) is truncated there:
@@ -143,24 +147,35 @@ class _Column:
 
 def in_county(exc: DataError, county: CountyData) -> DataError:
     """A data error of one county of a batch, saying which."""
-    year = {"zh": f"({county.year}年)", "en": f" ({county.year})"} if county.year else \
-        {"zh": "", "en": ""}
-    return DataError(code="in_county", params={
-        "county": county.county, "year": year,
-        "problem": {"zh": exc.text("zh"), "en": exc.text("en")}},
-        file=exc.file or (county.data_file.name if county.data_file else None), row=exc.row,
-        indicator=exc.indicator, field=exc.field)
+    year = (
+        {"zh": f"({county.year}年)", "en": f" ({county.year})"}
+        if county.year
+        else {"zh": "", "en": ""}
+    )
+    return DataError(
+        code="in_county",
+        params={
+            "county": county.county,
+            "year": year,
+            "problem": {"zh": exc.text("zh"), "en": exc.text("en")},
+        },
+        file=exc.file or (county.data_file.name if county.data_file else None),
+        row=exc.row,
+        indicator=exc.indicator,
+        field=exc.field,
+    )
 
 
-_Gathered = tuple[int | None, int | None, int | None, int | None, bool, str, tuple[str, ...],
-                  int | None]
+_Gathered = tuple[
+    int | None, int | None, int | None, int | None, bool, str, tuple[str, ...], int | None
+]
 
 
 def _gather(ruleset: Ruleset, ind: Indicator, counties: list[CountyData]) -> _Column:
     t = ind.threshold
     percent = isinstance(t, GrowthThreshold | ReferenceThreshold) and (
-        getattr(t, "min_growth", None) is not None or getattr(t, "margin_percent", None)
-        is not None)
+        getattr(t, "min_growth", None) is not None or getattr(t, "margin_percent", None) is not None
+    )
     gathered: list[_Gathered] = []
     for county in counties:
         try:
@@ -173,8 +188,7 @@ def _gather(ruleset: Ruleset, ind: Indicator, counties: list[CountyData]) -> _Co
     return _Column(a, b, tg, r, applicable, missing, absent, rows)
 
 
-def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData,
-                percent: bool) -> _Gathered:
+def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, percent: bool) -> _Gathered:
     raw = county.values.get(ind.id) or IndicatorValues()
     numbers = {"actual": raw.actual, "baseline": raw.baseline, "target": raw.target}
     missing, absent = "actual", tuple[str, ...]()
@@ -185,13 +199,20 @@ def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData,
             missing = "undefined"
         elif derivation.absent_inputs:
             missing, absent = "input", derivation.absent_inputs
-    return (_scaled(numbers["actual"]), _scaled(numbers["baseline"], multiplied=percent),
-            _scaled(numbers["target"]), _scaled(raw.reference, multiplied=percent),
-            ind.applies_to is None or _applicable(ruleset, county, ind), missing, absent,
-            raw.row)
+    return (
+        _scaled(numbers["actual"]),
+        _scaled(numbers["baseline"], multiplied=percent),
+        _scaled(numbers["target"]),
+        _scaled(raw.reference, multiplied=percent),
+        ind.applies_to is None or _applicable(ruleset, county, ind),
+        missing,
+        absent,
+        raw.row,
+    )
 
 
 # -- one indicator's rules, for every county ---------------------------------------------------
+
 
 def _beyond(base: Expr, amount: Decimal | None, percent: Decimal | None, ind: Indicator) -> Expr:
     """base (scaled by 10**SCALE) moved in the good direction, rounded to precision once."""
@@ -200,8 +221,9 @@ def _beyond(base: Expr, amount: Decimal | None, percent: Decimal | None, ind: In
         places = decimals_of(percent)
         factor = int((100 + sign * percent).scaleb(places))  # scaled by 10**(places + 2)
         return _rescale(base * _lit(factor), SCALE + places + 2, ind.precision)
-    return _rescale(base + _lit(sign * int((amount or Decimal(0)).scaleb(SCALE))), SCALE,
-                    ind.precision)
+    return _rescale(
+        base + _lit(sign * int((amount or Decimal(0)).scaleb(SCALE))), SCALE, ind.precision
+    )
 
 
 def _threshold(ind: Indicator) -> tuple[Expr, Expr | None, str | None]:
@@ -222,20 +244,23 @@ def _good(ind: Indicator, delta: Expr) -> Expr:
     return delta if ind.direction == "higher" else _neg(delta)
 
 
-def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column,
-                     n: int) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+def _indicator_frame(
+    ruleset: Ruleset, ind: Indicator, col: _Column, n: int
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """The compared values (county_index, A, T, applicable, missing) and the explained rows."""
     p = ind.precision
-    frame = pl.DataFrame({
-        "county_index": pl.Series(range(n), dtype=pl.UInt32),
-        "a_raw": pl.Series(col.actual, dtype=INT),
-        "b_raw": pl.Series(col.baseline, dtype=INT),
-        "t_raw": pl.Series(col.target, dtype=INT),
-        "r_raw": pl.Series(col.reference, dtype=INT),
-        "applicable": pl.Series(col.applicable, dtype=pl.Boolean),
-        "missing_actual": pl.Series(col.missing_actual, dtype=pl.String),
-        **_input_reasons(ruleset, ind, col),
-    }).lazy()
+    frame = pl.DataFrame(
+        {
+            "county_index": pl.Series(range(n), dtype=pl.UInt32),
+            "a_raw": pl.Series(col.actual, dtype=INT),
+            "b_raw": pl.Series(col.baseline, dtype=INT),
+            "t_raw": pl.Series(col.target, dtype=INT),
+            "r_raw": pl.Series(col.reference, dtype=INT),
+            "applicable": pl.Series(col.applicable, dtype=pl.Boolean),
+            "missing_actual": pl.Series(col.missing_actual, dtype=pl.String),
+            **_input_reasons(ruleset, ind, col),
+        }
+    ).lazy()
     threshold, upper, needs = _threshold(ind)
     a, t = pl.col("A"), pl.col("T")
     frame = frame.with_columns(
@@ -245,29 +270,41 @@ def _indicator_frame(ruleset: Ruleset, ind: Indicator, col: _Column,
         T=threshold,
         U=upper if upper is not None else pl.lit(None, dtype=INT),
     )
-    missing = (pl.when(pl.col("A").is_null()).then(pl.col("missing_actual"))
-               .when(pl.col("T").is_null()).then(pl.lit(needs)))
+    missing = (
+        pl.when(pl.col("A").is_null())
+        .then(pl.col("missing_actual"))
+        .when(pl.col("T").is_null())
+        .then(pl.lit(needs))
+    )
     frame = frame.with_columns(missing=missing.otherwise(pl.lit(None, dtype=pl.String)))
     comparable = pl.col("applicable") & pl.col("missing").is_null()
     op = ind.operator
     met = {">=": a >= t, ">": a > t, "<=": a <= t, "<": a < t}.get(
-        op, (a >= t) & (a <= pl.col("U")))
-    margin = (pl.min_horizontal(a - t, pl.col("U") - a) if op == "between"
-              else _good(ind, a - t))
+        op, (a >= t) & (a <= pl.col("U"))
+    )
+    margin = pl.min_horizontal(a - t, pl.col("U") - a) if op == "between" else _good(ind, a - t)
     num, den = (a, t) if ind.direction == "higher" else (t, a)
     frame = frame.with_columns(
-        status=pl.when(~pl.col("applicable")).then(pl.lit("not_applicable"))
-        .when(pl.col("missing").is_not_null()).then(pl.lit("not_evaluated"))
-        .when(met).then(pl.lit("met")).otherwise(pl.lit("not_met")),
+        status=pl.when(~pl.col("applicable"))
+        .then(pl.lit("not_applicable"))
+        .when(pl.col("missing").is_not_null())
+        .then(pl.lit("not_evaluated"))
+        .when(met)
+        .then(pl.lit("met"))
+        .otherwise(pl.lit("not_met")),
         M=pl.when(comparable).then(margin),
         C10=pl.when(comparable & (den != 0)).then(_div_half_up(num * _lit(1000), den))
-        if op != "between" else pl.lit(None, dtype=INT),
+        if op != "between"
+        else pl.lit(None, dtype=INT),
         G10=pl.when(pl.col("B") > 0).then(
-            _div_half_up(_good(ind, a - pl.col("B")) * _lit(1000), pl.col("B"))),
-        over_50=((pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 50))
-        .fill_null(False),
-        over_100=((pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 100))
-        .fill_null(False),
+            _div_half_up(_good(ind, a - pl.col("B")) * _lit(1000), pl.col("B"))
+        ),
+        over_50=(
+            (pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 50)
+        ).fill_null(False),
+        over_100=(
+            (pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 100)
+        ).fill_null(False),
     )
     if ruleset.scored:
         frame = frame.with_columns(S100=_score(ind))
@@ -279,30 +316,45 @@ def _score(ind: Indicator) -> Expr:
     """Hundredths of a score, as engine.infer.scoring.rule_score computes it."""
     a, t = pl.col("A"), pl.col("T")
     num, den = (a, t) if ind.direction == "higher" else (t, a)
-    ratio = (_div_half_up(num * _lit(10_000), den).clip(0, 10_000)
-             if ind.operator != "between" else _lit(0))
+    ratio = (
+        _div_half_up(num * _lit(10_000), den).clip(0, 10_000)
+        if ind.operator != "between"
+        else _lit(0)
+    )
     status = pl.col("status")
-    return (pl.when(status == "not_applicable").then(pl.lit(None, dtype=INT))
-            .when(status == "met").then(_lit(10_000))
-            .when((status == "not_met") & (den > 0)).then(ratio)
-            .otherwise(_lit(0)))
+    return (
+        pl.when(status == "not_applicable")
+        .then(pl.lit(None, dtype=INT))
+        .when(status == "met")
+        .then(_lit(10_000))
+        .when((status == "not_met") & (den > 0))
+        .then(ratio)
+        .otherwise(_lit(0))
+    )
 
 
 def _input_reasons(ruleset: Ruleset, ind: Indicator, col: _Column) -> dict[str, pl.Series]:
     """A derived indicator's reason when inputs are missing: it names them, county by county."""
     if ind.derived is None or not any(col.absent_inputs):
         return {}
-    found = [reason("input_missing", inputs=names([ruleset.data_items[i] for i in absent]))
-             if absent else None for absent in col.absent_inputs]
-    return {f"input_{lang}": pl.Series([getattr(r, lang) if r else None for r in found],
-                                       dtype=pl.String) for lang in LANGS}
+    found = [
+        reason("input_missing", inputs=names([ruleset.data_items[i] for i in absent]))
+        if absent
+        else None
+        for absent in col.absent_inputs
+    ]
+    return {
+        f"input_{lang}": pl.Series(
+            [getattr(r, lang) if r else None for r in found], dtype=pl.String
+        )
+        for lang in LANGS
+    }
 
 
 _equal_not_met = (pl.col("status") == "not_met") & (pl.col("M") == 0)
 
 
-def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame,
-               col: _Column) -> pl.LazyFrame:
+def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame, col: _Column) -> pl.LazyFrame:
     """Texts: the numbers as the Decimal path prints them and the reason in both languages."""
     p, unit = ind.precision, ind.unit
     text = {name: _text(pl.col(name), p) for name in ("A", "T", "U", "B", "REF")}
@@ -312,61 +364,100 @@ def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame,
     fixed = _fixed_reasons(ruleset, ind)
     for lang in LANGS:
         if ind.operator == "between":
-            judged = {status: _fill(f"between_{status}", lang, {
-                "actual": actual, "low": threshold,
-                "high": _with_unit(text["U"], unit), "margin": margin_abs})
-                for status in ("met", "not_met")}
+            judged = {
+                status: _fill(
+                    f"between_{status}",
+                    lang,
+                    {
+                        "actual": actual,
+                        "low": threshold,
+                        "high": _with_unit(text["U"], unit),
+                        "margin": margin_abs,
+                    },
+                )
+                for status in ("met", "not_met")
+            }
         else:
             if isinstance(ind.threshold, ReferenceThreshold):
                 before, after = getattr(reference_label(ind, _SLOT), lang).split(_SLOT)
                 label: Expr | str = pl.concat_str(
-                    [pl.lit(before), _with_unit(text["REF"], unit), pl.lit(after)])
+                    [pl.lit(before), _with_unit(text["REF"], unit), pl.lit(after)]
+                )
             else:
                 label = THRESHOLD_LABELS[ind.threshold.kind].get(lang)
             symbol = OPERATOR_SYMBOLS[ind.operator]
-            judged = {code: _fill(code, lang, {
-                "actual": actual, "threshold": threshold, "threshold_label": label,
-                "op": symbol, "margin": margin_abs})
-                for code in ("met", "not_met", "not_met_equal")}
-        branches = [(pl.col("status") == "not_applicable",
-                     pl.lit(getattr(fixed["not_applicable"], lang)))]
+            judged = {
+                code: _fill(
+                    code,
+                    lang,
+                    {
+                        "actual": actual,
+                        "threshold": threshold,
+                        "threshold_label": label,
+                        "op": symbol,
+                        "margin": margin_abs,
+                    },
+                )
+                for code in ("met", "not_met", "not_met_equal")
+            }
+        branches = [
+            (pl.col("status") == "not_applicable", pl.lit(getattr(fixed["not_applicable"], lang)))
+        ]
         if "not_met_equal" in judged:  # equal and not met: a strict operator (see explain.py)
             branches.append((_equal_not_met, judged.pop("not_met_equal")))
         branches += [(pl.col("status") == status, sentence) for status, sentence in judged.items()]
-        branches += [(pl.col("missing") == code, pl.lit(getattr(fixed[f"{code}_missing"], lang)))
-                     for code in ("actual", "target", "baseline", "reference", "undefined")]
+        branches += [
+            (pl.col("missing") == code, pl.lit(getattr(fixed[f"{code}_missing"], lang)))
+            for code in ("actual", "target", "baseline", "reference", "undefined")
+        ]
         expr = pl.when(branches[0][0]).then(branches[0][1])
         for condition, value in branches[1:]:
             expr = expr.when(condition).then(value)  # type: ignore[assignment]
         reasons[lang] = expr.otherwise(pl.lit(None, dtype=pl.String))
     frame = frame.with_columns(
-        reason_code=pl.when(pl.col("status") == "not_applicable").then(pl.lit("not_applicable"))
+        reason_code=pl.when(pl.col("status") == "not_applicable")
+        .then(pl.lit("not_applicable"))
         .when(pl.col("status") == "not_evaluated")
         .then(pl.concat_str([pl.col("missing"), pl.lit("_missing")]))
         .when(_equal_not_met if ind.operator != "between" else pl.lit(False))
         .then(pl.lit("not_met_equal"))
-        .otherwise(pl.concat_str([pl.lit("between_" if ind.operator == "between" else ""),
-                                  pl.col("status")])),
-        reason_zh=reasons["zh"], reason_en=reasons["en"],
+        .otherwise(
+            pl.concat_str(
+                [pl.lit("between_" if ind.operator == "between" else ""), pl.col("status")]
+            )
+        ),
+        reason_zh=reasons["zh"],
+        reason_en=reasons["en"],
     )
     if ind.derived is not None and any(col.absent_inputs):
         is_input = (pl.col("status") == "not_evaluated") & (pl.col("missing") == "input")
         frame = frame.with_columns(
-            pl.when(is_input).then(pl.col(f"input_{lang}")).otherwise(pl.col(f"reason_{lang}"))
-            .alias(f"reason_{lang}") for lang in LANGS)
+            pl.when(is_input)
+            .then(pl.col(f"input_{lang}"))
+            .otherwise(pl.col(f"reason_{lang}"))
+            .alias(f"reason_{lang}")
+            for lang in LANGS
+        )
     none = pl.lit(None, dtype=pl.String)
     return frame.select(
         "county_index",
-        id=pl.lit(ind.id), kind=pl.lit(ind.kind), status="status",
-        actual=text["A"], threshold=text["T"],
+        id=pl.lit(ind.id),
+        kind=pl.lit(ind.kind),
+        status="status",
+        actual=text["A"],
+        threshold=text["T"],
         threshold_upper=text["U"] if ind.operator == "between" else none,
-        margin=_text(pl.col("M"), p), completion=_text(pl.col("C10"), 1),
+        margin=_text(pl.col("M"), p),
+        completion=_text(pl.col("C10"), 1),
         baseline=text["B"],
         reference=text["REF"] if isinstance(ind.threshold, ReferenceThreshold) else none,
         growth=_text(pl.col("G10"), 1),
         score=_text(pl.col("S100"), 2) if ruleset.scored else none,
-        reason_code="reason_code", reason_zh="reason_zh", reason_en="reason_en",
-        over_50="over_50", over_100="over_100",
+        reason_code="reason_code",
+        reason_zh="reason_zh",
+        reason_en="reason_en",
+        over_50="over_50",
+        over_100="over_100",
     )
 
 
@@ -374,22 +465,31 @@ def _fixed_reasons(ruleset: Ruleset, ind: Indicator) -> dict[str, Reason]:
     """Reasons that do not depend on the county's numbers."""
     label = ind.threshold.label if isinstance(ind.threshold, ReferenceThreshold) else None
     formula = ind.derived.formula if ind.derived else None
-    found = {f"{code}_missing": reason(f"{code}_missing", label=label, formula=formula)
-             for code in ("actual", "target", "baseline", "reference", "undefined")}
+    found = {
+        f"{code}_missing": reason(f"{code}_missing", label=label, formula=formula)
+        for code in ("actual", "target", "baseline", "reference", "undefined")
+    }
     found["not_applicable"] = reason(
-        "not_applicable", scope=scope(ruleset, ind) if ind.applies_to is not None else None)
+        "not_applicable", scope=scope(ruleset, ind) if ind.applies_to is not None else None
+    )
     return found
 
 
-def _too_large(ruleset: Ruleset, counties: list[CountyData] | None,
-               checked: list[tuple[Indicator, _Column, pl.DataFrame]]) -> None:
+def _too_large(
+    ruleset: Ruleset,
+    counties: list[CountyData] | None,
+    checked: list[tuple[Indicator, _Column, pl.DataFrame]],
+) -> None:
     """The durable-rules path takes integers up to 2**53 only and refuses a comparable value
     beyond that; this path must refuse the same value with the same message (the first county,
     then the first indicator, actual before threshold)."""
     found: list[tuple[int, int, int, DataError]] = []
     for rule_index, (ind, col, frame) in enumerate(checked):
-        hits = frame.filter(pl.col("applicable") & pl.col("missing").is_null()
-                            & ((pl.col("A").abs() > MAX_SCALED) | (pl.col("T").abs() > MAX_SCALED)))
+        hits = frame.filter(
+            pl.col("applicable")
+            & pl.col("missing").is_null()
+            & ((pl.col("A").abs() > MAX_SCALED) | (pl.col("T").abs() > MAX_SCALED))
+        )
         if hits.is_empty():
             continue
         if counties is None:  # read by the fast loader: let the general one name the row
@@ -415,22 +515,36 @@ def evaluate(ruleset: Ruleset, counties: list[CountyData]) -> pl.DataFrame:
 def evaluate_table(ruleset: Ruleset, table: FastTable) -> pl.DataFrame:
     """The same for a table read by the fast loader (no derived or restricted indicators)."""
     n = len(table.counties)
-    columns = [_Column(actual=v["actual"], baseline=v["baseline"], target=v["target"],
-                       reference=v["reference"], applicable=[True] * n,
-                       missing_actual=["actual"] * n, absent_inputs=[()] * n, rows=[None] * n)
-               for v in (table.values[ind.id] for ind in ruleset.indicators)]
+    columns = [
+        _Column(
+            actual=v["actual"],
+            baseline=v["baseline"],
+            target=v["target"],
+            reference=v["reference"],
+            applicable=[True] * n,
+            missing_actual=["actual"] * n,
+            absent_inputs=[()] * n,
+            rows=[None] * n,
+        )
+        for v in (table.values[ind.id] for ind in ruleset.indicators)
+    ]
     return _evaluate(ruleset, columns, n, None)
 
 
-def _evaluate(ruleset: Ruleset, columns: list[_Column], n: int,
-              counties: list[CountyData] | None) -> pl.DataFrame:
-    plans = [_indicator_frame(ruleset, ind, col, n)
-             for ind, col in zip(ruleset.indicators, columns, strict=True)]
+def _evaluate(
+    ruleset: Ruleset, columns: list[_Column], n: int, counties: list[CountyData] | None
+) -> pl.DataFrame:
+    plans = [
+        _indicator_frame(ruleset, ind, col, n)
+        for ind, col in zip(ruleset.indicators, columns, strict=True)
+    ]
     # One collect for all indicators: polars runs the independent plans in parallel.
     done = pl.collect_all([plan for pair in plans for plan in pair])
     values, frames = done[0::2], done[1::2]
     _too_large(ruleset, counties, list(zip(ruleset.indicators, columns, values, strict=True)))
     order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
-    return (pl.concat(frames)
-            .with_columns(rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
-            .sort("county_index", "rule_index"))
+    return (
+        pl.concat(frames)
+        .with_columns(rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
+        .sort("county_index", "rule_index")
+    )

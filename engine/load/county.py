@@ -63,7 +63,9 @@ _FOOTER = re.compile(
     r"|^注\s*[0-9]+"
 )
 # A section row of an annex: 一、创新投入 / (二)创新产出 / 1. 约束性指标 (one cell filled).
-_SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十]+[)]|[0-9]+[、.]\s*\D)")
+_SECTION = re.compile(
+    r"^([一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十]+[)]|[0-9]+[、.]\s*\D)"
+)
 # A unit in brackets after an indicator's name: 全社会R&D经费支出占GDP比重(%).
 _NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<unit>[^()\[\]]{1,8})[)\]]$")
 
@@ -101,8 +103,9 @@ class ReadOptions:
             except NumberFormatError as exc:  # 1e99 is a number too, only a refused one
                 number = Decimal(0) if exc.code == "number_too_large" else None
             if number is not None:
-                raise DataError(code="marker_is_number", params={"marker": marker},
-                                field="missing marker")
+                raise DataError(
+                    code="marker_is_number", params={"marker": marker}, field="missing marker"
+                )
 
     @property
     def markers(self) -> frozenset[str]:
@@ -131,19 +134,27 @@ def _canonical_columns(
             extra[i] = text
             continue
         if name in index:
-            raise DataError(code="column_twice", params={
-                "column": name, "first": header[index[name]], "second": text},
-                file=path, row=header_row, field=text)
+            raise DataError(
+                code="column_twice",
+                params={"column": name, "first": header[index[name]], "second": text},
+                file=path,
+                row=header_row,
+                field=text,
+            )
         index[name] = i
     problems = Problems(path)
     for name in required:
         if name not in index:
             aliases = COLUMN_ALIASES[name]
             close = _closest([extra[i] for i in extra], [*aliases])
-            problems.add(DataError(
-                code="column_missing_like" if close else "column_missing",
-                params={"column": name, "aliases": "、".join(aliases[1:]), "like": close or ""},
-                file=path, row=header_row))
+            problems.add(
+                DataError(
+                    code="column_missing_like" if close else "column_missing",
+                    params={"column": name, "aliases": "、".join(aliases[1:]), "like": close or ""},
+                    file=path,
+                    row=header_row,
+                )
+            )
     problems.check()
     return _Columns(index, {c: header[i] for c, i in index.items()}, extra)
 
@@ -185,8 +196,9 @@ class _Lookup:
     def suggestion(self, text: str) -> str | None:
         from rapidfuzz import fuzz, process
 
-        found = process.extractOne(name_key(text), list(self.items), scorer=fuzz.ratio,
-                                   score_cutoff=70)
+        found = process.extractOne(
+            name_key(text), list(self.items), scorer=fuzz.ratio, score_cutoff=70
+        )
         if found is None:
             return None
         item = self.items[found[0]]
@@ -201,8 +213,7 @@ def _year(text: str | None, path: Path, row: int, field: str | None) -> int | No
         return None
     text = text.translate(_FULL_WIDTH_DIGITS)  # ２０２２ is 2022; 2⁰22 and २०२२ are not
     if not (re.fullmatch(r"[0-9]{4}", text) and 1900 <= int(text) <= 2100):
-        raise DataError(code="year_invalid", params={"text": text}, file=path, row=row,
-                        field=field)
+        raise DataError(code="year_invalid", params={"text": text}, file=path, row=row, field=field)
     return int(text)
 
 
@@ -234,24 +245,25 @@ def _skippable(cells: Sequence[str | None]) -> str | None:
     return None
 
 
-def _rows(
-    path: Path, ruleset: Ruleset, required: tuple[str, ...], options: ReadOptions
-) -> _Intake:
+def _rows(path: Path, ruleset: Ruleset, required: tuple[str, ...], options: ReadOptions) -> _Intake:
     """The non-blank rows of a long-format file, each with its ruleset item, grouped by county
     and year in the order they first appear; every problem found is reported at once."""
     table: RawTable = read_table(path, _is_column_name, sheet=options.sheet)
     header_row = table.rows[0] - 1 if table.rows else 1
     cols = _canonical_columns(table.header, path, header_row, required)
     names = cols.names
-    frame_columns = table.frame.columns
     lookup = _Lookup(ruleset)
     problems = Problems(path)
     notes: list[IntakeNote] = []
     skipped: dict[str, list[int]] = {"footer": [], "section": []}
     groups: dict[GroupKey, list[Row]] = {}
     first_row: dict[tuple[GroupKey, str], int] = {}
-    kinds = {(table.rows[r], canonical): kind for (r, c), kind in table.kinds.items()
-             for canonical, i in cols.index.items() if i == c}
+    kinds = {
+        (table.rows[r], canonical): kind
+        for (r, c), kind in table.kinds.items()
+        for canonical, i in cols.index.items()
+        if i == c
+    }
     ended = False  # past a footer row: what follows is signatures and notes
     for row_no, record in zip(table.rows, table.frame.iter_rows(), strict=True):
         raw_cells = [v.strip() if isinstance(v, str) else v for v in record]
@@ -262,7 +274,8 @@ def _rows(
             ended = ended or kind == "footer"
             continue
         if not any(cells.get(k) for k in cols.index if k != "seq") and not any(
-                raw_cells[i] for i in cols.extra):
+            raw_cells[i] for i in cols.extra
+        ):
             continue  # a blank line, or only a row number
         if ended and not cells.get("actual"):
             skipped["footer"].append(row_no)  # signatures and dates below a footer
@@ -273,26 +286,38 @@ def _rows(
                 if not any(cells.get(k) for k in cols.index if k not in ("seq", "indicator")):
                     skipped["section"].append(row_no)  # only kept columns filled: a remark
                     continue
-                raise DataError(code="indicator_empty", file=path, row=row_no,
-                                field=names["indicator"])
+                raise DataError(
+                    code="indicator_empty", file=path, row=row_no, field=names["indicator"]
+                )
             found = lookup.find(key)
             if found is None:
                 like = lookup.suggestion(key)
-                raise DataError(code="indicator_unknown_like" if like else "indicator_unknown",
-                                params={"name": key, "ruleset": ruleset.id, "like": like or ""},
-                                file=path, row=row_no, field=names["indicator"])
+                raise DataError(
+                    code="indicator_unknown_like" if like else "indicator_unknown",
+                    params={"name": key, "ruleset": ruleset.id, "like": like or ""},
+                    file=path,
+                    row=row_no,
+                    field=names["indicator"],
+                )
             item, name_unit = found
             if name_unit is not None:
                 cells["name_unit"] = name_unit
             if any(raw_cells[i] for i in cols.extra):
-                cells.update({f"extra:{cols.extra[i]}": raw_cells[i] for i in cols.extra
-                              if raw_cells[i]})
-            group = (cells.get("county") or None,
-                     _year(cells.get("year"), path, row_no, names.get("year")))
+                cells.update(
+                    {f"extra:{cols.extra[i]}": raw_cells[i] for i in cols.extra if raw_cells[i]}
+                )
+            group = (
+                cells.get("county") or None,
+                _year(cells.get("year"), path, row_no, names.get("year")),
+            )
             if (group, item.id) in first_row:
-                raise DataError(code="indicator_twice", params={
-                    "id": item.id, "first": first_row[group, item.id], "second": row_no},
-                    file=path, row=row_no, field=names["indicator"])
+                raise DataError(
+                    code="indicator_twice",
+                    params={"id": item.id, "first": first_row[group, item.id], "second": row_no},
+                    file=path,
+                    row=row_no,
+                    field=names["indicator"],
+                )
             first_row[group, item.id] = row_no
             groups.setdefault(group, []).append((row_no, item, cells))
     if not groups:
@@ -302,8 +327,9 @@ def _rows(
         blank = next(rows[0][0] for (county, _), rows in groups.items() if county is None)
         raise DataError(code="county_empty", file=path, row=blank, field=names.get("county"))
     if cols.extra:
-        notes.append(IntakeNote(code="columns_kept", params={
-            "columns": "、".join(cols.extra.values())}))
+        notes.append(
+            IntakeNote(code="columns_kept", params={"columns": "、".join(cols.extra.values())})
+        )
     for kind, rows in skipped.items():
         if rows:
             notes.append(IntakeNote(code=f"{kind}_rows_skipped", params={"rows": _rows_text(rows)}))
@@ -324,14 +350,20 @@ def _attribute(rows: list[Row], name: str, names: dict[str, str], path: Path) ->
             seen.setdefault(value, row_no)
     if len(seen) > 1:
         listed = ", ".join(f"'{v}' ({r})" for v, r in seen.items())
-        raise DataError(code="attribute_differs", params={"values": listed}, file=path,
-                        field=names.get(name))
+        raise DataError(
+            code="attribute_differs", params={"values": listed}, file=path, field=names.get(name)
+        )
     return next(iter(seen), None)
 
 
 def _county(
-    key: GroupKey, rows: list[Row], intake: _Intake, path: Path, options: ReadOptions,
-    theme: str | None, county_type: str | None,
+    key: GroupKey,
+    rows: list[Row],
+    intake: _Intake,
+    path: Path,
+    options: ReadOptions,
+    theme: str | None,
+    county_type: str | None,
 ) -> CountyData:
     problems = intake.problems
     values: dict[str, IndicatorValues] = {}
@@ -373,12 +405,18 @@ def load_county(
         options = ReadOptions(options.sheet, options.missing_markers, county)
     intake = _rows(path, ruleset, REQUIRED, options)
     if len(intake.groups) > 1:
-        listed = ", ".join(f"'{c}'" + (f" {y}" if y else "") + f" ({rows[0][0]})"
-                           for (c, y), rows in list(intake.groups.items())[:5])
+        listed = ", ".join(
+            f"'{c}'" + (f" {y}" if y else "") + f" ({rows[0][0]})"
+            for (c, y), rows in list(intake.groups.items())[:5]
+        )
         more = f" +{len(intake.groups) - 5}" if len(intake.groups) > 5 else ""
-        raise DataError(code="several_counties", params={"listed": listed + more},
-                        file=path, field=intake.names.get("county"))
-    (key, rows), = intake.groups.items()
+        raise DataError(
+            code="several_counties",
+            params={"listed": listed + more},
+            file=path,
+            field=intake.names.get("county"),
+        )
+    ((key, rows),) = intake.groups.items()
     county_data = _county(key, rows, intake, path, options, theme, county_type)
     intake.problems.check()  # every problem of the file at once: rows, cells and columns
     return county_data
@@ -398,10 +436,11 @@ def load_counties(
     options = options or ReadOptions()
     intake = _rows(path, ruleset, REQUIRED, options)
     if options.county is not None and len({c for c, _ in intake.groups}) > 1:
-        raise DataError(code="county_option_for_batch", file=path,
-                        field=intake.names.get("county"))
-    counties = [_county(key, rows, intake, path, options, theme, county_type)
-                for key, rows in intake.groups.items()]
+        raise DataError(code="county_option_for_batch", file=path, field=intake.names.get("county"))
+    counties = [
+        _county(key, rows, intake, path, options, theme, county_type)
+        for key, rows in intake.groups.items()
+    ]
     intake.problems.check()
     return counties
 
@@ -416,15 +455,21 @@ def load_references(
     intake = _rows(path, ruleset, ("indicator", "reference"), options)
     names = intake.names
     if len(intake.groups) > 1:
-        raise DataError(code="reference_per_county", file=path,
-                        field=names.get("county") or names.get("year"))
+        raise DataError(
+            code="reference_per_county", file=path, field=names.get("county") or names.get("year")
+        )
     refs = {}
     problems = intake.problems
     for row_no, item, cells in next(iter(intake.groups.values())):
         with problems.catching():
             if not isinstance(item, Indicator):
-                raise DataError(code="reference_not_indicator", params={"id": item.id},
-                                file=path, row=row_no, field=names["indicator"])
+                raise DataError(
+                    code="reference_not_indicator",
+                    params={"id": item.id},
+                    file=path,
+                    row=row_no,
+                    field=names["indicator"],
+                )
             refs[item.id] = _item_values(item, cells, intake, path, row_no, options, [])
     problems.check()
     return refs, intake.data_file
@@ -444,29 +489,48 @@ def with_references(
                 code="reference_disagrees",
                 params={"data": own.reference, "file_value": ref.reference},
                 file=reference_file.name if reference_file else None,
-                row=ref.row, indicator=item_id, field="reference")
+                row=ref.row,
+                indicator=item_id,
+                field="reference",
+            )
         base = own or IndicatorValues()
         values[item_id] = base.model_copy(update={"reference": ref.reference})
     return county.model_copy(update={"values": values, "reference_file": reference_file})
 
 
-def _unit_of(ind: Indicator | RawInput, cells: dict[str, str | None], names: dict[str, str],
-             path: Path, row: int) -> tuple[str | None, Decimal | None]:
+def _unit_of(
+    ind: Indicator | RawInput,
+    cells: dict[str, str | None],
+    names: dict[str, str],
+    path: Path,
+    row: int,
+) -> tuple[str | None, Decimal | None]:
     """The unit the row's values are in (the unit cell, else a unit written after the name) and
     the factor that converts it to the ruleset's unit (None: no conversion needed)."""
     cell, in_name = cells.get("unit") or None, cells.get("name_unit")
     if cell and in_name and match_key(cell) != match_key(in_name):
-        raise DataError(code="unit_name_and_cell", params={"cell": cell, "name": in_name},
-                        file=path, row=row, indicator=ind.id, field=names.get("unit"))
+        raise DataError(
+            code="unit_name_and_cell",
+            params={"cell": cell, "name": in_name},
+            file=path,
+            row=row,
+            indicator=ind.id,
+            field=names.get("unit"),
+        )
     unit = cell or in_name
     if unit is None or match_key(unit) == match_key(ind.unit):
         return unit, None
     factor = conversion_factor(unit, ind.unit)
     if factor is None:
         field = names.get("unit") if cell else names["indicator"]
-        raise DataError(code="unit_differs", params={"unit": unit, "declared": ind.unit,
-                                                     "id": ind.id},
-                        file=path, row=row, indicator=ind.id, field=field)
+        raise DataError(
+            code="unit_differs",
+            params={"unit": unit, "declared": ind.unit, "id": ind.id},
+            file=path,
+            row=row,
+            indicator=ind.id,
+            field=field,
+        )
     return unit, factor
 
 
@@ -474,8 +538,13 @@ _KIND_CODES = {"date": "cell_date", "bool": "cell_bool", "error": "cell_error_va
 
 
 def _item_values(
-    ind: DataItem, cells: dict[str, str | None], intake: _Intake, path: Path, row: int,
-    options: ReadOptions, notes: list[IntakeNote],
+    ind: DataItem,
+    cells: dict[str, str | None],
+    intake: _Intake,
+    path: Path,
+    row: int,
+    options: ReadOptions,
+    notes: list[IntakeNote],
 ) -> IndicatorValues:
     names = intake.names
     if isinstance(ind, TextItem):
@@ -495,31 +564,59 @@ def _item_values(
             field = names[column]
             kind = intake.kinds.get((row, column))
             if kind in _KIND_CODES:
-                raise DataError(code=_KIND_CODES[kind], params={"text": text}, file=path,
-                                row=row, indicator=ind.id, field=field)
+                raise DataError(
+                    code=_KIND_CODES[kind],
+                    params={"text": text},
+                    file=path,
+                    row=row,
+                    indicator=ind.id,
+                    field=field,
+                )
             if _fold(text) in markers:
-                notes.append(IntakeNote(code="marker_missing", row=row, field=field,
-                                        indicator=ind.id, params={"text": text}))
+                notes.append(
+                    IntakeNote(
+                        code="marker_missing",
+                        row=row,
+                        field=field,
+                        indicator=ind.id,
+                        params={"text": text},
+                    )
+                )
                 continue
             if kind == "percent" and not percent:
-                raise DataError(code="cell_percent_format", params={
-                    "text": text, "unit": data_unit}, file=path, row=row, indicator=ind.id,
-                    field=field)
+                raise DataError(
+                    code="cell_percent_format",
+                    params={"text": text, "unit": data_unit},
+                    file=path,
+                    row=row,
+                    indicator=ind.id,
+                    field=field,
+                )
             try:
                 value = parse_number(text, percent_allowed=percent)
             except NumberFormatError as exc:
-                raise DataError(code=exc.code, params={"text": exc.text,
-                                                       "limit": f"{MAX_MAGNITUDE:,.0f}"},
-                                file=path, row=row, indicator=ind.id, field=field) from None
+                raise DataError(
+                    code=exc.code,
+                    params={"text": exc.text, "limit": f"{MAX_MAGNITUDE:,.0f}"},
+                    file=path,
+                    row=row,
+                    indicator=ind.id,
+                    field=field,
+                ) from None
             if value is not None and value < 0 and ind.unit in COUNT_UNITS:
-                raise DataError(code="count_negative", params={"value": value, "unit": ind.unit},
-                                file=path, row=row, indicator=ind.id, field=field)
+                raise DataError(
+                    code="count_negative",
+                    params={"value": value, "unit": ind.unit},
+                    file=path,
+                    row=row,
+                    indicator=ind.id,
+                    field=field,
+                )
             if value is not None and factor is not None:
                 value = value * factor
             numbers[column] = value
     problems.check()
-    extra = {k.removeprefix("extra:"): v for k, v in cells.items()
-             if k.startswith("extra:") and v}
+    extra = {k.removeprefix("extra:"): v for k, v in cells.items() if k.startswith("extra:") and v}
     return IndicatorValues(
         **numbers,
         unit=unit,
@@ -531,32 +628,49 @@ def _item_values(
     )
 
 
-def _fraction_notes(rows: list[Row], values: dict[str, IndicatorValues],
-                    intake: _Intake) -> list[IntakeNote]:
+def _fraction_notes(
+    rows: list[Row], values: dict[str, IndicatorValues], intake: _Intake
+) -> list[IntakeNote]:
     """% values that look typed as fractions (0.0168 for 1.68 %): beside a value ≥ 1 of the same
     row, or in a file whose other % rows are in percent. A warning naming the cell: 0.5 % may be
     real."""
     found = []
-    percent_rows = [(r, item, values[item.id]) for r, item, _ in rows
-                    if isinstance(item, Indicator) and item.unit == "%" and item.id in values]
-    tops = {item.id: max((abs(getattr(v, c)) for c in NUMERIC if getattr(v, c) is not None),
-                         default=None) for _, item, v in percent_rows}
+    percent_rows = [
+        (r, item, values[item.id])
+        for r, item, _ in rows
+        if isinstance(item, Indicator) and item.unit == "%" and item.id in values
+    ]
+    tops = {
+        item.id: max(
+            (abs(getattr(v, c)) for c in NUMERIC if getattr(v, c) is not None), default=None
+        )
+        for _, item, v in percent_rows
+    }
     for row, item, v in percent_rows:
         others = [t for i, t in tops.items() if i != item.id and t is not None]
         in_percent = len(others) >= 2 and sum(t >= 1 for t in others) * 3 >= len(others) * 2
         for column in NUMERIC:
             value = getattr(v, column)
-            if value is None or not 0 < abs(value) < 1 or \
-                    intake.kinds.get((row, column)) == "percent":
+            if (
+                value is None
+                or not 0 < abs(value) < 1
+                or intake.kinds.get((row, column)) == "percent"
+            ):
                 continue
-            peers = [abs(getattr(v, c)) for c in NUMERIC if c != column
-                     and getattr(v, c) is not None]
+            peers = [
+                abs(getattr(v, c)) for c in NUMERIC if c != column and getattr(v, c) is not None
+            ]
             beside = any(p >= 1 and Decimal("0.2") <= abs(value) * 100 / p <= 5 for p in peers)
             if beside or (in_percent and all(p < 1 for p in peers)):
-                found.append(IntakeNote(code="percent_looks_fraction", row=row,
-                                        field=intake.names[column], indicator=item.id,
-                                        params={"value": str(value),
-                                                "percent": f"{(value * 100).normalize():f}"}))
+                found.append(
+                    IntakeNote(
+                        code="percent_looks_fraction",
+                        row=row,
+                        field=intake.names[column],
+                        indicator=item.id,
+                        params={"value": str(value), "percent": f"{(value * 100).normalize():f}"},
+                    )
+                )
     return found
 
 
@@ -566,11 +680,22 @@ def _text_values(
     """A text item's text is its note (or, as bureaus often type it, its actual cell)."""
     for column in ("baseline", "target", "reference"):
         if cells.get(column):
-            raise DataError(code="text_item_number", params={"id": item.id}, file=path, row=row,
-                            indicator=item.id, field=names[column])
+            raise DataError(
+                code="text_item_number",
+                params={"id": item.id},
+                file=path,
+                row=row,
+                indicator=item.id,
+                field=names[column],
+            )
     note, actual = cells.get("note"), cells.get("actual")
     if note and actual and note != actual:
-        raise DataError(code="text_item_twice", params={"id": item.id}, file=path, row=row,
-                        indicator=item.id, field=names["actual"])
-    return IndicatorValues(note=note or actual or None, source=cells.get("source") or None,
-                           row=row)
+        raise DataError(
+            code="text_item_twice",
+            params={"id": item.id},
+            file=path,
+            row=row,
+            indicator=item.id,
+            field=names["actual"],
+        )
+    return IndicatorValues(note=note or actual or None, source=cells.get("source") or None, row=row)

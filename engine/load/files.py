@@ -20,11 +20,15 @@ _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: Encodings named when a text is none of ours, in this order, each with the lead bytes of its
 #: frequent characters (Big5 level 1; Shift-JIS level-1 kanji; EUC-KR hangul).
-_FOREIGN = (("big5", "Big5", 0xA4, 0xC6), ("shift_jis", "Shift-JIS", 0x88, 0x9F),
-            ("euc_kr", "EUC-KR", 0xB0, 0xC8))
+_FOREIGN = (
+    ("big5", "Big5", 0xA4, 0xC6),
+    ("shift_jis", "Shift-JIS", 0x88, 0x9F),
+    ("euc_kr", "EUC-KR", 0xB0, 0xC8),
+)
 
 
-def _kind_of(mode: int) -> str | None:
+def kind_of(mode: int) -> str | None:
+    """None for a regular file, else what it is (a key of FILE_KINDS)."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -33,46 +37,55 @@ def _kind_of(mode: int) -> str | None:
         return "fifo"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special"
+    return "socket" if stat.S_ISSOCK(mode) else "special"
 
 
-def read_bounded(path: Path, limit: int, error: type[InputError]) -> bytes:
-    """The file's bytes; refused unless it is a regular file of at most ``limit`` bytes."""
-    try:
-        kind = _kind_of(os.stat(path).st_mode)
-        if kind is not None:
-            raise error(code="file_not_regular", params={"kind": _KINDS[kind]}, file=path)
-        # O_NONBLOCK: should the path be swapped for a FIFO after the check, open returns at
-        # once instead of waiting for a writer; fstat then sees what was really opened.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise error(code="file_missing", file=path) from None
-    except OSError as exc:
-        raise error(code="file_unreadable", params={"reason": exc.strerror or str(exc)},
-                    file=path) from None
-    with os.fdopen(fd, "rb") as handle:
-        kind = _kind_of(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise error(code="file_not_regular", params={"kind": _KINDS[kind]}, file=path)
-        try:
-            data = handle.read(limit + 1)
-        except OSError as exc:
-            raise error(code="file_unreadable", params={"reason": exc.strerror or str(exc)},
-                        file=path) from None
-    if len(data) > limit:
-        raise error(code="file_too_large", params={"limit": f"{limit:,}"}, file=path)
-    return data
-
-
-_KINDS = {
+#: What a path that is not a regular file is, in both languages.
+FILE_KINDS = {
     "directory": {"zh": "文件夹", "en": "a directory"},
-    "fifo": {"zh": "命名管道(FIFO)", "en": "a FIFO (named pipe)"},
+    "fifo": {"zh": "命名管道", "en": "a FIFO, a named pipe"},
     "device": {"zh": "设备文件", "en": "a device"},
     "socket": {"zh": "套接字", "en": "a socket"},
     "special": {"zh": "特殊文件", "en": "a special file"},
 }
+
+
+def read_bounded(path: Path, limit: int, error: type[InputError], prefix: str = "file") -> bytes:
+    """The file's bytes; refused unless it is a regular file of at most ``limit`` bytes.
+
+    Messages are the catalogue's ``{prefix}_missing``, ``_not_regular``, ``_unreadable`` and
+    ``_too_large`` (``file_…`` for data files, ``ruleset_…`` for rulesets)."""
+
+    def unreadable(exc: OSError) -> InputError:
+        return error(
+            code=f"{prefix}_unreadable", params={"reason": exc.strerror or str(exc)}, file=path
+        )
+
+    def not_regular(kind: str) -> InputError:
+        return error(code=f"{prefix}_not_regular", params={"kind": FILE_KINDS[kind]}, file=path)
+
+    try:
+        kind = kind_of(os.stat(path).st_mode)
+        if kind is not None:
+            raise not_regular(kind)
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, open returns at
+        # once instead of waiting for a writer; fstat then sees what was really opened.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        raise error(code=f"{prefix}_missing", file=path) from None
+    except OSError as exc:
+        raise unreadable(exc) from None
+    with os.fdopen(fd, "rb") as handle:
+        kind = kind_of(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise not_regular(kind)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise unreadable(exc) from None
+    if len(data) > limit:
+        raise error(code=f"{prefix}_too_large", params={"limit": f"{limit:,}"}, file=path)
+    return data
 
 
 def _common_share(text: str, codec: str, low: int, high: int, odd: range = range(0)) -> float:
@@ -118,10 +131,11 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     name rather than read as mojibake."""
     if raw.startswith(_UTF8_BOM):
         try:
-            return raw[len(_UTF8_BOM):].decode("utf-8"), "utf-8-sig"
+            return raw[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise DataError(code="bom_not_utf8", params={"at": exc.start + len(_UTF8_BOM)},
-                             file=path) from None
+            raise DataError(
+                code="bom_not_utf8", params={"at": exc.start + len(_UTF8_BOM)}, file=path
+            ) from None
     if raw.startswith(_UTF32_BOMS):
         raise DataError(code="encoding_refused", params={"encoding": "UTF-32"}, file=path)
     if raw.startswith(_UTF16_BOMS):

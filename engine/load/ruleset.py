@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ import yaml
 from pydantic import ValidationError
 
 from engine.errors import Problems, RulesetError
+from engine.load.files import FILE_KINDS, kind_of, read_bounded
 from engine.model.ruleset import POLICY_KINDS, THRESHOLD_KINDS, ExtendingRuleset, Ruleset
 
 MAX_RULESET_BYTES = 1_000_000
@@ -144,32 +144,6 @@ def bundled_rulesets() -> dict[str, Path]:
     return found
 
 
-_FILE_KINDS = {
-    "directory": {"zh": "文件夹", "en": "a directory"},
-    "fifo": {"zh": "命名管道", "en": "a FIFO, a named pipe"},
-    "device": {"zh": "设备文件", "en": "a device"},
-    "socket": {"zh": "套接字", "en": "a socket"},
-    "special": {"zh": "特殊文件", "en": "a special file"},
-}
-
-
-def _kind_of(mode: int) -> str | None:
-    """None for a regular file, else what it is (a key of _FILE_KINDS)."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "directory"
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "socket" if stat.S_ISSOCK(mode) else "special"
-
-
-def _not_regular(kind: str, path: Path) -> RulesetError:
-    return RulesetError(code="ruleset_not_regular", params={"kind": _FILE_KINDS[kind]}, file=path)
-
-
 def _unreadable(exc: OSError, path: Path) -> RulesetError:
     return RulesetError(
         code="ruleset_unreadable", params={"reason": exc.strerror or str(exc)}, file=path
@@ -179,7 +153,7 @@ def _unreadable(exc: OSError, path: Path) -> RulesetError:
 def _stat_kind(path: Path) -> str | None:
     """What is at ``path`` (after symlinks): "missing", None for a regular file, or its kind."""
     try:
-        return _kind_of(os.stat(path).st_mode)
+        return kind_of(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
         return "missing"
     except OSError as exc:
@@ -219,7 +193,9 @@ def resolve_ruleset_path(name_or_path: str | Path, *, relative_to: Path | None =
     if not _is_path(text) and text in bundled:
         return bundled[text]
     if kind != "missing":
-        raise _not_regular(kind, candidate)
+        raise RulesetError(
+            code="ruleset_not_regular", params={"kind": FILE_KINDS[kind]}, file=candidate
+        )
     if _is_path(text):
         raise RulesetError(code="ruleset_missing", file=candidate)
     raise _unknown(text)
@@ -255,7 +231,7 @@ def _parent_path(extends: str, child: Path) -> Path:
     if kind != "missing":
         raise RulesetError(
             code="ruleset_parent_not_regular",
-            params={"parent": extends, "kind": _FILE_KINDS[kind]},
+            params={"parent": extends, "kind": FILE_KINDS[kind]},
             file=child,
             field="extends",
         )
@@ -414,29 +390,7 @@ def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
 def _read_file(path: Path) -> str:
     """The text of a ruleset file: a regular file (refused by name otherwise, before it is
     opened) of at most MAX_RULESET_BYTES, counted on the bytes read."""
-    kind = _stat_kind(path)
-    if kind == "missing":
-        raise RulesetError(code="ruleset_missing", file=path)
-    if kind is not None:
-        raise _not_regular(kind, path)
-    try:
-        # O_NONBLOCK: should the path be swapped for a FIFO after the check, open returns at
-        # once instead of waiting for a writer; fstat then sees what was really opened.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise _unreadable(exc, path) from None
-    with os.fdopen(fd, "rb") as handle:
-        kind = _kind_of(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise _not_regular(kind, path)
-        try:
-            raw = handle.read(MAX_RULESET_BYTES + 1)
-        except OSError as exc:
-            raise _unreadable(exc, path) from None
-    if len(raw) > MAX_RULESET_BYTES:
-        raise RulesetError(
-            code="ruleset_too_large", params={"limit": f"{MAX_RULESET_BYTES:,}"}, file=path
-        )
+    raw = read_bounded(path, MAX_RULESET_BYTES, RulesetError, prefix="ruleset")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -73,8 +73,7 @@ def _ragged_records(text: str, separator: str) -> list[list[str | None]] | None:
     import csv
 
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator,
-                                  strict=True))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
     except csv.Error:
         return None
     if len({len(r) for r in records if r}) <= 1:
@@ -96,24 +95,31 @@ def _csv_problem(text: str, separator: str, path: Path, exc: Exception) -> DataE
                 return DataError(
                     f"has {len(record)} fields where the first row has {width} (a value that "
                     f"contains '{separator}' must be in double quotes)",
-                    file=path, row=records.line_num,
+                    file=path,
+                    row=records.line_num,
                 )
     except csv.Error as csv_exc:
-        return DataError(f"is not a well-formed CSV table: {csv_exc}", file=path,
-                         row=records.line_num)
+        return DataError(
+            f"is not a well-formed CSV table: {csv_exc}", file=path, row=records.line_num
+        )
     # Field counts agree, so the quoting is what polars refused: point at the first odd quote.
     for number, line in enumerate(text.splitlines(), start=1):
         if line.count('"') % 2 or any(
             '"' in cell and not cell.startswith('"') for cell in line.split(separator)
         ):
-            return DataError("is not a well-formed CSV table: a double quote is out of place "
-                             "(quote whole values: \"1,234\")", file=path, row=number)
+            return DataError(
+                "is not a well-formed CSV table: a double quote is out of place "
+                '(quote whole values: "1,234")',
+                file=path,
+                row=number,
+            )
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return DataError(f"is not a well-formed CSV table: {first}", file=path)
 
 
-def _header_index(rows: list[list[str | None]], path: Path,
-                  is_column_name: Callable[[str], bool] | None = None) -> int:
+def _header_index(
+    rows: list[list[str | None]], path: Path, is_column_name: Callable[[str], bool] | None = None
+) -> int:
     """The header row: among the first rows, the first naming two or more known columns (above
     it a title, 填报单位 or 单位 line); else the first with two or more filled cells."""
     if is_column_name is not None:
@@ -121,9 +127,9 @@ def _header_index(rows: list[list[str | None]], path: Path,
             if sum(1 for c in row if c is not None and is_column_name(c.strip())) >= 2:
                 above = rows[i - 1] if i else []
                 if sum(1 for c in above if c and c.strip()) >= 2 and any(
-                        c and is_column_name(c.strip()) for c in above):
-                    raise DataError(code="header_two_rows", params={"row": i + 1}, file=path,
-                                    row=i)
+                    c and is_column_name(c.strip()) for c in above
+                ):
+                    raise DataError(code="header_two_rows", params={"row": i + 1}, file=path, row=i)
                 return i
     for i, row in enumerate(rows):
         filled = sum(1 for c in row if c is not None and c.strip())
@@ -131,8 +137,11 @@ def _header_index(rows: list[list[str | None]], path: Path,
             return i
         if filled == 1 and i >= 3:
             break
-    raise DataError("has no header row with two or more columns (indicator, actual, …); "
-                    "separate columns with commas, tabs or semicolons", file=path)
+    raise DataError(
+        "has no header row with two or more columns (indicator, actual, …); "
+        "separate columns with commas, tabs or semicolons",
+        file=path,
+    )
 
 
 def _check_single_header_row(
@@ -143,6 +152,10 @@ def _check_single_header_row(
     below = rows[h + 1] if h + 1 < len(rows) else []
     if sum(is_column_name(c) for c in below if c) >= 2:
         raise DataError(code="header_two_rows", params={"row": h + 2}, file=path, row=h + 1)
+
+
+def _shown(cell: str | None) -> str | None:
+    return None if cell is None else visible(cell)
 
 
 def _column_name(index: int, fmt: str) -> dict[str, str]:
@@ -176,8 +189,9 @@ def read_table(
         raise DataError(code="old_excel", file=path)
     if suffix in (".xlsx", ".xlsm") or raw.startswith(_ZIP):
         if suffix not in (".xlsx", ".xlsm"):
-            raise DataError(code="workbook_named_csv", params={"suffix": suffix or "(none)"},
-                            file=path)
+            raise DataError(
+                code="workbook_named_csv", params={"suffix": suffix or "(none)"}, file=path
+            )
         from engine.load.xlsx import read_workbook
 
         book = read_workbook(path, sheet=sheet)
@@ -195,8 +209,10 @@ def read_table(
     width = max(len(r) for r in rows[h:])
     header_cells = rows[h] + [None] * (width - len(rows[h]))
     # Drop trailing columns with neither a header nor data (Excel's stray formatting).
-    while width and not (header_cells[width - 1] or "").strip() and all(
-        len(r) < width or not (r[width - 1] or "").strip() for r in rows[h + 1:]
+    while (
+        width
+        and not (header_cells[width - 1] or "").strip()
+        and all(len(r) < width or not (r[width - 1] or "").strip() for r in rows[h + 1 :])
     ):
         width -= 1
     header = [visible((c or "").strip()) for c in header_cells[:width]]
@@ -204,13 +220,23 @@ def read_table(
         _check_single_header_row(rows, h, is_column_name, path)
     for col, name in enumerate(header):
         if not name:
-            first = next(i for i, r in enumerate(rows[h + 1:], start=h + 2)
-                         if col < len(r) and (r[col] or "").strip())
-            raise DataError(code="column_without_header",
-                            params={"column": _column_name(col, fmt)}, file=path, row=first)
-    body = [(r + [None] * width)[:width] for r in rows[h + 1:]]
+            # The first row with data in the column; a blank column between named ones has
+            # none, and the header row is where to look.
+            filled = (
+                i
+                for i, r in enumerate(rows[h + 1 :], start=h + 2)
+                if col < len(r) and (r[col] or "").strip()
+            )
+            first = next(filled, h + 1)
+            raise DataError(
+                code="column_without_header",
+                params={"column": _column_name(col, fmt)},
+                file=path,
+                row=first,
+            )
+    body = [(r + [None] * width)[:width] for r in rows[h + 1 :]]
     frame = pl.DataFrame(
-        {f"c{j}": [None if r[j] is None else visible(r[j]) for r in body] for j in range(width)},
+        {f"c{j}": [_shown(r[j]) for r in body] for j in range(width)},
         schema={f"c{j}": pl.String for j in range(width)},
     )
     return RawTable(

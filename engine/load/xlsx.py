@@ -49,6 +49,8 @@ MAX_COLUMNS = 200
 MAX_ROWS = 100_000
 #: Non-blank cells read, over all the sheets read.
 MAX_CELLS = 500_000
+#: Rows × columns of the table built from a sheet (its used area, blank cells included).
+MAX_AREA = 2_000_000
 #: Members of the zip.
 MAX_PARTS = 2_000
 #: Declared unpacked size of all members together.
@@ -272,11 +274,17 @@ class _Read:
     has_number: bool = False
     missing: DataError | None = None  # the first formula without a cached value
 
-    def sheet(self) -> Sheet:
+    def sheet(self, path: Path) -> Sheet:
         if self.missing is not None:
             raise self.missing
         height = max(self.cells, default=-1) + 1
         width = max((max(row) for row in self.cells.values()), default=-1) + 1
+        if height * width > MAX_AREA:  # one cell in GR on each of 100,000 rows: 160 MB of None
+            raise DataError(
+                code="xlsx_area_too_large",
+                params={"limit": f"{MAX_AREA:,}", "rows": f"{height:,}", "columns": width},
+                file=path,
+            )
         rows: list[list[str | None]] = [[None] * width for _ in range(height)]
         for r, row in self.cells.items():
             for c, text in row.items():
@@ -429,7 +437,7 @@ class _Book:
         result = self._read(entry)
         if not result.filled:
             raise DataError(code="xlsx_sheet_empty", params={"sheet": name}, file=self.path)
-        return result.sheet()
+        return result.sheet(self.path)
 
     def chosen(self) -> Sheet:
         filled = [r for r in map(self._read, self.sheets) if r.filled]
@@ -443,7 +451,7 @@ class _Book:
                 params={"count": len(pool), "sheets": _names([r.entry.name for r in pool])},
                 file=self.path,
             )
-        return pool[0].sheet()
+        return pool[0].sheet(self.path)
 
 
 # -- the small parts -------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -69,16 +68,15 @@ class CountyData(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     county: ShownText
-    values: dict[str, IndicatorValues] = Field(
-        description="By indicator, input or text-item id."
-    )
+    values: dict[str, IndicatorValues] = Field(description="By indicator, input or text-item id.")
     theme: ShownText | None = Field(default=None, description="Construction theme (id or name).")
     county_type: ShownText | None = Field(default=None, description="County type (id or name).")
     year: int | None = Field(default=None, description="The year of the data, when given.")
     data_file: DataFile | None = None
     reference_file: DataFile | None = None
-    notes: list[IntakeNote] = Field(default_factory=list,
-                                    description="What reading the file noticed (reported).")
+    notes: list[IntakeNote] = Field(
+        default_factory=list, description="What reading the file noticed (reported)."
+    )
 
     @classmethod
     def from_mapping(
@@ -109,7 +107,10 @@ class CountyData(BaseModel):
                     numbers[key] = Decimal(raw) if raw is not None else None
             note = fields.get("note")
             parsed[indicator] = IndicatorValues(
-                baseline=numbers["baseline"], target=numbers["target"], actual=numbers["actual"],
-                reference=numbers["reference"], note=None if note is None else str(note),
+                baseline=numbers["baseline"],
+                target=numbers["target"],
+                actual=numbers["actual"],
+                reference=numbers["reference"],
+                note=None if note is None else str(note),
             )
         return cls(county=county, values=parsed, theme=theme, county_type=county_type)

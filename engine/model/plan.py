@@ -44,7 +44,8 @@ class WhatIf(Frozen):
     changes: list[AppliedChange]
     verdict_before: VerdictValue
     status_changes: list[StatusChange] = Field(
-        description="Rules whose status differs from the assessment of the unmodified data.")
+        description="Rules whose status differs from the assessment of the unmodified data."
+    )
 
 
 class _Rule(Frozen):
@@ -61,15 +62,17 @@ class Suggestion(_Rule):
 
     status: Status
     actual: Decimal | None
-    threshold: Decimal | None = Field(description="The threshold in force (a range's lower "
-                                      "bound).")
+    threshold: Decimal | None = Field(description="The threshold in force (a range's lower bound).")
     required: Decimal | None = Field(
         description="The nearest value that meets the rule; none when the rule cannot be met by "
-        "changing its actual (its threshold needs a target, baseline or reference first).")
+        "changing its actual (its threshold needs a target, baseline or reference first)."
+    )
     gap: Decimal | None = Field(description="required − actual in the good direction.")
     relative_gap: Decimal | None = Field(description="gap ÷ |threshold| × 100, percent.")
-    settable: bool = Field(description="Whether ``--set id=required`` applies it (a derived "
-                           "indicator is reached through its inputs).")
+    settable: bool = Field(
+        description="Whether ``--set id=required`` applies it (a derived "
+        "indicator is reached through its inputs)."
+    )
     reason: Reason
 
 
@@ -86,22 +89,26 @@ class Plan(Frozen):
     """The gap to PASS (for a FAIL) or the margins to watch (for a PASS)."""
 
     verdict: VerdictValue
-    binding: list[Suggestion] = Field(
-        description="Every binding rule not met: each must be fixed.")
+    binding: list[Suggestion] = Field(description="Every binding rule not met: each must be fixed.")
     expected: list[Suggestion] = Field(
-        description="The fewest expected rules to fix for the policy, smallest gaps first.")
+        description="The fewest expected rules to fix for the policy, smallest gaps first."
+    )
     reachable: bool = Field(
         description="Whether changing actual values alone can reach PASS (false when a "
-        "threshold lacks its target, baseline or reference, or too few rules can be fixed).")
+        "threshold lacks its target, baseline or reference, or too few rules can be fixed)."
+    )
     verdict_after: VerdictValue | None = Field(
-        description="The engine's verdict with every settable suggestion applied.")
+        description="The engine's verdict with every settable suggestion applied."
+    )
     set_options: list[str] = Field(
         description="The changes as assess --set options, from the data file as it is (a "
-        "what-if's own changes included, unless a suggestion replaces them).")
+        "what-if's own changes included, unless a suggestion replaces them)."
+    )
     closest: list[Closest] = Field(description="For a PASS: met rules with the smallest margins.")
     spare: int | None = Field(
         description="For a PASS under an expected-share policy: how many more expected rules "
-        "may fall short before the verdict turns.")
+        "may fall short before the verdict turns."
+    )
     reasons: list[Reason]
 
 
@@ -111,12 +118,15 @@ class IndicatorProgress(_Rule):
     actual: Decimal | None
     path: Decimal | None = Field(
         description="The straight line from baseline (base year) to threshold (target year), "
-        "at this year.")
+        "at this year."
+    )
     status: Progress
     progress: Decimal | None = Field(
-        description="(actual − baseline) ÷ (threshold − baseline) × 100, percent.")
+        description="(actual − baseline) ÷ (threshold − baseline) × 100, percent."
+    )
     projected: Decimal | None = Field(
-        description="The target-year value if the trend from the base year holds.")
+        description="The target-year value if the trend from the base year holds."
+    )
     reason: Reason
 
 
@@ -128,7 +138,8 @@ class YearView(Frozen):
     verdict: VerdictValue = Field(description="The verdict of this year's data as it stands.")
     projected_verdict: VerdictValue | None = Field(
         description="The verdict if every trend holds until the target year; none in the base "
-        "year, which has no trend.")
+        "year, which has no trend."
+    )
     projected_reasons: list[Reason]
 
 

@@ -65,9 +65,7 @@ class RuleResult(Frozen):
     weight: Decimal | None = Field(
         default=None, description="Weight under a weighted_score policy."
     )
-    derived: str | None = Field(
-        default=None, description="The formula, for a derived indicator."
-    )
+    derived: str | None = Field(default=None, description="The formula, for a derived indicator.")
     reason: Reason
     converted_from: str | None = Field(
         default=None, description="The data's unit, when its values were converted."
@@ -133,14 +131,20 @@ class Result(Frozen):
     rules: list[RuleResult]
     text_items: list[TextItemResult] = Field(default_factory=list)
     assessed_on: date | None = Field(
-        default=None, description="The date of the assessment, only when asked for (assess "
-        "--date); absent otherwise, so identical input gives identical JSON.")
+        default=None,
+        description="The date of the assessment, only when asked for (assess "
+        "--date); absent otherwise, so identical input gives identical JSON.",
+    )
     what_if: WhatIf | None = Field(
-        default=None, description="Present when the result is of modified data (assess --set): "
-        "what was changed and how the verdict moved.")
+        default=None,
+        description="Present when the result is of modified data (assess --set): "
+        "what was changed and how the verdict moved.",
+    )
     plan: Plan | None = Field(
-        default=None, description="Present when asked for (assess --plan): the gap to PASS, or "
-        "the margins to watch.")
+        default=None,
+        description="Present when asked for (assess --plan): the gap to PASS, or "
+        "the margins to watch.",
+    )
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Stable JSON: identical input gives byte-identical output (no timestamps unless a

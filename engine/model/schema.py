@@ -50,7 +50,7 @@ def result_schema_json() -> str:
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "description": "An assessment result: the verdict and an explanation for every rule. "
-        "Decimal numbers are JSON strings (\"2.77\"), never binary floats. See "
+        'Decimal numbers are JSON strings ("2.77"), never binary floats. See '
         "docs/semantics.md.",
         **Result.model_json_schema(mode="serialization"),
     }

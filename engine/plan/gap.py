@@ -80,21 +80,39 @@ def suggestion(rule: RuleResult) -> Suggestion:
     elif rule.actual is None:
         why = reason("suggest_supply", required=with_unit(required, unit))
     elif rule.operator == "between":
-        why = reason("suggest_within", required=with_unit(required, unit),
-                     actual=with_unit(rule.actual, unit), low=with_unit(rule.threshold, unit),
-                     high=with_unit(rule.threshold_upper, unit))
+        why = reason(
+            "suggest_within",
+            required=with_unit(required, unit),
+            actual=with_unit(rule.actual, unit),
+            low=with_unit(rule.threshold, unit),
+            high=with_unit(rule.threshold_upper, unit),
+        )
     else:
         code = "suggest_raise" if rule.direction == "higher" else "suggest_lower"
-        why = reason(code, required=with_unit(required, unit),
-                     actual=with_unit(rule.actual, unit), gap=with_unit(gap, unit))
+        why = reason(
+            code,
+            required=with_unit(required, unit),
+            actual=with_unit(rule.actual, unit),
+            gap=with_unit(gap, unit),
+        )
     if rule.derived is not None and required is not None:
-        why = reason("suggest_derived", base=LocalizedText(zh=why.zh, en=why.en),
-                     formula=rule.derived)
+        why = reason(
+            "suggest_derived", base=LocalizedText(zh=why.zh, en=why.en), formula=rule.derived
+        )
     return Suggestion(
-        id=rule.id, name=rule.name, kind=rule.kind, unit=unit, status=rule.status,
-        actual=rule.actual, threshold=rule.threshold, required=required, gap=gap,
+        id=rule.id,
+        name=rule.name,
+        kind=rule.kind,
+        unit=unit,
+        status=rule.status,
+        actual=rule.actual,
+        threshold=rule.threshold,
+        required=required,
+        gap=gap,
         relative_gap=_relative(gap, rule.threshold),
-        settable=required is not None and rule.derived is None, reason=why)
+        settable=required is not None and rule.derived is None,
+        reason=why,
+    )
 
 
 def _by_relative(amount: Decimal | None, base: Decimal | None) -> tuple[bool, bool, Decimal]:
@@ -118,9 +136,9 @@ def _expected_needed(policy: ExpectedSharePolicy, expected_total: int) -> int:
     return -(-int(policy.expected_min_share * 100) * expected_total // 10_000)
 
 
-def _expected_for_share(result: Result, policy: ExpectedSharePolicy,
-                        candidates: list[Suggestion]) -> tuple[list[Suggestion], Reason | None,
-                                                               bool]:
+def _expected_for_share(
+    result: Result, policy: ExpectedSharePolicy, candidates: list[Suggestion]
+) -> tuple[list[Suggestion], Reason | None, bool]:
     s = result.summary
     needed = _expected_needed(policy, s.expected_total)
     missing = max(0, needed - s.expected_met)
@@ -128,17 +146,28 @@ def _expected_for_share(result: Result, policy: ExpectedSharePolicy,
     chosen = ranked[:missing]
     if not missing:
         return [], None, True
-    why = reason("plan_expected", count=missing, needed=needed, total=s.expected_total,
-                 required=f"{policy.expected_min_share}%", indicators=names(chosen))
+    why = reason(
+        "plan_expected",
+        count=missing,
+        needed=needed,
+        total=s.expected_total,
+        required=f"{policy.expected_min_share}%",
+        indicators=names(chosen),
+    )
     return chosen, why, len(chosen) == missing
 
 
-def _expected_for_score(result: Result, binding: list[Suggestion],
-                        candidates: list[Suggestion], pass_mark: Decimal
-                        ) -> tuple[list[Suggestion], Reason | None, bool]:
+def _expected_for_score(
+    result: Result, binding: list[Suggestion], candidates: list[Suggestion], pass_mark: Decimal
+) -> tuple[list[Suggestion], Reason | None, bool]:
     rules = [r for r in result.rules if r.status != "not_applicable"]
-    scores = {r.id: (Decimal(1) if r.weight is None else r.weight,
-                     Decimal(0) if r.score is None else r.score) for r in rules}
+    scores = {
+        r.id: (
+            Decimal(1) if r.weight is None else r.weight,
+            Decimal(0) if r.score is None else r.score,
+        )
+        for r in rules
+    }
     for fix in binding:
         scores[fix.id] = (scores[fix.id][0], FULL)
 
@@ -151,8 +180,9 @@ def _expected_for_score(result: Result, binding: list[Suggestion],
 
     before = total()
     # A rule of weight 0 (or already at 100) adds nothing: fixing it is never part of a plan.
-    gains = sorted((c for c in candidates if gain(c) > 0),
-                   key=lambda c: (-gain(c), _by_relative_gap(c)))
+    gains = sorted(
+        (c for c in candidates if gain(c) > 0), key=lambda c: (-gain(c), _by_relative_gap(c))
+    )
     chosen: list[Suggestion] = []
     for c in gains:
         if total() >= pass_mark:
@@ -161,8 +191,9 @@ def _expected_for_score(result: Result, binding: list[Suggestion],
         scores[c.id] = (scores[c.id][0], FULL)
     if not chosen:
         return [], None, total() >= pass_mark
-    why = reason("plan_score", count=len(chosen), score=before, pass_mark=pass_mark,
-                 indicators=names(chosen))
+    why = reason(
+        "plan_score", count=len(chosen), score=before, pass_mark=pass_mark, indicators=names(chosen)
+    )
     return chosen, why, total() >= pass_mark
 
 
@@ -172,12 +203,22 @@ def _closest(result: Result) -> list[Closest]:
         if r.status != "met" or r.actual is None or r.threshold is None or r.margin is None:
             continue
         base = r.threshold if r.operator != "between" else None
-        met.append(Closest(id=r.id, name=r.name, kind=r.kind, unit=r.unit, actual=r.actual,
-                           threshold=r.threshold, margin=r.margin,
-                           relative_margin=_relative(r.margin, base)))
+        met.append(
+            Closest(
+                id=r.id,
+                name=r.name,
+                kind=r.kind,
+                unit=r.unit,
+                actual=r.actual,
+                threshold=r.threshold,
+                margin=r.margin,
+                relative_margin=_relative(r.margin, base),
+            )
+        )
     # Ranges have no relative margin (relative_margin is None): they sort by their margin.
-    met.sort(key=lambda c: _by_relative(c.margin, None if c.relative_margin is None
-                                        else c.threshold))
+    met.sort(
+        key=lambda c: _by_relative(c.margin, None if c.relative_margin is None else c.threshold)
+    )
     return met[:CLOSEST]
 
 
@@ -191,27 +232,38 @@ def _pass_plan(result: Result, ruleset: Ruleset) -> Plan:
         why = reason("plan_pass_spare", met=s.expected_met, needed=needed, spare=spare)
     else:
         assert s.score is not None and s.pass_mark is not None
-        why = reason("plan_pass_score", score=s.score, pass_mark=s.pass_mark,
-                     spare=s.score - s.pass_mark)
-    return Plan(verdict="PASS", binding=[], expected=[], reachable=True, verdict_after="PASS",
-                set_options=[], closest=_closest(result), spare=spare, reasons=[why])
+        why = reason(
+            "plan_pass_score", score=s.score, pass_mark=s.pass_mark, spare=s.score - s.pass_mark
+        )
+    return Plan(
+        verdict="PASS",
+        binding=[],
+        expected=[],
+        reachable=True,
+        verdict_after="PASS",
+        set_options=[],
+        closest=_closest(result),
+        spare=spare,
+        reasons=[why],
+    )
 
 
 def make_plan(result: Result, ruleset: Ruleset, county: CountyData) -> Plan:
     """The plan for ``result`` (the assessment of ``county`` under ``ruleset``)."""
     if result.verdict == "PASS":
         return _pass_plan(result, ruleset)
-    binding = [suggestion(r) for r in result.rules
-               if r.kind == "binding" and r.status in _FIXABLE]
-    candidates = [suggestion(r) for r in result.rules
-                  if r.kind == "expected" and r.status in _FIXABLE]
+    binding = [suggestion(r) for r in result.rules if r.kind == "binding" and r.status in _FIXABLE]
+    candidates = [
+        suggestion(r) for r in result.rules if r.kind == "expected" and r.status in _FIXABLE
+    ]
     candidates = [c for c in candidates if c.required is not None]
     policy = ruleset.verdict_policy
     if isinstance(policy, ExpectedSharePolicy):
         expected, expected_why, enough = _expected_for_share(result, policy, candidates)
     else:
-        expected, expected_why, enough = _expected_for_score(result, binding, candidates,
-                                                              policy.pass_mark)
+        expected, expected_why, enough = _expected_for_score(
+            result, binding, candidates, policy.pass_mark
+        )
     reasons: list[Reason] = []
     if binding:
         reasons.append(reason("plan_binding", count=len(binding), indicators=names(binding)))
@@ -227,9 +279,15 @@ def make_plan(result: Result, ruleset: Ruleset, county: CountyData) -> Plan:
     settable = [c for c in chosen if c.settable]
     assert all(c.required is not None for c in settable)
     suggested = {c.id for c in settable}
-    earlier = [] if result.what_if is None else [  # a what-if's own changes, still needed
-        f"{c.id}{'' if c.field == 'actual' else '.' + c.field}={c.after}"
-        for c in result.what_if.changes if not (c.field == "actual" and c.id in suggested)]
+    earlier = (
+        []
+        if result.what_if is None
+        else [  # a what-if's own changes, still needed
+            f"{c.id}{'' if c.field == 'actual' else '.' + c.field}={c.after}"
+            for c in result.what_if.changes
+            if not (c.field == "actual" and c.id in suggested)
+        ]
+    )
     set_options = [*earlier, *(f"{c.id}={c.required}" for c in settable)]
     verdict_after = None
     reachable = enough and not blocked
@@ -240,9 +298,17 @@ def make_plan(result: Result, ruleset: Ruleset, county: CountyData) -> Plan:
         modified, _ = apply_changes(county, ruleset, changes)
         verdict_after = assess(modified, ruleset).verdict
         reasons.append(reason("plan_checked", verdict=VERDICT_LABELS[verdict_after]))
-    return Plan(verdict="FAIL", binding=binding, expected=expected, reachable=reachable,
-                verdict_after=verdict_after, set_options=set_options, closest=[], spare=None,
-                reasons=reasons)
+    return Plan(
+        verdict="FAIL",
+        binding=binding,
+        expected=expected,
+        reachable=reachable,
+        verdict_after=verdict_after,
+        set_options=set_options,
+        closest=[],
+        spare=None,
+        reasons=reasons,
+    )
 
 
 def gap_to_pass(
@@ -256,8 +322,9 @@ def gap_to_pass(
 ) -> Result:
     """Assess ``data`` (with what-if ``changes`` applied, if any) and attach its :class:`Plan`:
     for a FAIL, the fewest changes to PASS, checked by the engine; for a PASS, the margins."""
-    county, ruleset = prepare(data, ruleset, references=references, theme=theme,
-                              county_type=county_type)
+    county, ruleset = prepare(
+        data, ruleset, references=references, theme=theme, county_type=county_type
+    )
     if changes:
         county, result = assess_changed(county, ruleset, changes)
     else:

@@ -42,8 +42,10 @@ STATUSES: tuple[Progress, ...] = ("ahead", "on_track", "behind", "unknown")
 def _years(ruleset: Ruleset) -> tuple[int, int]:
     b, t = ruleset.base_year, ruleset.target_year
     if b is None or t is None or t <= b:
-        raise InputError(f"ruleset '{ruleset.id}' needs base_year and target_year (target after "
-                         "base) for monitoring")
+        raise InputError(
+            f"ruleset '{ruleset.id}' needs base_year and target_year (target after "
+            "base) for monitoring"
+        )
     return b, t
 
 
@@ -59,8 +61,13 @@ def _progress(rule: RuleResult, year: int, base: int, target: int) -> IndicatorP
     if rule.status == "not_applicable":
         status, why = "unknown", reason("progress_not_applicable")
     elif a is None or b is None or t is None:
-        missing = "actual" if a is None else "baseline" if b is None else (
-            rule.reason.code.removesuffix("_missing"))
+        missing = (
+            "actual"
+            if a is None
+            else "baseline"
+            if b is None
+            else (rule.reason.code.removesuffix("_missing"))
+        )
         status = "unknown"
         why = reason("progress_unknown", missing=FIELD_LABELS.get(missing, FIELD_LABELS["input"]))
     else:
@@ -72,15 +79,31 @@ def _progress(rule: RuleResult, year: int, base: int, target: int) -> IndicatorP
                 progress = divide((a - b) * 100, t - b, PROGRESS_PLACES)
         on_line = path is not None and (a >= path if rule.direction == "higher" else a <= path)
         status = "ahead" if rule.status == "met" else "on_track" if on_line else "behind"
-        why = reason(f"progress_{status}", actual=with_unit(a, unit),
-                     threshold=with_unit(t, unit), path=with_unit(path, unit))
+        why = reason(
+            f"progress_{status}",
+            actual=with_unit(a, unit),
+            threshold=with_unit(t, unit),
+            path=with_unit(path, unit),
+        )
     return IndicatorProgress(
-        id=rule.id, name=rule.name, kind=rule.kind, unit=unit, baseline=b, threshold=t,
-        actual=a, path=path, status=status, progress=progress, projected=projected, reason=why)
+        id=rule.id,
+        name=rule.name,
+        kind=rule.kind,
+        unit=unit,
+        baseline=b,
+        threshold=t,
+        actual=a,
+        path=path,
+        status=status,
+        progress=progress,
+        projected=projected,
+        reason=why,
+    )
 
 
-def _project_row(values: IndicatorValues, span: int, elapsed: int,
-                 places: int | None) -> IndicatorValues:
+def _project_row(
+    values: IndicatorValues, span: int, elapsed: int, places: int | None
+) -> IndicatorValues:
     a, b = values.actual, values.baseline
     if a is None or b is None:
         return values
@@ -93,8 +116,9 @@ def projected_county(county: CountyData, ruleset: Ruleset, year: int) -> CountyD
     """The county's data at the target year if every trend from the base year holds."""
     base, target = _years(ruleset)
     values = dict(county.values)
-    derived_inputs = {name for ind in ruleset.indicators if ind.derived
-                      for name in ind.derived.parsed.inputs}
+    derived_inputs = {
+        name for ind in ruleset.indicators if ind.derived for name in ind.derived.parsed.inputs
+    }
     for item_id, row in county.values.items():
         item = ruleset.data_items.get(item_id)
         if isinstance(item, Indicator) and item.derived is None:
@@ -110,8 +134,10 @@ def projected_county(county: CountyData, ruleset: Ruleset, year: int) -> CountyD
 def year_view(county: CountyData, ruleset: Ruleset, year: int) -> YearView:
     base, target = _years(ruleset)
     if not base <= year <= target:
-        raise DataError(f"year {year} is outside the ruleset's {base}–{target} (base year to "
-                        "target year)", field="year")
+        raise DataError(
+            f"year {year} is outside the ruleset's {base}–{target} (base year to target year)",
+            field="year",
+        )
     result = assess(county, ruleset)
     rows = [_progress(rule, year, base, target) for rule in result.rules]
     projected = assess(projected_county(county, ruleset, year), ruleset) if year > base else None
@@ -142,20 +168,25 @@ def monitor(
         ruleset = load_ruleset(ruleset)
     base, target = _years(ruleset)
     if isinstance(data, str | Path):
-        counties = load_counties(data, ruleset, theme=theme, county_type=county_type,
-                                 options=options)
+        counties = load_counties(
+            data, ruleset, theme=theme, county_type=county_type, options=options
+        )
     elif isinstance(data, CountyData):
         counties = [data]
     else:
         counties = list(data)
     names = sorted({c.county for c in counties})
     if len(names) != 1:
-        raise DataError(f"monitoring is for one county; the data holds {len(names)} "
-                        f"({', '.join(names[:5])}{', …' if len(names) > 5 else ''})",
-                        field="county")
+        raise DataError(
+            f"monitoring is for one county; the data holds {len(names)} "
+            f"({', '.join(names[:5])}{', …' if len(names) > 5 else ''})",
+            field="county",
+        )
     if len(counties) > 1 and year is not None:
-        raise DataError("--year is for a file of one year; this one has a 'year' column "
-                        "with several years", field="year")
+        raise DataError(
+            "--year is for a file of one year; this one has a 'year' column with several years",
+            field="year",
+        )
     if isinstance(references, str | Path):  # read the file once, not once per year
         refs, ref_file = load_references(references, ruleset)
         counties = [with_references(c, refs, ref_file) for c in counties]
@@ -164,16 +195,23 @@ def monitor(
     for county in counties:
         given = year if year is not None else county.year
         if given is None:
-            raise DataError("monitoring needs the data's year: a 'year' column, or --year",
-                            field="year")
+            raise DataError(
+                "monitoring needs the data's year: a 'year' column, or --year", field="year"
+            )
         if year is not None and county.year is not None and county.year != year:
-            raise DataError(f"--year {year} contradicts the data's year {county.year}",
-                            field="year")
-        prepared, _ = prepare(county, ruleset, references=references, theme=theme,
-                              county_type=county_type)
+            raise DataError(
+                f"--year {year} contradicts the data's year {county.year}", field="year"
+            )
+        prepared, _ = prepare(
+            county, ruleset, references=references, theme=theme, county_type=county_type
+        )
         dated.append((given, prepared))
     dated.sort(key=lambda pair: pair[0])
     return Monitoring(
-        county=names[0], ruleset_id=ruleset.id, ruleset_version=ruleset.version,
-        base_year=base, target_year=target,
-        years=[year_view(county, ruleset, y) for y, county in dated])
+        county=names[0],
+        ruleset_id=ruleset.id,
+        ruleset_version=ruleset.version,
+        base_year=base,
+        target_year=target,
+        years=[year_view(county, ruleset, y) for y, county in dated],
+    )

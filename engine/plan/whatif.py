@@ -21,8 +21,9 @@ from engine.model.ruleset import Indicator, RawInput, Ruleset, TextItem
 from engine.pipeline import assess, prepare
 
 FIELDS: tuple[ChangeField, ...] = ("actual", "target", "baseline", "reference")
-_USAGE = "give INDICATOR=VALUE or INDICATOR.FIELD=VALUE (FIELD: actual, target, baseline, " \
-         "reference)"
+_USAGE = (
+    "give INDICATOR=VALUE or INDICATOR.FIELD=VALUE (FIELD: actual, target, baseline, reference)"
+)
 
 
 def parse_change(text: str) -> Change:
@@ -47,14 +48,17 @@ def _item(ruleset: Ruleset, change: Change) -> Indicator | RawInput:
     where = f"--set {change.id}.{change.field}={change.value}"
     found = ruleset.data_items.get(change.id) or ruleset.by_name.get(change.id)
     if found is None:
-        raise InputError(f"{where}: '{change.id}' is not an indicator or input of ruleset "
-                         f"'{ruleset.id}'")
+        raise InputError(
+            f"{where}: '{change.id}' is not an indicator or input of ruleset '{ruleset.id}'"
+        )
     if isinstance(found, TextItem):
         raise InputError(f"{where}: '{found.id}' is a text item; it holds no number")
     if isinstance(found, Indicator) and found.derived is not None:
         inputs = ", ".join(found.derived.parsed.inputs)
-        raise InputError(f"{where}: '{found.id}' is computed by its formula "
-                         f"({found.derived.formula}); set its inputs instead ({inputs})")
+        raise InputError(
+            f"{where}: '{found.id}' is computed by its formula "
+            f"({found.derived.formula}); set its inputs instead ({inputs})"
+        )
     if isinstance(found, RawInput) and change.field == "reference":
         raise InputError(f"{where}: '{found.id}' is a raw input; it takes no reference value")
     return found
@@ -73,23 +77,36 @@ def apply_changes(
             raise InputError(f"--set {item.id}.{change.field} is given twice")
         seen.add((item.id, change.field))
         row = values.get(item.id) or IndicatorValues()
-        applied.append(AppliedChange(id=item.id, field=change.field,
-                                     before=getattr(row, change.field), after=change.value))
+        applied.append(
+            AppliedChange(
+                id=item.id,
+                field=change.field,
+                before=getattr(row, change.field),
+                after=change.value,
+            )
+        )
         values[item.id] = row.model_copy(update={change.field: change.value})
     return county.model_copy(update={"values": values}), applied
 
 
-def assess_changed(county: CountyData, ruleset: Ruleset,
-                   changes: Sequence[Change | str]) -> tuple[CountyData, Result]:
+def assess_changed(
+    county: CountyData, ruleset: Ruleset, changes: Sequence[Change | str]
+) -> tuple[CountyData, Result]:
     """The county with ``changes`` applied, and its result carrying the what-if record: the
     changes, the verdict of the unmodified data, the rules whose status moved."""
     parsed = [c if isinstance(c, Change) else parse_change(c) for c in changes]
     changed, applied = apply_changes(county, ruleset, parsed)
     before, after = assess(county, ruleset), assess(changed, ruleset)
-    moved = [StatusChange(id=b.id, before=b.status, after=a.status)
-             for b, a in zip(before.rules, after.rules, strict=True) if b.status != a.status]
-    return changed, after.model_copy(update={"what_if": WhatIf(
-        changes=applied, verdict_before=before.verdict, status_changes=moved)})
+    moved = [
+        StatusChange(id=b.id, before=b.status, after=a.status)
+        for b, a in zip(before.rules, after.rules, strict=True)
+        if b.status != a.status
+    ]
+    return changed, after.model_copy(
+        update={
+            "what_if": WhatIf(changes=applied, verdict_before=before.verdict, status_changes=moved)
+        }
+    )
 
 
 def what_if(
@@ -106,6 +123,7 @@ def what_if(
     The result is the modified data's, carrying ``what_if``: the values changed (before and
     after), the verdict of the unmodified data, and every rule whose status moved.
     """
-    county, ruleset = prepare(data, ruleset, references=references, theme=theme,
-                              county_type=county_type)
+    county, ruleset = prepare(
+        data, ruleset, references=references, theme=theme, county_type=county_type
+    )
     return assess_changed(county, ruleset, changes)[1]

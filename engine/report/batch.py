@@ -17,25 +17,57 @@ from engine.batch import Batch
 from engine.report.messages import VERDICT_LABELS
 from engine.report.output import FORMULA_PREFIXES, NUMBER_PATTERN
 
-SUMMARY_COLUMNS = ("county", "year", "verdict", "binding_met", "binding_total",
-                   "binding_not_evaluated", "expected_met", "expected_total",
-                   "expected_not_evaluated", "expected_share", "score", "pass_mark",
-                   "not_applicable", "growth_over_50", "growth_over_100", "closest",
-                   "closest_margin", "closest_completion")
+SUMMARY_COLUMNS = (
+    "county",
+    "year",
+    "verdict",
+    "binding_met",
+    "binding_total",
+    "binding_not_evaluated",
+    "expected_met",
+    "expected_total",
+    "expected_not_evaluated",
+    "expected_share",
+    "score",
+    "pass_mark",
+    "not_applicable",
+    "growth_over_50",
+    "growth_over_100",
+    "closest",
+    "closest_margin",
+    "closest_completion",
+)
 _TEXT_HEAD = {  # by summary column; year and score only when the data or ruleset has them
-    "zh": {"county": "县(市、区)", "year": "年份", "verdict": "结论", "binding": "约束性",
-           "expected": "预期性", "share": "完成比例", "score": "得分", "growth": "增长>50%/>100%",
-           "closest": "最接近未完成的指标", "completion": "完成率"},
-    "en": {"county": "County", "year": "Year", "verdict": "Verdict", "binding": "Binding",
-           "expected": "Expected", "share": "Share", "score": "Score",
-           "growth": "Growth >50%/>100%", "closest": "Closest to failing",
-           "completion": "Completion"},
+    "zh": {
+        "county": "县(市、区)",
+        "year": "年份",
+        "verdict": "结论",
+        "binding": "约束性",
+        "expected": "预期性",
+        "share": "完成比例",
+        "score": "得分",
+        "growth": "增长>50%/>100%",
+        "closest": "最接近未完成的指标",
+        "completion": "完成率",
+    },
+    "en": {
+        "county": "County",
+        "year": "Year",
+        "verdict": "Verdict",
+        "binding": "Binding",
+        "expected": "Expected",
+        "share": "Share",
+        "score": "Score",
+        "growth": "Growth >50%/>100%",
+        "closest": "Closest to failing",
+        "completion": "Completion",
+    },
 }
 _LINE = {
     "zh": "规则集 {rs} {version}(sha256:{hash}),{engine} 引擎:{n} 个{what},{passed} 个通过,"
-          "{failed} 个不通过。",
+    "{failed} 个不通过。",
     "en": "Ruleset {rs} {version} (sha256:{hash}), {engine} engine: {n} {what}, {passed} pass, "
-          "{failed} fail.",
+    "{failed} fail.",
 }
 #: What a row is: a county, or a county in one year when the data has a year column.
 _ROWS = {"zh": ("县", "县·年"), "en": ("counties", "county-years")}
@@ -47,34 +79,56 @@ def _pct(text: str | None) -> str:
 
 def sorted_summary(batch: Batch) -> pl.DataFrame:
     """The failing counties first, the furthest from passing at the top; then by name."""
-    return batch.summary.with_columns(
-        _fail=pl.col("verdict") == "PASS",
-        _binding_short=pl.col("binding_met") - pl.col("binding_total"),
-        _share=pl.col("expected_share").cast(pl.Decimal(10, 2)),
-        _score=pl.col("score").cast(pl.Decimal(10, 2)),
-    ).sort("_fail", "_binding_short", "_score", "_share", "county", "year",
-           nulls_last=True, maintain_order=True).drop("_fail", "_binding_short", "_share",
-                                                      "_score")
+    return (
+        batch.summary.with_columns(
+            _fail=pl.col("verdict") == "PASS",
+            _binding_short=pl.col("binding_met") - pl.col("binding_total"),
+            _share=pl.col("expected_share").cast(pl.Decimal(10, 2)),
+            _score=pl.col("score").cast(pl.Decimal(10, 2)),
+        )
+        .sort(
+            "_fail",
+            "_binding_short",
+            "_score",
+            "_share",
+            "county",
+            "year",
+            nulls_last=True,
+            maintain_order=True,
+        )
+        .drop("_fail", "_binding_short", "_share", "_score")
+    )
 
 
 def _ruleset(batch: Batch) -> dict[str, object]:
     rs = batch.ruleset
-    return {"id": rs.id, "version": rs.version, "content_hash": rs.content_hash,
-            "file": rs.source_path.name if rs.source_path else None}
+    return {
+        "id": rs.id,
+        "version": rs.version,
+        "content_hash": rs.content_hash,
+        "file": rs.source_path.name if rs.source_path else None,
+    }
 
 
 def batch_json(batch: Batch) -> str:
     """One JSON document: the ruleset, the counts, the summary (sorted) and every rule result
     (in input order). Stable: identical input gives identical bytes."""
-    summary = sorted_summary(batch).select(*SUMMARY_COLUMNS, "reason_codes", "reasons_zh",
-                                           "reasons_en")
+    summary = sorted_summary(batch).select(
+        *SUMMARY_COLUMNS, "reason_codes", "reasons_zh", "reasons_en"
+    )
     rules = batch.rules.drop("county_index", "rule_index")
     passed = int((batch.summary["verdict"] == "PASS").sum())
-    head = json.dumps({"ruleset": _ruleset(batch), "engine": batch.engine,
-                       "counties": batch.summary.height, "passed": passed,
-                       "failed": batch.summary.height - passed}, ensure_ascii=False)
-    return (f'{head[:-1]}, "summary": {summary.write_json()}, '
-            f'"rules": {rules.write_json()}}}\n')
+    head = json.dumps(
+        {
+            "ruleset": _ruleset(batch),
+            "engine": batch.engine,
+            "counties": batch.summary.height,
+            "passed": passed,
+            "failed": batch.summary.height - passed,
+        },
+        ensure_ascii=False,
+    )
+    return f'{head[:-1]}, "summary": {summary.write_json()}, "rules": {rules.write_json()}}}\n'
 
 
 #: Text columns of the CSV reports that hold numbers (``-0.05``): a plain number stays a number
@@ -122,8 +176,9 @@ def rules_csv(batch: Batch) -> str:
     return _csv(batch.rules.drop("county_index", "rule_index"))
 
 
-def batch_text(batch: Batch, *, lang: str = "zh", color: bool = True, width: int = 120,
-               limit: int | None = 50) -> str:
+def batch_text(
+    batch: Batch, *, lang: str = "zh", color: bool = True, width: int = 120, limit: int | None = 50
+) -> str:
     """The summary table for a terminal: every failing county (up to ``limit`` rows), with its
     reasons."""
     from rich.console import Console
@@ -131,34 +186,60 @@ def batch_text(batch: Batch, *, lang: str = "zh", color: bool = True, width: int
     from rich.text import Text
 
     out = io.StringIO()
-    console = Console(file=out, width=width, no_color=not color,
-                      color_system="auto" if color else None, force_terminal=color,
-                      highlight=False, emoji=False, markup=False)
+    console = Console(
+        file=out,
+        width=width,
+        no_color=not color,
+        color_system="auto" if color else None,
+        force_terminal=color,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
     rs = batch.ruleset
     summary = sorted_summary(batch)
     passed = int((summary["verdict"] == "PASS").sum())
     dated = bool(summary["year"].is_not_null().any())
-    console.print(_LINE[lang].format(rs=rs.id, version=rs.version, hash=rs.content_hash[:12],
-                                     engine=batch.engine, n=summary.height, passed=passed,
-                                     failed=summary.height - passed, what=_ROWS[lang][dated]))
-    columns = [c for c in _TEXT_HEAD[lang]
-               if (c != "year" or dated)
-               and (c != "score" or batch.ruleset.scored)]
+    console.print(
+        _LINE[lang].format(
+            rs=rs.id,
+            version=rs.version,
+            hash=rs.content_hash[:12],
+            engine=batch.engine,
+            n=summary.height,
+            passed=passed,
+            failed=summary.height - passed,
+            what=_ROWS[lang][dated],
+        )
+    )
+    columns = [
+        c
+        for c in _TEXT_HEAD[lang]
+        if (c != "year" or dated) and (c != "score" or batch.ruleset.scored)
+    ]
     table = Table(header_style="bold", pad_edge=False)
     for code in columns:
-        table.add_column(_TEXT_HEAD[lang][code], no_wrap=code != "closest",
-                         justify="left" if code in ("county", "verdict", "closest") else "right")
+        table.add_column(
+            _TEXT_HEAD[lang][code],
+            no_wrap=code != "closest",
+            justify="left" if code in ("county", "verdict", "closest") else "right",
+        )
     shown = summary if limit is None else summary.head(limit)
     for row in shown.iter_rows(named=True):
         cells = {
-            "county": row["county"], "year": str(row["year"] or "—"),
-            "verdict": Text(VERDICT_LABELS[row["verdict"]].get(lang),
-                            style="bold green" if row["verdict"] == "PASS" else "bold red"),
+            "county": row["county"],
+            "year": str(row["year"] or "—"),
+            "verdict": Text(
+                VERDICT_LABELS[row["verdict"]].get(lang),
+                style="bold green" if row["verdict"] == "PASS" else "bold red",
+            ),
             "binding": f"{row['binding_met']}/{row['binding_total']}",
             "expected": f"{row['expected_met']}/{row['expected_total']}",
-            "share": _pct(row["expected_share"]), "score": row["score"] or "—",
+            "share": _pct(row["expected_share"]),
+            "score": row["score"] or "—",
             "growth": f"{row['growth_over_50']}/{row['growth_over_100']}",
-            "closest": row["closest"] or "—", "completion": _pct(row["closest_completion"]),
+            "closest": row["closest"] or "—",
+            "completion": _pct(row["closest_completion"]),
         }
         table.add_row(*(cells[c] for c in columns))
     console.print(table)
@@ -168,6 +249,9 @@ def batch_text(batch: Batch, *, lang: str = "zh", color: bool = True, width: int
         console.print(f"{row['county']}{year}: {' '.join(row[f'reasons_{lang}'])}")
     if limit is not None and summary.height > limit:
         more = summary.height - limit
-        console.print(f"… {more} 个县未显示(--format json 或 csv 可看全部)" if lang == "zh"
-                      else f"… {more} more counties (--format json or csv shows them all)")
+        console.print(
+            f"… {more} 个县未显示(--format json 或 csv 可看全部)"
+            if lang == "zh"
+            else f"… {more} more counties (--format json or csv shows them all)"
+        )
     return out.getvalue()

@@ -94,10 +94,14 @@ def reference_label(ind: Indicator, reference: str) -> LocalizedText:
     if threshold.margin:
         extra = {lang: f" {sign} {with_unit(threshold.margin, unit)}" for lang in extra}
     elif threshold.margin_percent:
-        extra = {"zh": f" {sign} {threshold.margin_percent}%",
-                 "en": f" {sign} {threshold.margin_percent}%"}
-    return LocalizedText(zh=f"{threshold.label.zh}{reference}{extra['zh']},即",
-                         en=f"{threshold.label.en} {reference}{extra['en']}, i.e.")
+        extra = {
+            "zh": f" {sign} {threshold.margin_percent}%",
+            "en": f" {sign} {threshold.margin_percent}%",
+        }
+    return LocalizedText(
+        zh=f"{threshold.label.zh}{reference}{extra['zh']},即",
+        en=f"{threshold.label.en} {reference}{extra['en']}, i.e.",
+    )
 
 
 def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
@@ -122,9 +126,11 @@ def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
             high=with_unit(r.upper, ind.unit),
             margin=with_unit(abs(m), ind.unit),
         )
-    label = (reference_label(ind, with_unit(r.reference, ind.unit))
-             if isinstance(ind.threshold, ReferenceThreshold)
-             else THRESHOLD_LABELS[ind.threshold.kind])
+    label = (
+        reference_label(ind, with_unit(r.reference, ind.unit))
+        if isinstance(ind.threshold, ReferenceThreshold)
+        else THRESHOLD_LABELS[ind.threshold.kind]
+    )
     operator = ind.operator
     assert operator != "between"
     # Equal to the threshold and not met: a strict operator (> or <); "short by 0" would puzzle.
@@ -180,10 +186,16 @@ def _worse(ind: Indicator, a: Decimal, b: Decimal) -> bool:
 
 def intake_notices(county: CountyData) -> list[Notice]:
     """What reading the file noticed (markers read as missing, rows skipped, columns kept)."""
-    return [notice(n.code, n.indicator, **n.params,
-                   **({"row": str(n.row)} if n.row is not None else {}),
-                   **({"field": n.field} if n.field is not None else {}))
-            for n in county.notes]
+    return [
+        notice(
+            n.code,
+            n.indicator,
+            **n.params,
+            **({"row": str(n.row)} if n.row is not None else {}),
+            **({"field": n.field} if n.field is not None else {}),
+        )
+        for n in county.notes
+    ]
 
 
 def warnings(outcomes: list[Outcome]) -> list[Notice]:
@@ -195,19 +207,35 @@ def warnings(outcomes: list[Outcome]) -> list[Notice]:
         ind, values = r.indicator, r.values
         if values is not None and values.converted_from is not None:
             factor = conversion_factor(values.converted_from, ind.unit)
-            found.append(notice("unit_converted", ind.id, name=ind.name,
-                                given=values.converted_from, unit=ind.unit, factor=f"{factor:f}"))
+            found.append(
+                notice(
+                    "unit_converted",
+                    ind.id,
+                    name=ind.name,
+                    given=values.converted_from,
+                    unit=ind.unit,
+                    factor=f"{factor:f}",
+                )
+            )
         if ind.unit == "%" and r.actual is not None and r.actual > 100:
-            found.append(notice("share_over_100", ind.id, name=ind.name,
-                                actual=with_unit(r.actual, ind.unit)))
+            found.append(
+                notice(
+                    "share_over_100", ind.id, name=ind.name, actual=with_unit(r.actual, ind.unit)
+                )
+            )
         if grew_more_than(o, 1000):
-            found.append(notice("growth_over_1000", ind.id, name=ind.name,
-                                growth=f"{growth(o)}%"))
+            found.append(notice("growth_over_1000", ind.id, name=ind.name, growth=f"{growth(o)}%"))
         target = r.target
         if target is not None and r.baseline is not None and _worse(ind, target, r.baseline):
-            found.append(notice("target_below_baseline", ind.id, name=ind.name,
-                                target=with_unit(target, ind.unit),
-                                baseline=with_unit(r.baseline, ind.unit)))
+            found.append(
+                notice(
+                    "target_below_baseline",
+                    ind.id,
+                    name=ind.name,
+                    target=with_unit(target, ind.unit),
+                    baseline=with_unit(r.baseline, ind.unit),
+                )
+            )
         if target is not None and r.actual is not None:
             both_present.append(r.actual == target)
     if len(both_present) >= 2 and all(both_present):
@@ -232,8 +260,11 @@ def names(items: Sequence[Named]) -> LocalizedText:
 
 
 def verdict_reasons(
-    ruleset: Ruleset, t: Tally, verdict_rules: Sequence[str],
-    binding_by_status: Mapping[str, Sequence[Indicator]], share: Decimal | None,
+    ruleset: Ruleset,
+    t: Tally,
+    verdict_rules: Sequence[str],
+    binding_by_status: Mapping[str, Sequence[Indicator]],
+    share: Decimal | None,
 ) -> list[Reason]:
     """The verdict's reasons, one per verdict rule that fired (shared by both evaluators)."""
     params = {
@@ -242,8 +273,7 @@ def verdict_reasons(
         "expected_met": t.expected_met,
         "expected_total": t.expected_total,
         "share": None if share is None else f"{share}%",
-        "required": None if t.expected_required_share is None
-        else f"{t.expected_required_share}%",
+        "required": None if t.expected_required_share is None else f"{t.expected_required_share}%",
         "score": t.score,
         "pass_mark": t.pass_mark,
     }
@@ -260,9 +290,7 @@ def verdict_reasons(
     return reasons
 
 
-def _verdict_reasons(
-    ruleset: Ruleset, inference: Inference, share: Decimal | None
-) -> list[Reason]:
+def _verdict_reasons(ruleset: Ruleset, inference: Inference, share: Decimal | None) -> list[Reason]:
     by_status: dict[str, list[Indicator]] = {}
     for o in inference.outcomes:
         if o.resolved.indicator.kind == "binding":
@@ -282,8 +310,9 @@ def ruleset_ref(ruleset: Ruleset) -> RulesetRef:
         title=ruleset.title,
         content_hash=ruleset.content_hash,
         file=ruleset.source_path.name if ruleset.source_path else None,
-        extends=[ruleset_ref(parent).model_copy(update={"extends": []})
-                 for parent in ruleset.ancestors],
+        extends=[
+            ruleset_ref(parent).model_copy(update={"extends": []}) for parent in ruleset.ancestors
+        ],
     )
 
 

@@ -20,8 +20,19 @@ from engine.report.planning import Block, result_blocks
 _SPECIAL = set("\\`*[]<>|#~")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
-_COLUMNS = ("n", "indicator", "unit", "actual", "required", "status", "margin", "completion",
-            "growth", "score", "source")
+_COLUMNS = (
+    "n",
+    "indicator",
+    "unit",
+    "actual",
+    "required",
+    "status",
+    "margin",
+    "completion",
+    "growth",
+    "score",
+    "source",
+)
 
 
 def escape(text: object) -> str:
@@ -34,10 +45,17 @@ def _rule_rows(rules: list[tuple[int, RuleResult]], lang: str, scored: bool) -> 
     head = [COLUMNS[c].get(lang) for c in _COLUMNS if scored or c != "score"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n, rule in rules:
-        cells = [str(n), f"{escape(rule.name.get(lang))} `{rule.id}`", escape(rule.unit),
-                 plain(rule.actual), escape(required(rule)),
-                 STATUS_LABELS[rule.status].get(lang), signed_margin(rule),
-                 pct(rule.completion), pct(rule.growth)]
+        cells = [
+            str(n),
+            f"{escape(rule.name.get(lang))} `{rule.id}`",
+            escape(rule.unit),
+            plain(rule.actual),
+            escape(required(rule)),
+            STATUS_LABELS[rule.status].get(lang),
+            signed_margin(rule),
+            pct(rule.completion),
+            pct(rule.growth),
+        ]
         if scored:
             cells.append(plain(rule.score))
         cells.append(escape(rule.source) if rule.source else "—")
@@ -53,8 +71,11 @@ def blocks_markdown(blocks: list[Block], level: int = 2) -> list[str]:
         lines += [f"- {escape(p)}" for p in block.paragraphs]
         if block.rows:
             align = ["---:" if i in block.numeric else "---" for i in range(len(block.head))]
-            lines += ["", "| " + " | ".join(escape(h) for h in block.head) + " |",
-                      "|" + "|".join(align) + "|"]
+            lines += [
+                "",
+                "| " + " | ".join(escape(h) for h in block.head) + " |",
+                "|" + "|".join(align) + "|",
+            ]
             lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in block.rows]
         if block.code:
             fence = "```"
@@ -65,19 +86,29 @@ def blocks_markdown(blocks: list[Block], level: int = 2) -> list[str]:
 
 
 def render_markdown(
-    result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None,
-    assessed_on: date | None = None, command: str | None = None,
+    result: Result,
+    *,
+    lang: str = "zh",
+    ruleset: Ruleset | None = None,
+    assessed_on: date | None = None,
+    command: str | None = None,
 ) -> str:
     words = WORDS[lang]
     rs = result.ruleset
     lines = [f"# {escape(words['title'].format(county=result.county))}", ""]
-    lines.append(f"- {words['ruleset']}: `{rs.id}` {escape(rs.version)} "
-                 f"({escape(rs.title.get(lang))}), sha256 `{rs.content_hash}`")
+    lines.append(
+        f"- {words['ruleset']}: `{rs.id}` {escape(rs.version)} "
+        f"({escape(rs.title.get(lang))}), sha256 `{rs.content_hash}`"
+    )
     for parent in rs.extends:
-        lines.append(f"  - {words['extends']} `{parent.id}` {escape(parent.version)}, "
-                     f"sha256 `{parent.content_hash}`")
-    for label, df in ((words["data"], result.data_file),
-                      (words["reference"], result.reference_file)):
+        lines.append(
+            f"  - {words['extends']} `{parent.id}` {escape(parent.version)}, "
+            f"sha256 `{parent.content_hash}`"
+        )
+    for label, df in (
+        (words["data"], result.data_file),
+        (words["reference"], result.reference_file),
+    ):
         if df is not None:
             lines.append(f"- {label}: {escape(df.name)} ({df.format}), sha256 `{df.sha256}`")
     if assessed_on is not None:
@@ -86,9 +117,20 @@ def render_markdown(
     lines += ["", f"## {words['verdict']}: **{verdict}**", ""]
     lines += [f"- {escape(getattr(reason, lang))}" for reason in result.verdict_reasons]
     s = result.summary
-    lines += ["", escape(words["summary"].format(
-        bm=s.binding_met, bt=s.binding_total, em=s.expected_met, et=s.expected_total,
-        share=pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))]
+    lines += [
+        "",
+        escape(
+            words["summary"].format(
+                bm=s.binding_met,
+                bt=s.binding_total,
+                em=s.expected_met,
+                et=s.expected_total,
+                share=pct(s.expected_share),
+                g50=s.growth_over_50,
+                g100=s.growth_over_100,
+            )
+        ),
+    ]
     scored = s.score is not None
     if scored:
         lines += ["", escape(words["score"].format(score=s.score, mark=s.pass_mark))]
@@ -101,19 +143,25 @@ def render_markdown(
     shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
     if shortfalls:
         lines += ["", f"## {words['shortfalls']}", ""]
-        lines += [f"- {escape(r.name.get(lang))} (`{r.id}`, {KIND_LABELS[r.kind].get(lang)}): "
-                  f"{escape(getattr(r.reason, lang))}" for r in shortfalls]
+        lines += [
+            f"- {escape(r.name.get(lang))} (`{r.id}`, {KIND_LABELS[r.kind].get(lang)}): "
+            f"{escape(getattr(r.reason, lang))}"
+            for r in shortfalls
+        ]
     if result.warnings:
         lines += ["", f"## {words['warnings']}", ""]
         lines += [f"- {escape(getattr(note, lang))}" for note in result.warnings]
     if result.text_items:
         lines += ["", f"## {words['text_items']}", ""]
-        lines += [f"- {escape(item.name.get(lang))}: {escape(item.text or '—')}"
-                  for item in result.text_items]
+        lines += [
+            f"- {escape(item.name.get(lang))}: {escape(item.text or '—')}"
+            for item in result.text_items
+        ]
     if ruleset is not None:
         lines += ["", f"## {words['basis']}", "", escape(ruleset.reconstruction.strip()), ""]
         lines += [f"- {escape(a)}" for a in ruleset.assumptions]
-        lines += [f"- {escape(src.title)}" + (f" ({escape(src.reference)})"
-                                                if src.reference else "")
-                  for src in ruleset.sources]
+        lines += [
+            f"- {escape(src.title)}" + (f" ({escape(src.reference)})" if src.reference else "")
+            for src in ruleset.sources
+        ]
     return "\n".join(lines) + "\n"

@@ -16,8 +16,9 @@ def _ruleset_line(view: Monitoring, lang: str) -> str:
     return f"{WORDS[lang]['ruleset']}: {view.ruleset_id} {view.ruleset_version}"
 
 
-def render_monitoring_text(view: Monitoring, *, lang: str = "zh", color: bool = True,
-                           width: int = 120) -> str:
+def render_monitoring_text(
+    view: Monitoring, *, lang: str = "zh", color: bool = True, width: int = 120
+) -> str:
     from rich.text import Text
 
     out = io.StringIO()
@@ -29,7 +30,10 @@ def render_monitoring_text(view: Monitoring, *, lang: str = "zh", color: bool = 
 
 
 def render_monitoring_markdown(view: Monitoring, *, lang: str = "zh") -> str:
-    lines = [f"# {escape(monitoring_title(view, lang))}", "",
-             f"- {escape(_ruleset_line(view, lang))}"]
+    lines = [
+        f"# {escape(monitoring_title(view, lang))}",
+        "",
+        f"- {escape(_ruleset_line(view, lang))}",
+    ]
     lines += blocks_markdown(monitoring_blocks(view, lang))
     return "\n".join(lines) + "\n"

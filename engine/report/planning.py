@@ -47,22 +47,44 @@ def _name(result: Result, rule_id: str, lang: str) -> str:
 
 def what_if_blocks(result: Result, what_if: WhatIf, lang: str) -> list[Block]:
     words = WORDS[lang]
-    before, after = (VERDICT_LABELS[v].get(lang) for v in (what_if.verdict_before,
-                                                            result.verdict))
-    moved = words["verdict_moved" if what_if.verdict_before != result.verdict
-                  else "verdict_kept"].format(before=before, after=after)
-    blocks = [Block(
-        id="what-if", heading=words["what_if"], paragraphs=[moved],
-        head=_heads(lang, "indicator", "field", "before", "after"),
-        rows=[[_name(result, c.id, lang), FIELD_LABELS[c.field].get(lang), plain(c.before),
-               plain(c.after)] for c in what_if.changes],
-        numeric=frozenset({2, 3}))]
+    before, after = (VERDICT_LABELS[v].get(lang) for v in (what_if.verdict_before, result.verdict))
+    moved = words[
+        "verdict_moved" if what_if.verdict_before != result.verdict else "verdict_kept"
+    ].format(before=before, after=after)
+    blocks = [
+        Block(
+            id="what-if",
+            heading=words["what_if"],
+            paragraphs=[moved],
+            head=_heads(lang, "indicator", "field", "before", "after"),
+            rows=[
+                [
+                    _name(result, c.id, lang),
+                    FIELD_LABELS[c.field].get(lang),
+                    plain(c.before),
+                    plain(c.after),
+                ]
+                for c in what_if.changes
+            ],
+            numeric=frozenset({2, 3}),
+        )
+    ]
     if what_if.status_changes:
-        blocks.append(Block(
-            id="status-changes", heading=words["status_moved"],
-            head=_heads(lang, "indicator", "before", "after"),
-            rows=[[_name(result, c.id, lang), STATUS_LABELS[c.before].get(lang),
-                   STATUS_LABELS[c.after].get(lang)] for c in what_if.status_changes]))
+        blocks.append(
+            Block(
+                id="status-changes",
+                heading=words["status_moved"],
+                head=_heads(lang, "indicator", "before", "after"),
+                rows=[
+                    [
+                        _name(result, c.id, lang),
+                        STATUS_LABELS[c.before].get(lang),
+                        STATUS_LABELS[c.after].get(lang),
+                    ]
+                    for c in what_if.status_changes
+                ],
+            )
+        )
     return blocks
 
 
@@ -75,31 +97,79 @@ def plan_blocks(result: Result, plan: Plan, lang: str, command: str | None = Non
     words = WORDS[lang]
     paragraphs = [getattr(r, lang) for r in plan.reasons]
     if plan.verdict == "PASS":
-        return [Block(
-            id="plan", heading=words["plan"], paragraphs=paragraphs,
-            head=_heads(lang, "indicator", "kind", "unit", "actual", "threshold", "margin",
-                        "relative_margin"),
-            rows=[[f"{c.name.get(lang)} ({c.id})", KIND_LABELS[c.kind].get(lang), c.unit,
-                   plain(c.actual), plain(c.threshold), signed(c.margin),
-                   pct(c.relative_margin)] for c in plan.closest],
-            numeric=frozenset({3, 4, 5, 6}))]
+        return [
+            Block(
+                id="plan",
+                heading=words["plan"],
+                paragraphs=paragraphs,
+                head=_heads(
+                    lang,
+                    "indicator",
+                    "kind",
+                    "unit",
+                    "actual",
+                    "threshold",
+                    "margin",
+                    "relative_margin",
+                ),
+                rows=[
+                    [
+                        f"{c.name.get(lang)} ({c.id})",
+                        KIND_LABELS[c.kind].get(lang),
+                        c.unit,
+                        plain(c.actual),
+                        plain(c.threshold),
+                        signed(c.margin),
+                        pct(c.relative_margin),
+                    ]
+                    for c in plan.closest
+                ],
+                numeric=frozenset({3, 4, 5, 6}),
+            )
+        ]
     code = None
     if command is not None and plan.set_options:
         code = command + "".join(f" --set {option}" for option in plan.set_options)
     suggestions = [*plan.binding, *plan.expected]
     # Raise/lower is what the numbers already say; other reasons (supply a value, a threshold
     # waiting for data, a derived indicator) need their sentence.
-    notes = ["" if s.reason.code in _PLAIN_REASONS else getattr(s.reason, lang)
-             for s in suggestions]
+    notes = [
+        "" if s.reason.code in _PLAIN_REASONS else getattr(s.reason, lang) for s in suggestions
+    ]
     noted = any(notes)
-    return [Block(
-        id="plan", heading=words["plan"], paragraphs=paragraphs,
-        head=_heads(lang, "indicator", "kind", "unit", "actual", "required_value", "gap",
-                    "relative_gap", *(["reason"] if noted else [])),
-        rows=[[f"{s.name.get(lang)} ({s.id})", KIND_LABELS[s.kind].get(lang), s.unit,
-               plain(s.actual), plain(s.required), plain(s.gap), pct(s.relative_gap),
-               *([note] if noted else [])] for s, note in zip(suggestions, notes, strict=True)],
-        numeric=frozenset({3, 4, 5, 6}), code=code)]
+    return [
+        Block(
+            id="plan",
+            heading=words["plan"],
+            paragraphs=paragraphs,
+            head=_heads(
+                lang,
+                "indicator",
+                "kind",
+                "unit",
+                "actual",
+                "required_value",
+                "gap",
+                "relative_gap",
+                *(["reason"] if noted else []),
+            ),
+            rows=[
+                [
+                    f"{s.name.get(lang)} ({s.id})",
+                    KIND_LABELS[s.kind].get(lang),
+                    s.unit,
+                    plain(s.actual),
+                    plain(s.required),
+                    plain(s.gap),
+                    pct(s.relative_gap),
+                    *([note] if noted else []),
+                ]
+                for s, note in zip(suggestions, notes, strict=True)
+            ],
+            numeric=frozenset({3, 4, 5, 6}),
+            code=code,
+        )
+    ]
 
 
 def result_blocks(result: Result, lang: str, command: str | None = None) -> list[Block]:
@@ -123,25 +193,50 @@ def _year_block(view: YearView, target_year: int, lang: str) -> Block:
         paragraphs.append(words["no_trend"])
     else:
         verdict = VERDICT_LABELS[view.projected_verdict].get(lang)
-        paragraphs += [words["projected"].format(target=target_year, verdict=verdict),
-                       *[getattr(r, lang) for r in view.projected_reasons]]
+        paragraphs += [
+            words["projected"].format(target=target_year, verdict=verdict),
+            *[getattr(r, lang) for r in view.projected_reasons],
+        ]
     return Block(
         id=f"year-{view.year}",
         heading=words["monitor_year"].format(year=view.year, elapsed=pct(view.elapsed)),
         paragraphs=paragraphs,
-        head=_heads(lang, "indicator", "kind", "baseline", "actual", "path", "threshold",
-                    "progress", "monitor_status", "projected"),
-        rows=[[f"{p.name.get(lang)} ({p.id})", KIND_LABELS[p.kind].get(lang),
-               plain(p.baseline), plain(p.actual), plain(p.path), plain(p.threshold),
-               pct(p.progress), PROGRESS_LABELS[p.status].get(lang), plain(p.projected)]
-              for p in view.indicators],
+        head=_heads(
+            lang,
+            "indicator",
+            "kind",
+            "baseline",
+            "actual",
+            "path",
+            "threshold",
+            "progress",
+            "monitor_status",
+            "projected",
+        ),
+        rows=[
+            [
+                f"{p.name.get(lang)} ({p.id})",
+                KIND_LABELS[p.kind].get(lang),
+                plain(p.baseline),
+                plain(p.actual),
+                plain(p.path),
+                plain(p.threshold),
+                pct(p.progress),
+                PROGRESS_LABELS[p.status].get(lang),
+                plain(p.projected),
+            ]
+            for p in view.indicators
+        ],
         numeric=frozenset({2, 3, 4, 5, 6, 8}),
-        tones=[_TONE[p.status] for p in view.indicators], status_column=7)
+        tones=[_TONE[p.status] for p in view.indicators],
+        status_column=7,
+    )
 
 
 def monitoring_title(view: Monitoring, lang: str) -> str:
-    return WORDS[lang]["monitoring"].format(county=view.county, base=view.base_year,
-                                            target=view.target_year)
+    return WORDS[lang]["monitoring"].format(
+        county=view.county, base=view.base_year, target=view.target_year
+    )
 
 
 def monitoring_blocks(view: Monitoring, lang: str) -> list[Block]:

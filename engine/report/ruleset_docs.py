@@ -48,8 +48,13 @@ def threshold_text(ind: Indicator) -> str:
             return f"{op} baseline {sign} {t.min_increase}"
         return f"{op} baseline × (1 {sign} {t.min_growth} %)"
     assert isinstance(t, ReferenceThreshold)
-    margin = (f" {sign} {t.margin}" if t.margin else
-              f" × (1 {sign} {t.margin_percent} %)" if t.margin_percent else "")
+    margin = (
+        f" {sign} {t.margin}"
+        if t.margin
+        else f" × (1 {sign} {t.margin_percent} %)"
+        if t.margin_percent
+        else ""
+    )
     return f"{op} {t.label.en}{margin}"
 
 
@@ -68,19 +73,34 @@ def render_page(ruleset: Ruleset) -> str:
     if rs.source_path is not None:
         lines.append(f"- file: `rulesets/{rs.source_path.name}`")
     for parent in rs.ancestors:
-        lines.append(f"- extends: [`{parent.id}`]({parent.id}.md) {parent.version} "
-                     f"(`{parent.content_hash[:16]}…`)")
+        lines.append(
+            f"- extends: [`{parent.id}`]({parent.id}.md) {parent.version} "
+            f"(`{parent.content_hash[:16]}…`)"
+        )
     if rs.base_year or rs.target_year:
         lines.append(f"- base year {rs.base_year or '—'}, target year {rs.target_year or '—'}")
     policy = rs.verdict_policy
     if isinstance(policy, ExpectedSharePolicy):
-        rule = (f"every binding indicator is met and at least {policy.expected_min_share} % of the "
-                "expected indicators are")
+        rule = (
+            f"every binding indicator is met and at least {policy.expected_min_share} % of the "
+            "expected indicators are"
+        )
     else:
-        rule = (f"every binding indicator is met and the weighted score is at least "
-                f"{policy.pass_mark} (of 100)")
-    lines += ["", "## Verdict", "", f"PASS when {rule}. {policy.basis.strip()}", "",
-              "## What is sourced and what is assumed", "", rs.reconstruction.strip(), ""]
+        rule = (
+            f"every binding indicator is met and the weighted score is at least "
+            f"{policy.pass_mark} (of 100)"
+        )
+    lines += [
+        "",
+        "## Verdict",
+        "",
+        f"PASS when {rule}. {policy.basis.strip()}",
+        "",
+        "## What is sourced and what is assumed",
+        "",
+        rs.reconstruction.strip(),
+        "",
+    ]
     lines += [f"- {a}" for a in rs.assumptions]
     lines += ["", "## Sources", ""]
     for src in rs.sources:
@@ -91,14 +111,26 @@ def render_page(ruleset: Ruleset) -> str:
         lines += [f"- theme `{c.id}`: {c.name.zh} / {c.name.en}" for c in rs.themes]
         lines += [f"- type `{c.id}`: {c.name.zh} / {c.name.en}" for c in rs.county_types]
     if rs.inputs:
-        lines += ["", "## Inputs (raw values for derived indicators)", "",
-                  "| id | 名称 | name | unit |", "|---|---|---|---|"]
-        lines += [f"| `{i.id}` | {_cell(i.name.zh)} | {_cell(i.name.en)} | {_cell(i.unit)} |"
-                  for i in rs.inputs]
-    lines += ["", f"## Indicators ({len(rs.indicators)})", "",
-              "| # | id | 指标 | indicator | category | kind | unit | precision | rule |"
-              + (" weight |" if rs.scored else "") + " provenance |",
-              "|---|---|---|---|---|---|---|---|---|" + ("---|" if rs.scored else "") + "---|"]
+        lines += [
+            "",
+            "## Inputs (raw values for derived indicators)",
+            "",
+            "| id | 名称 | name | unit |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{i.id}` | {_cell(i.name.zh)} | {_cell(i.name.en)} | {_cell(i.unit)} |"
+            for i in rs.inputs
+        ]
+    lines += [
+        "",
+        f"## Indicators ({len(rs.indicators)})",
+        "",
+        "| # | id | 指标 | indicator | category | kind | unit | precision | rule |"
+        + (" weight |" if rs.scored else "")
+        + " provenance |",
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if rs.scored else "") + "---|",
+    ]
     for n, ind in enumerate(rs.indicators, start=1):
         rule = threshold_text(ind)
         if ind.direction == "lower":
@@ -109,20 +141,23 @@ def render_page(ruleset: Ruleset) -> str:
             scope = (ind.applies_to.themes or []) + (ind.applies_to.county_types or [])
             rule += f"; applies to {', '.join(scope)}"
         weight = f" {ind.weight if ind.weight is not None else 1} |" if rs.scored else ""
-        lines.append(f"| {n} | `{ind.id}` | {_cell(ind.name.zh)} | {_cell(ind.name.en)} | "
-                     f"{_cell(ind.category.zh)} | {ind.kind} | {_cell(ind.unit)} | "
-                     f"{ind.precision} | {_cell(rule)} |{weight} {_cell(ind.provenance)} |")
+        lines.append(
+            f"| {n} | `{ind.id}` | {_cell(ind.name.zh)} | {_cell(ind.name.en)} | "
+            f"{_cell(ind.category.zh)} | {ind.kind} | {_cell(ind.unit)} | "
+            f"{ind.precision} | {_cell(rule)} |{weight} {_cell(ind.provenance)} |"
+        )
     if rs.text_items:
         lines += ["", "## Text items (carried into the report, not scored)", ""]
-        lines += [f"- `{t.id}`: {t.name.zh} / {t.name.en} ({t.provenance})"
-                  for t in rs.text_items]
+        lines += [f"- `{t.id}`: {t.name.zh} / {t.name.en} ({t.provenance})" for t in rs.text_items]
     return "\n".join(lines) + "\n"
 
 
 def generated_files() -> dict[str, str]:
     """Relative path under docs/ → content."""
-    files = {"schema/ruleset.schema.json": ruleset_schema_json(),
-             "schema/result.schema.json": result_schema_json()}
+    files = {
+        "schema/ruleset.schema.json": ruleset_schema_json(),
+        "schema/result.schema.json": result_schema_json(),
+    }
     for name in bundled_rulesets():
         files[f"rulesets/{name}.md"] = render_page(load_ruleset(name))
     return files

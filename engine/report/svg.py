@@ -14,8 +14,12 @@ from decimal import Decimal
 from html import escape
 from unicodedata import east_asian_width
 
-STATUS_COLOURS = {"met": "#2e7d32", "not_met": "#c62828", "not_evaluated": "#b26a00",
-                  "not_applicable": "#9e9e9e"}
+STATUS_COLOURS = {
+    "met": "#2e7d32",
+    "not_met": "#c62828",
+    "not_evaluated": "#b26a00",
+    "not_applicable": "#9e9e9e",
+}
 _ROW = 18  # px per bar
 _LABEL = 260  # px for the label column
 _LABEL_UNITS = 40  # what fits there at 11 px: a Latin letter is one unit, a Chinese character two
@@ -58,12 +62,20 @@ def _x(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 
 
 def _svg(title: str, height: int, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_WIDTH} {height}" '
-            f'width="100%" class="chart"><title>{escape(title)}</title>{"".join(body)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_WIDTH} {height}" '
+        f'width="100%" class="chart"><title>{escape(title)}</title>{"".join(body)}</svg>'
+    )
 
 
-def bar_chart(title: str, bars: Sequence[Bar], *, low: Decimal, high: Decimal,
-              marks: Sequence[tuple[Decimal, str]]) -> str:
+def bar_chart(
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    low: Decimal,
+    high: Decimal,
+    marks: Sequence[tuple[Decimal, str]],
+) -> str:
     """Horizontal bars from zero (or ``low``) on a fixed scale; values beyond ``high`` are drawn
     to the edge with an arrow, so one outlier does not flatten every other bar. ``marks`` are
     labelled vertical lines (the requirement at 100 %, growth of 50 % and 100 %)."""
@@ -73,27 +85,38 @@ def bar_chart(title: str, bars: Sequence[Bar], *, low: Decimal, high: Decimal,
     body = []
     for value, text in marks:
         x = _n(_x(value, low, high))
-        body.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 4}" class="mark"/>'
-                    f'<text x="{x}" y="{top - 6}" text-anchor="middle" class="mark-label">'
-                    f"{escape(text)}</text>")
+        body.append(
+            f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 4}" class="mark"/>'
+            f'<text x="{x}" y="{top - 6}" text-anchor="middle" class="mark-label">'
+            f"{escape(text)}</text>"
+        )
     for i, bar in enumerate(bars):
         y = top + i * _ROW
-        body.append(f'<g class="bar {bar.status}"><title>{escape(bar.tip)}</title>'
-                    f'<text x="{_LABEL - 6}" y="{y + 13}" text-anchor="end">'
-                    f"{escape(clip(bar.label))}</text>")
+        body.append(
+            f'<g class="bar {bar.status}"><title>{escape(bar.tip)}</title>'
+            f'<text x="{_LABEL - 6}" y="{y + 13}" text-anchor="end">'
+            f"{escape(clip(bar.label))}</text>"
+        )
         if bar.value is None:
-            body.append(f'<text x="{_n(zero + 4)}" y="{y + 13}" class="figure">'
-                        f"{escape(bar.text)}</text></g>")
+            body.append(
+                f'<text x="{_n(zero + 4)}" y="{y + 13}" class="figure">'
+                f"{escape(bar.text)}</text></g>"
+            )
             continue
         end = _x(bar.value, low, high)
         left, right = min(zero, end), max(zero, end)
-        body.append(f'<rect x="{_n(left)}" y="{y + 3}" width="{_n(right - left)}" height="12" '
-                    f'fill="{STATUS_COLOURS[bar.status]}"/>')
+        body.append(
+            f'<rect x="{_n(left)}" y="{y + 3}" width="{_n(right - left)}" height="12" '
+            f'fill="{STATUS_COLOURS[bar.status]}"/>'
+        )
         if bar.value > high:
-            body.append(f'<path d="M{_n(right)} {y + 1}l8 8-8 8z" '
-                        f'fill="{STATUS_COLOURS[bar.status]}"/>')
-        body.append(f'<text x="{_n(max(right, zero) + 10)}" y="{y + 13}" class="figure">'
-                    f"{escape(bar.text)}</text></g>")
+            body.append(
+                f'<path d="M{_n(right)} {y + 1}l8 8-8 8z" fill="{STATUS_COLOURS[bar.status]}"/>'
+            )
+        body.append(
+            f'<text x="{_n(max(right, zero) + 10)}" y="{y + 13}" class="figure">'
+            f"{escape(bar.text)}</text></g>"
+        )
     return _svg(title, height, body)
 
 
@@ -111,25 +134,31 @@ def stacked_chart(title: str, stacks: Sequence[Stack], legend: dict[str, str]) -
     body = []
     x = Decimal(_LABEL)
     for status, colour in STATUS_COLOURS.items():
-        body.append(f'<rect x="{_n(x)}" y="4" width="10" height="10" fill="{colour}"/>'
-                    f'<text x="{_n(x + 14)}" y="13" class="legend">'
-                    f"{escape(legend[status])}</text>")
+        body.append(
+            f'<rect x="{_n(x)}" y="4" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{_n(x + 14)}" y="13" class="legend">'
+            f"{escape(legend[status])}</text>"
+        )
         x += 100
     for i, stack in enumerate(stacks):
         y = top + i * (_ROW + 4)
-        body.append(f'<g class="stack"><title>{escape(stack.label)}</title>'
-                    f'<text x="{_LABEL - 6}" y="{y + 13}" text-anchor="end">'
-                    f"{escape(clip(stack.label))}</text>")
+        body.append(
+            f'<g class="stack"><title>{escape(stack.label)}</title>'
+            f'<text x="{_LABEL - 6}" y="{y + 13}" text-anchor="end">'
+            f"{escape(clip(stack.label))}</text>"
+        )
         x = Decimal(_LABEL)
         for status, colour in STATUS_COLOURS.items():
             count = stack.counts.get(status, 0)
             if not count:
                 continue
             width = Decimal(count * _PLOT) / most
-            body.append(f'<rect x="{_n(x)}" y="{y + 2}" width="{_n(width)}" height="14" '
-                        f'fill="{colour}" class="{status}"/>'
-                        f'<text x="{_n(x + width / 2)}" y="{y + 13}" text-anchor="middle" '
-                        f'class="count">{count}</text>')
+            body.append(
+                f'<rect x="{_n(x)}" y="{y + 2}" width="{_n(width)}" height="14" '
+                f'fill="{colour}" class="{status}"/>'
+                f'<text x="{_n(x + width / 2)}" y="{y + 13}" text-anchor="middle" '
+                f'class="count">{count}</text>'
+            )
             x += width
         body.append("</g>")
     return _svg(title, height, body)

@@ -18,12 +18,22 @@ from engine.report.planning import Block, result_blocks
 if TYPE_CHECKING:
     from rich.console import Console
 
-_STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow",
-          "not_applicable": "dim"}
+_STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow", "not_applicable": "dim"}
 _SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?", "not_applicable": "-"}
 
-_COLUMNS = ("n", "indicator", "kind", "unit", "actual", "required", "status", "margin",
-            "completion", "growth", "score")
+_COLUMNS = (
+    "n",
+    "indicator",
+    "kind",
+    "unit",
+    "actual",
+    "required",
+    "status",
+    "margin",
+    "completion",
+    "growth",
+    "score",
+)
 
 
 def _file_line(label: str, df: DataFile) -> str:
@@ -35,8 +45,13 @@ def console_for(out: io.StringIO, *, color: bool, width: int) -> Console:
     from rich.console import Console
 
     return Console(
-        file=out, width=width, no_color=not color, color_system="auto" if color else None,
-        force_terminal=color, highlight=False, emoji=False,
+        file=out,
+        width=width,
+        no_color=not color,
+        color_system="auto" if color else None,
+        force_terminal=color,
+        highlight=False,
+        emoji=False,
         markup=False,  # county names, notes and file names may hold [brackets]
     )
 
@@ -54,8 +69,9 @@ def print_blocks(console: Console, blocks: list[Block]) -> None:
         if block.rows:
             table = Table(show_lines=False, header_style="bold", pad_edge=False)
             for i, head in enumerate(block.head):
-                table.add_column(head, justify="right" if i in block.numeric else "left",
-                                 overflow="fold")
+                table.add_column(
+                    head, justify="right" if i in block.numeric else "left", overflow="fold"
+                )
             for row in block.rows:
                 table.add_row(*row)
             console.print(table)
@@ -63,8 +79,14 @@ def print_blocks(console: Console, blocks: list[Block]) -> None:
             console.print(Text(block.code, style="cyan"), soft_wrap=True)
 
 
-def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: int = 120,
-                command: str | None = None) -> str:
+def render_text(
+    result: Result,
+    *,
+    lang: str = "zh",
+    color: bool = True,
+    width: int = 120,
+    command: str | None = None,
+) -> str:
     from rich.table import Table
     from rich.text import Text
 
@@ -73,37 +95,52 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
     words = WORDS[lang]
     rs = result.ruleset
     console.print(Text.assemble(f"{words['county']}: ", (result.county, "bold")))
-    chain = "".join(f"; {words['extends']} {p.id} {p.version} sha256:{p.content_hash[:12]}"
-                    for p in rs.extends)
-    console.print(f"{words['ruleset']}: {rs.id} {rs.version} ({rs.title.get(lang)}) "
-                  f"sha256:{rs.content_hash[:12]}{chain}")
+    chain = "".join(
+        f"; {words['extends']} {p.id} {p.version} sha256:{p.content_hash[:12]}" for p in rs.extends
+    )
+    console.print(
+        f"{words['ruleset']}: {rs.id} {rs.version} ({rs.title.get(lang)}) "
+        f"sha256:{rs.content_hash[:12]}{chain}"
+    )
     if result.data_file is not None:
         console.print(_file_line(words["data"], result.data_file))
     if result.reference_file is not None:
         console.print(_file_line(words["reference"], result.reference_file))
     verdict_style = "bold green" if result.verdict == "PASS" else "bold red"
-    console.print(Text.assemble(f"{words['verdict']}: ",
-                                (VERDICT_LABELS[result.verdict].get(lang), verdict_style)))
+    console.print(
+        Text.assemble(
+            f"{words['verdict']}: ", (VERDICT_LABELS[result.verdict].get(lang), verdict_style)
+        )
+    )
     for reason in result.verdict_reasons:
         console.print(f"  • {getattr(reason, lang)}")
     s = result.summary
-    console.print(words["summary"].format(
-        bm=s.binding_met, bt=s.binding_total, em=s.expected_met, et=s.expected_total,
-        share=pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))
+    console.print(
+        words["summary"].format(
+            bm=s.binding_met,
+            bt=s.binding_total,
+            em=s.expected_met,
+            et=s.expected_total,
+            share=pct(s.expected_share),
+            g50=s.growth_over_50,
+            g100=s.growth_over_100,
+        )
+    )
     scored = s.score is not None
     if scored:
         console.print(words["score"].format(score=s.score, mark=s.pass_mark))
 
     table = Table(show_lines=False, header_style="bold", pad_edge=False)
-    for i, code in enumerate(_COLUMNS[:None if scored else -1]):
+    for i, code in enumerate(_COLUMNS[: None if scored else -1]):
         head = COLUMNS[code].get(lang)
         if i == 1:
             table.add_column(head, overflow="fold", ratio=1, min_width=16)
         elif i == 3:
             table.add_column(head, overflow="fold", max_width=8)
         else:
-            table.add_column(head, justify="right" if i in (0, 4, 5, 7, 8, 9, 10) else "left",
-                             no_wrap=True)
+            table.add_column(
+                head, justify="right" if i in (0, 4, 5, 7, 8, 9, 10) else "left", no_wrap=True
+            )
     for n, rule in enumerate(result.rules, start=1):
         status = f"{_SYMBOL[rule.status]} {STATUS_LABELS[rule.status].get(lang)}"
         table.add_row(
@@ -132,7 +169,9 @@ def render_text(result: Result, *, lang: str = "zh", color: bool = True, width: 
     if shortfalls:
         console.print(f"{words['shortfalls']}:")
         for rule in shortfalls:
-            console.print(f"  {_SYMBOL[rule.status]} {rule.name.get(lang)} ({rule.id}, "
-                          f"{KIND_LABELS[rule.kind].get(lang)}): {getattr(rule.reason, lang)}")
+            console.print(
+                f"  {_SYMBOL[rule.status]} {rule.name.get(lang)} ({rule.id}, "
+                f"{KIND_LABELS[rule.kind].get(lang)}): {getattr(rule.reason, lang)}"
+            )
     print_blocks(console, result_blocks(result, lang, command))
     return out.getvalue()

@@ -43,9 +43,29 @@ from engine.report.planning import Block, result_blocks
 
 # Rules-sheet columns, in order; score and weight only under a weighted-score policy. "required"
 # (≥ 2.50) is kept beside the numeric threshold: the number alone does not say ≥ or ≤.
-_COLUMNS = ("n", "id", "indicator", "kind", "category", "unit", "baseline", "actual",
-            "threshold_kind", "required", "threshold", "threshold_upper", "status", "margin",
-            "completion", "growth", "score", "weight", "reason", "source", "row")
+_COLUMNS = (
+    "n",
+    "id",
+    "indicator",
+    "kind",
+    "category",
+    "unit",
+    "baseline",
+    "actual",
+    "threshold_kind",
+    "required",
+    "threshold",
+    "threshold_upper",
+    "status",
+    "margin",
+    "completion",
+    "growth",
+    "score",
+    "weight",
+    "reason",
+    "source",
+    "row",
+)
 _SCORED_ONLY = ("score", "weight")
 _PERCENT = ("completion", "growth")
 _AT_PRECISION = ("baseline", "actual", "threshold", "threshold_upper", "margin")
@@ -80,8 +100,16 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))[:_EXCEL_TEXT_LIMIT]
 
 
-def _put(ws: Any, row: int, col: int, value: object, *, places: int | None = None,
-         number_format: str | None = None, alignment: Alignment = _TOP) -> Any:
+def _put(
+    ws: Any,
+    row: int,
+    col: int,
+    value: object,
+    *,
+    places: int | None = None,
+    number_format: str | None = None,
+    alignment: Alignment = _TOP,
+) -> Any:
     """Write one cell: text always as a string cell, Decimals as numbers at ``places``."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
@@ -122,8 +150,9 @@ def _print_setup(ws: Any) -> None:
     ws.oddFooter.center.text = "&P / &N"
 
 
-def _summary_sheet(ws: Any, result: Result, lang: str, ruleset: Ruleset | None,
-                   assessed_on: date | None) -> None:
+def _summary_sheet(
+    ws: Any, result: Result, lang: str, ruleset: Ruleset | None, assessed_on: date | None
+) -> None:
     words = WORDS[lang]
     rs = result.ruleset
     row = 1
@@ -153,8 +182,10 @@ def _summary_sheet(ws: Any, result: Result, lang: str, ruleset: Ruleset | None,
     for parent in rs.extends:
         line(words["extends"], f"{parent.id} {parent.version} ({parent.title.get(lang)})")
         line(None, f"sha256 {parent.content_hash}")
-    for label, df in ((words["data"], result.data_file),
-                      (words["reference"], result.reference_file)):
+    for label, df in (
+        (words["data"], result.data_file),
+        (words["reference"], result.reference_file),
+    ):
         if df is not None:
             line(label, f"{df.name} ({df.format})")
             line(None, f"sha256 {df.sha256}")
@@ -172,26 +203,47 @@ def _summary_sheet(ws: Any, result: Result, lang: str, ruleset: Ruleset | None,
 
     s = result.summary
     row += 1
-    line(None, words["summary"].format(
-        bm=s.binding_met, bt=s.binding_total, em=s.expected_met, et=s.expected_total,
-        share=pct(s.expected_share), g50=s.growth_over_50, g100=s.growth_over_100))
+    line(
+        None,
+        words["summary"].format(
+            bm=s.binding_met,
+            bt=s.binding_total,
+            em=s.expected_met,
+            et=s.expected_total,
+            share=pct(s.expected_share),
+            g50=s.growth_over_50,
+            g100=s.growth_over_100,
+        ),
+    )
     if s.not_applicable:
         line(None, words["not_applicable_count"].format(n=s.not_applicable))
     if s.score is not None:
         line(None, words["score"].format(score=s.score, mark=s.pass_mark))
 
-    section(words["shortfalls"], [
-        f"{r.name.get(lang)} ({r.id}, {KIND_LABELS[r.kind].get(lang)}): "
-        f"{getattr(r.reason, lang)}"
-        for r in result.rules if r.status in ("not_met", "not_evaluated")])
+    section(
+        words["shortfalls"],
+        [
+            f"{r.name.get(lang)} ({r.id}, {KIND_LABELS[r.kind].get(lang)}): "
+            f"{getattr(r.reason, lang)}"
+            for r in result.rules
+            if r.status in ("not_met", "not_evaluated")
+        ],
+    )
     section(words["warnings"], [getattr(note, lang) for note in result.warnings])
-    section(words["text_items"], [f"{item.name.get(lang)}: {item.text or '—'}"
-                                  for item in result.text_items])
+    section(
+        words["text_items"],
+        [f"{item.name.get(lang)}: {item.text or '—'}" for item in result.text_items],
+    )
     if ruleset is not None:
         section(words["reconstruction"], [ruleset.reconstruction.strip()])
         section(words["assumptions"], list(ruleset.assumptions))
-        section(words["sources"], [src.title + (f" ({src.reference})" if src.reference else "")
-                                   for src in ruleset.sources])
+        section(
+            words["sources"],
+            [
+                src.title + (f" ({src.reference})" if src.reference else "")
+                for src in ruleset.sources
+            ],
+        )
 
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
@@ -200,15 +252,26 @@ def _summary_sheet(ws: Any, result: Result, lang: str, ruleset: Ruleset | None,
 
 def _rule_cells(n: int, rule: RuleResult, lang: str) -> dict[str, object]:
     return {
-        "n": n, "id": rule.id, "indicator": rule.name.get(lang),
-        "kind": KIND_LABELS[rule.kind].get(lang), "category": rule.category.get(lang),
-        "unit": rule.unit, "baseline": rule.baseline, "actual": rule.actual,
+        "n": n,
+        "id": rule.id,
+        "indicator": rule.name.get(lang),
+        "kind": KIND_LABELS[rule.kind].get(lang),
+        "category": rule.category.get(lang),
+        "unit": rule.unit,
+        "baseline": rule.baseline,
+        "actual": rule.actual,
         "threshold_kind": THRESHOLD_LABELS[rule.threshold_kind].get(lang),
-        "required": required(rule), "threshold": rule.threshold,
+        "required": required(rule),
+        "threshold": rule.threshold,
         "threshold_upper": rule.threshold_upper,
-        "status": STATUS_LABELS[rule.status].get(lang), "margin": rule.margin,
-        "completion": rule.completion, "growth": rule.growth, "score": rule.score,
-        "weight": rule.weight, "reason": getattr(rule.reason, lang), "source": rule.source,
+        "status": STATUS_LABELS[rule.status].get(lang),
+        "margin": rule.margin,
+        "completion": rule.completion,
+        "growth": rule.growth,
+        "score": rule.score,
+        "weight": rule.weight,
+        "reason": getattr(rule.reason, lang),
+        "source": rule.source,
         "row": rule.row,
     }
 
@@ -249,8 +312,7 @@ def _rules_sheet(ws: Any, result: Result, lang: str) -> None:
                 # Signed like the other reports: + on the good side.
                 plain_fmt = _places_format(places)
                 fmt = f"+{plain_fmt};-{plain_fmt};{plain_fmt}"
-            cell = _put(ws, n + 1, col, value, places=places, number_format=fmt,
-                        alignment=_WRAP)
+            cell = _put(ws, n + 1, col, value, places=places, number_format=fmt, alignment=_WRAP)
             if code == "status":
                 cell.fill, cell.font = _fill(rule.status)
             if isinstance(value, Decimal) and places is not None:
@@ -274,8 +336,10 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
     """The same archive with every entry dated ``when``: openpyxl dates them with the clock."""
     stamp = max(when, _ZIP_EPOCH).timetuple()[:6]
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -320,9 +384,14 @@ def _blocks_sheet(ws: Any, blocks: list[Block]) -> None:
                     _put(ws, row, col, text, alignment=_WRAP)
                 else:
                     value, places, percent = number
-                    _put(ws, row, col, value, number_format=(
-                        _places_format(places) + "%") if percent else None,
-                        places=None if percent else places)
+                    _put(
+                        ws,
+                        row,
+                        col,
+                        value,
+                        number_format=(_places_format(places) + "%") if percent else None,
+                        places=None if percent else places,
+                    )
                 widths[col] = max(widths.get(col, 0), _display_width(text))
             row += 1
         if block.code:
@@ -334,8 +403,14 @@ def _blocks_sheet(ws: Any, blocks: list[Block]) -> None:
     _print_setup(ws)
 
 
-def render_xlsx(result: Result, *, lang: str = "zh", ruleset: Ruleset | None = None,
-                assessed_on: date | None = None, command: str | None = None) -> bytes:
+def render_xlsx(
+    result: Result,
+    *,
+    lang: str = "zh",
+    ruleset: Ruleset | None = None,
+    assessed_on: date | None = None,
+    command: str | None = None,
+) -> bytes:
     """The report as .xlsx bytes: the summary sheet (active), the rules sheet, and for a
     what-if or a plan a third sheet with them."""
     words = WORDS[lang]
@@ -350,8 +425,9 @@ def render_xlsx(result: Result, *, lang: str = "zh", ruleset: Ruleset | None = N
         _blocks_sheet(wb.create_sheet(words["plan_sheet"]), blocks)
     wb.active = 0
 
-    when = _DEFAULT_TIME if assessed_on is None else datetime.combine(assessed_on,
-                                                                      datetime.min.time())
+    when = (
+        _DEFAULT_TIME if assessed_on is None else datetime.combine(assessed_on, datetime.min.time())
+    )
     wb.properties.created = when
     wb.properties.modified = when
     buffer = io.BytesIO()

@@ -14,8 +14,9 @@ SCENARIOS = HERE.parent.parent / "scenarios"
 if __name__ == "__main__":
     # The single provincial-2021 counties (as tests/test_golden.py reads them); the batch, the
     # multi-year file and the seed scenarios with their own rulesets have their own tests.
-    for path in sorted(p for pattern in ("tianmen-2022.*", "example-*")
-                       for p in SCENARIOS.glob(pattern)):
+    for path in sorted(
+        p for pattern in ("tianmen-2022.*", "example-*") for p in SCENARIOS.glob(pattern)
+    ):
         result = engine.assess(path, "provincial-2021")
         out = HERE / f"{path.name}.json"
         out.write_text(result.to_json(), encoding="utf-8")

@@ -32,8 +32,7 @@ def _step(precision: int) -> Decimal:
     return Decimal(1).scaleb(-precision)
 
 
-def _row(rng: random.Random, rs: Ruleset, ind_index: int, county: str,
-         short: float) -> list[str]:
+def _row(rng: random.Random, rs: Ruleset, ind_index: int, county: str, short: float) -> list[str]:
     ind = rs.indicators[ind_index]
     step = _step(ind.precision)
     base = Decimal(rng.randint(10, 5000)) * step * (10 if ind.precision == 0 else 1) + step
@@ -44,7 +43,8 @@ def _row(rng: random.Random, rs: Ruleset, ind_index: int, county: str,
         required = threshold.min
     elif isinstance(threshold, GrowthThreshold):
         required = base * (1 + (threshold.min_growth or Decimal(0)) / 100) + (
-            threshold.min_increase or 0)
+            threshold.min_increase or 0
+        )
     else:
         required = (base * Decimal("1.3")).quantize(step)
     target = required.quantize(step)
@@ -63,8 +63,7 @@ def _row(rng: random.Random, rs: Ruleset, ind_index: int, county: str,
     else:
         actual = (target * Decimal(rng.randint(101, 180)) / 100).quantize(step)
     actual = None if actual is not None and actual < 0 else actual
-    return [county, ind.id, str(base), str(target),
-            "" if actual is None else str(actual)]
+    return [county, ind.id, str(base), str(target), "" if actual is None else str(actual)]
 
 
 def write_national(path: Path, counties: int = NATIONAL_COUNTIES, seed: int = SEED) -> Path:
