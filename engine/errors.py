@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from engine.catalogue import ERRORS, LOCATION
 from engine.safe_text import visible_line
@@ -45,6 +45,10 @@ class InputError(AssessError):
     English ``message``. ``problems`` makes it a list of several problems of one file.
     """
 
+    #: Location words of this kind of file (engine/catalogue.py LOCATION): a data file has rows
+    #: and columns.
+    _WORDS: ClassVar[dict[str, str]] = {}
+
     def __init__(
         self,
         message: str | None = None,
@@ -55,6 +59,7 @@ class InputError(AssessError):
         row: int | None = None,
         indicator: str | None = None,
         field: str | None = None,
+        item: Mapping[str, str] | None = None,
         problems: Sequence[InputError] = (),
         omitted: int = 0,
     ) -> None:
@@ -69,6 +74,7 @@ class InputError(AssessError):
         self.row = row
         self.indicator = indicator
         self.field = field
+        self.item = dict(item) if item else None  # another named part: {"zh": …, "en": …}
         self.problems: tuple[InputError, ...] = tuple(problems)
         self.omitted = omitted
         super().__init__(self.describe())
@@ -93,10 +99,13 @@ class InputError(AssessError):
         where = []
         if with_file and self.file is not None:
             where.append(visible_line(self.file))
-        for part in ("row", "indicator", "field"):
+        for part in ("row", "indicator", "item", "field"):
             value = getattr(self, part)
-            if value is not None:
-                where.append(LOCATION[part][lang].format(**{part: _param(value, lang)}))
+            if part == "item" and value is not None:
+                where.append(visible_line(value[lang]))
+            elif value is not None:
+                word = self._WORDS.get(part, part)
+                where.append(LOCATION[word][lang].format(**{part: _param(value, lang)}))
         return where
 
     def describe(self, lang: str = "en") -> str:
@@ -154,6 +163,7 @@ class InputError(AssessError):
             row=self.row if self.row is not None else row,
             indicator=self.indicator if self.indicator is not None else indicator,
             field=self.field if self.field is not None else field,
+            item=self.item,
             problems=[p.located(file=file) for p in self.problems],
             omitted=self.omitted,
         )
@@ -161,7 +171,10 @@ class InputError(AssessError):
 
 
 class RulesetError(InputError):
-    """A ruleset file that is malformed or inconsistent."""
+    """A ruleset file that is malformed or inconsistent: its ``row`` is a line of the YAML file
+    and its ``field`` a key of the ruleset format."""
+
+    _WORDS: ClassVar[dict[str, str]] = {"row": "line", "field": "key"}
 
 
 class DataError(InputError):

@@ -266,24 +266,68 @@ _FIELD_PREFIX = re.compile(r"field '([^']*)': (.*)", re.DOTALL)
 _COUNT_LINE = re.compile(r"\d+ problems:")
 
 
-def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> list[str]:
+#: pydantic's error types in Chinese (the English is pydantic's own message); a type not here,
+#: and the sentences of our own validators, are shown in English in both languages.
+_ZH_ERRORS = {
+    "missing": "缺少此项。",
+    "extra_forbidden": "未知的键，不属于规则集格式。",
+    "int_type": "应为整数。",
+    "int_parsing": "应为整数。",
+    "int_from_float": "应为整数。",
+    "string_type": "应为文本。",
+    "string_too_short": "不能为空。",
+    "string_pattern_mismatch": "格式不符（应匹配 {pattern}）。",
+    "decimal_type": "应为数字。",
+    "decimal_parsing": "应为数字。",
+    "finite_number": "应为有限的数字。",
+    "literal_error": "应为以下之一：{expected}。",
+    "union_tag_invalid": "kind应为以下之一：{expected_tags}。",
+    "union_tag_not_found": "缺少kind。",
+    "greater_than_equal": "应不小于{ge}。",
+    "less_than_equal": "应不大于{le}。",
+    "too_short": "至少需要{min_length}项。",
+    "list_type": "应为列表。",
+    "dict_type": "应为映射（键: 值）。",
+    "model_type": "应为映射（键: 值）。",
+    "model_attributes_type": "应为映射（键: 值）。",
+    "bool_type": "应为true或false。",
+}
+
+
+def _zh_message(error: dict[str, Any], en: str) -> str:
+    template = _ZH_ERRORS.get(str(error["type"]))
+    if template is None:
+        return en
+    try:
+        return template.format(**{k: str(v) for k, v in (error.get("ctx") or {}).items()})
+    except (KeyError, IndexError):
+        return en
+
+
+def _describe(
+    error: dict[str, Any], data: Any, lines: list[int | None], file: str | Path
+) -> list[RulesetError]:
     """The problems one pydantic error stands for (a model validator may report several, one per
     line), each with its place: line, item and field."""
     loc = list(error["loc"])
-    where = []
+    where: dict[str, str] | None = None
+    line: int | None = None
+    indicator: str | None = None
     if len(loc) >= 2 and loc[0] == "overrides" and isinstance(loc[1], str):
-        where.append(f"overrides of indicator '{loc[1]}'")
+        where = {"zh": f"指标“{loc[1]}”的overrides", "en": f"overrides of indicator '{loc[1]}'"}
         loc = loc[2:]
     if len(loc) >= 2 and loc[0] in _NAMED_LISTS and isinstance(loc[1], int):
         index = loc[1]
         line = lines[index] if loc[0] == "indicators" and index < len(lines) else None
-        if line is not None:
-            where.append(f"line {line}")
         items = data.get(loc[0]) if isinstance(data, dict) else None
         item = items[index] if isinstance(items, list) and index < len(items) else None
         item_id = item.get("id") if isinstance(item, dict) else None
         what = _NAMED_LISTS[loc[0]]
-        where.append(f"{what} '{item_id}'" if item_id else f"{what} #{index + 1}")
+        if what == "indicator" and isinstance(item_id, str):
+            indicator = item_id
+        else:
+            name = f"'{item_id}'" if item_id else f"#{index + 1}"
+            where = {"zh": f"{what} {name}", "en": f"{what} {name}"}
         loc = loc[2:]
     # Discriminated unions add the kind to the location (threshold.target.value); drop it.
     field = ".".join(
@@ -308,14 +352,22 @@ def _describe(error: dict[str, Any], data: Any, lines: list[int | None]) -> list
             continue
         # "field 'threshold.value': …" from a model validator: the field joins the place.
         inner = _FIELD_PREFIX.fullmatch(text)
-        place = list(where)
         full_field = field
         if inner is not None:
             full_field = f"{field}.{inner[1]}" if field else inner[1]
             text = inner[2]
-        if full_field:
-            place.append(f"field '{full_field}'")
-        found.append(f"{', '.join(place)}: {text}" if place else text)
+        zh = _zh_message(error, text) if inner is None and "\n" not in message else text
+        found.append(
+            RulesetError(
+                code="ruleset_invalid",
+                params={"problem": {"zh": zh, "en": text}},
+                file=file,
+                row=line,
+                indicator=indicator,
+                item=where,
+                field=full_field or None,
+            )
+        )
     return found
 
 
@@ -372,8 +424,8 @@ def _validate(
     except ValidationError as exc:
         problems = Problems(file, RulesetError)
         for error in exc.errors():
-            for problem in _describe(dict(error), data, lines):
-                problems.add(RulesetError(problem, file=file))
+            for problem in _describe(dict(error), data, lines, file):
+                problems.add(problem)
         problems.check()
         raise AssertionError("a validation error without problems") from None
 
