@@ -20,6 +20,7 @@ from engine.compile.facts import resolve
 from engine.compile.rules import VERDICT_FAIL_RULES, VERDICT_PASS, compile_ruleset
 from engine.decimals import decimals_of
 from engine.errors import DataError, RuleEngineError
+from engine.explain.result import build_result, share_of, verdict_reasons
 from engine.infer.durable_adapter import durable_rules
 from engine.infer.run import Tally, infer, verdict_fact
 from engine.infer.vector import in_county
@@ -28,7 +29,6 @@ from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData
 from engine.model.result import Reason, Result
 from engine.model.ruleset import ExpectedSharePolicy, Indicator, Ruleset
-from engine.report.explain import build_result, share_of, verdict_reasons
 
 Engine = Literal["vector", "rete"]
 #: Per-rule columns, in order; numbers are texts exactly as the single-county JSON prints them.

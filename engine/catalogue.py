@@ -1,5 +1,5 @@
 """The one message catalogue: every sentence the tool says, keyed by a stable code, in both
-languages — reasons and notices of a result (rendered by engine/report/messages.py) and the
+languages — reasons and notices of a result (rendered by engine/explain/messages.py) and the
 errors of bad input (rendered by engine/errors.py).
 
 It imports nothing of the engine, so every stage may use it.

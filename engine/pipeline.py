@@ -9,13 +9,13 @@ from pathlib import Path
 from engine.compile.facts import resolve
 from engine.compile.rules import compile_ruleset
 from engine.errors import DataError
+from engine.explain.result import build_result
 from engine.infer.run import infer
 from engine.load.county import load_county, load_references, with_references
 from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData
 from engine.model.result import Result
 from engine.model.ruleset import Ruleset
-from engine.report.explain import build_result
 
 
 def prepare(

@@ -57,7 +57,7 @@ CHUNK = 250
 #: counties fails, as does keeping more than ~6.5 KiB per county.
 RSS_BOUND = 16 * 2**20
 
-#: How the result records each verdict rule that fired (engine.report.explain.verdict_reasons).
+#: How the result records each verdict rule that fired (engine.explain.result.verdict_reasons).
 REASON_OF_VERDICT_RULE = {
     VERDICT_PASS: "pass",
     "binding_not_met": "binding_not_met",

@@ -29,6 +29,8 @@ from engine.catalogue import REPORT as CATALOGUE
 from engine.compile.facts import _applicable, _derive
 from engine.decimals import MAX_SCALED, decimals_of, to_scaled
 from engine.errors import DataError
+from engine.explain.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason
+from engine.explain.result import names, reference_label, scope
 from engine.load.fast import FastTable
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.result import Reason
@@ -40,8 +42,6 @@ from engine.model.ruleset import (
     ReferenceThreshold,
     Ruleset,
 )
-from engine.report.explain import names, reference_label, scope
-from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason
 
 if TYPE_CHECKING:
     from polars import Expr

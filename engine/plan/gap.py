@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from engine.decimals import divide, round_half_up
+from engine.explain.messages import FIELD_LABELS, VERDICT_LABELS, reason, with_unit
+from engine.explain.result import names
 from engine.infer.scoring import FULL, weighted_mean
 from engine.model.county import CountyData
 from engine.model.plan import Change, Closest, Plan, Suggestion
@@ -28,8 +30,6 @@ from engine.model.result import Reason, Result, RuleResult
 from engine.model.ruleset import ExpectedSharePolicy, LocalizedText, Ruleset
 from engine.pipeline import assess, prepare
 from engine.plan.whatif import apply_changes, assess_changed
-from engine.report.explain import names
-from engine.report.messages import FIELD_LABELS, VERDICT_LABELS, reason, with_unit
 
 RELATIVE_PLACES = 1
 #: How many met rules a PASS plan lists as closest to failing.

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from engine.decimals import decimals_of, divide, round_half_up
 from engine.errors import DataError, InputError
+from engine.explain.messages import FIELD_LABELS, reason, with_unit
 from engine.load.county import ReadOptions, load_counties, load_references, with_references
 from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData, IndicatorValues
@@ -33,7 +34,6 @@ from engine.model.plan import IndicatorProgress, Monitoring, Progress, YearView
 from engine.model.result import RuleResult
 from engine.model.ruleset import Indicator, RawInput, Ruleset
 from engine.pipeline import assess, prepare
-from engine.report.messages import FIELD_LABELS, reason, with_unit
 
 PROGRESS_PLACES = 1
 STATUSES: tuple[Progress, ...] = ("ahead", "on_track", "behind", "unknown")

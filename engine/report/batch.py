@@ -14,7 +14,7 @@ import json
 import polars as pl
 
 from engine.batch import Batch
-from engine.report.messages import VERDICT_LABELS
+from engine.explain.messages import VERDICT_LABELS
 from engine.report.output import FORMULA_PREFIXES, NUMBER_PATTERN
 
 SUMMARY_COLUMNS = (

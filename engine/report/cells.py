@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from engine.explain.messages import OPERATOR_SYMBOLS
 from engine.model.result import RuleResult
-from engine.report.messages import OPERATOR_SYMBOLS
 
 
 def plain(value: Decimal | None) -> str:

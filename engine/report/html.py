@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
+from engine.explain.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 from engine.model.county import DataFile
 from engine.model.plan import Monitoring
 from engine.model.result import Result, RuleResult
 from engine.model.ruleset import Ruleset
 from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 from engine.report.planning import Block, monitoring_blocks, monitoring_title, result_blocks
 from engine.report.svg import Bar, Stack, bar_chart, stacked_chart
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from engine.explain.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 from engine.model.result import Result, RuleResult
 from engine.model.ruleset import Ruleset
 from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 from engine.report.planning import Block, result_blocks
 
 # What could format, link, or open markup. Not "_" (inside words, as in rd_intensity, it never

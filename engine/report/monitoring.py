@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 
+from engine.explain.messages import WORDS
 from engine.model.plan import Monitoring
 from engine.report.markdown import blocks_markdown, escape
-from engine.report.messages import WORDS
 from engine.report.planning import monitoring_blocks, monitoring_title
 from engine.report.text import console_for, print_blocks
 

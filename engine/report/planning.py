@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.model.plan import Monitoring, Plan, WhatIf, YearView
-from engine.model.result import Result
-from engine.report.cells import pct, plain, signed
-from engine.report.messages import (
+from engine.explain.messages import (
     COLUMNS,
     FIELD_LABELS,
     KIND_LABELS,
@@ -18,6 +15,9 @@ from engine.report.messages import (
     VERDICT_LABELS,
     WORDS,
 )
+from engine.model.plan import Monitoring, Plan, WhatIf, YearView
+from engine.model.result import Result
+from engine.report.cells import pct, plain, signed
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from engine.explain.messages import OPERATOR_SYMBOLS
 from engine.load.ruleset import bundled_rulesets, load_ruleset
 from engine.model.ruleset import (
     AbsoluteThreshold,
@@ -23,7 +24,6 @@ from engine.model.ruleset import (
     TargetThreshold,
 )
 from engine.model.schema import result_schema_json, ruleset_schema_json
-from engine.report.messages import OPERATOR_SYMBOLS
 
 
 def _cell(text: object) -> str:

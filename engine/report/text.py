@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from engine.explain.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 from engine.model.county import DataFile
 from engine.model.result import Result
 from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
 from engine.report.planning import Block, result_blocks
 
 if TYPE_CHECKING:

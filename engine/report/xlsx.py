@@ -26,12 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from engine.infer.scoring import SCORE_PLACES
-from engine.model.result import Result, RuleResult
-from engine.model.ruleset import Ruleset
-from engine.report.cells import pct, required
-from engine.report.explain import PERCENT_PLACES
-from engine.report.messages import (
+from engine.explain.messages import (
     COLUMNS,
     KIND_LABELS,
     STATUS_LABELS,
@@ -39,6 +34,11 @@ from engine.report.messages import (
     VERDICT_LABELS,
     WORDS,
 )
+from engine.explain.result import PERCENT_PLACES
+from engine.infer.scoring import SCORE_PLACES
+from engine.model.result import Result, RuleResult
+from engine.model.ruleset import Ruleset
+from engine.report.cells import pct, required
 from engine.report.planning import Block, result_blocks
 
 # Rules-sheet columns, in order; score and weight only under a weighted-score policy. "required"

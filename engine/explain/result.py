@@ -13,6 +13,7 @@ from typing import Protocol
 
 from engine.compile.rules import REQUIREMENT_NOT_MET
 from engine.decimals import divide, round_half_up
+from engine.explain.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
 from engine.infer.run import Inference, Outcome, Tally
 from engine.infer.scoring import weight
 from engine.model.county import CountyData
@@ -31,7 +32,6 @@ from engine.model.ruleset import (
     ReferenceThreshold,
     Ruleset,
 )
-from engine.report.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
 from engine.units import conversion_factor
 
 PERCENT_PLACES = 1  # completion and growth, as officials quote them
