@@ -543,6 +543,30 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "sheet '{sheet}' is empty",
     },
     # -- rulesets (engine/load/ruleset.py, engine/model/ruleset.py, engine/formula.py) --
+    "annex_column_missing": {
+        "zh": "指标表缺少“{column}”列（也可写作：{aliases}）。",
+        "en": "the annex table has no '{column}' column (or one of {aliases})",
+    },
+    "annex_empty": {
+        "zh": "指标表中没有指标行（每行需有指标名称、指标属性和目标值）。",
+        "en": "the annex table has no indicator rows (each needs a name, a kind and a target)",
+    },
+    "annex_cell_empty": {
+        "zh": "“{column}”为空；指标表的每个指标都需填写。",
+        "en": "'{column}' is empty; every indicator of an annex needs it",
+    },
+    "annex_kind": {
+        "zh": "指标属性“{text}”应为“约束性”或“预期性”。",
+        "en": "the kind '{text}' must be 约束性 (binding) or 预期性 (expected)",
+    },
+    "annex_direction": {
+        "zh": "方向“{text}”应为“越高越好”或“越低越好”。",
+        "en": "the direction '{text}' must be 越高越好 (higher is better) or 越低越好 (lower)",
+    },
+    "annex_precision": {
+        "zh": "精度“{text}”应为0至6的整数（比较时保留的小数位数）。",
+        "en": "the precision '{text}' must be a whole number from 0 to 6 (decimals compared)",
+    },
     "ruleset_invalid": {"zh": "{problem}", "en": "{problem}"},
     "ruleset_unknown": {
         "zh": "没有名为“{name}”的规则集（内置规则集：{bundled}；也可给出规则集文件的路径）。",

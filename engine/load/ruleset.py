@@ -537,7 +537,25 @@ def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
     return ruleset, merged
 
 
+#: Suffixes of tables a ruleset may be given as: a county's plan annex (engine/load/annex.py).
+ANNEX_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+
+
 def load_ruleset(name_or_path: str | Path) -> Ruleset:
-    """A bundled ruleset by name, or a ruleset file by path, with its ``extends`` chain."""
-    ruleset, _ = _load(resolve_ruleset_path(name_or_path), [])
+    """A bundled ruleset by name, a ruleset file by path (with its ``extends`` chain), or a
+    county's plan annex or completion table (.xlsx or .csv) read as its ruleset."""
+    path = resolve_ruleset_path(name_or_path)
+    if path.suffix.lower() in ANNEX_SUFFIXES:
+        from engine.load.annex import load_annex
+
+        return load_annex(path)
+    ruleset, _ = _load(path, [])
+    return ruleset
+
+
+def ruleset_from_data(data: dict[str, Any], *, file: Path) -> Ruleset:
+    """A standalone ruleset from the data of a YAML file (built by code, e.g. from an annex),
+    validated like a file's."""
+    ruleset: Ruleset = _validate(Ruleset, data, [], file)
+    ruleset._source_path = file
     return ruleset

@@ -1,0 +1,287 @@
+"""A county's plan annex (指标附后) read as its ruleset.
+
+A county's rules are the table annexed to its construction plan: one row per indicator with its
+name, unit, 约束性 or 预期性, base-year value and target. Such a table — or a completion table
+(完成情况表), which has the same columns plus 完成值 — is accepted wherever a ruleset is. Each row
+becomes a ``target`` indicator: compared with the county's own target, at the precision the
+target is written with (``1.60`` → 2 decimals) unless a 精度 column says otherwise, higher is
+better unless 方向 says 越低越好. The verdict policy is the provincial one (every binding
+indicator met, at least 80 % of the expected ones), the share a labelled assumption that
+``expected_share`` replaces.
+
+Ids are stable: an indicator whose name is one of ``provincial-2021``'s takes that id (so a
+county's table and the province's ruleset speak of the same indicator), any other ``item_NN``
+from its 序号 (its row when there is none).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from engine.decimals import NumberFormatError, parse_number
+from engine.errors import InputError, Problems, RulesetError
+from engine.load.county import header_key
+from engine.load.table import read_table
+from engine.model.ruleset import Ruleset
+from engine.units import match_key, name_key
+
+#: The columns of an annex (header aliases, matched like a county table's headers).
+ANNEX_COLUMNS: dict[str, tuple[str, ...]] = {
+    "seq": ("序号", "no", "no."),
+    "category": ("类别", "指标类别", "一级指标", "分类"),
+    "name": ("指标名称", "指标", "二级指标", "indicator"),
+    "unit": ("单位", "计量单位", "unit"),
+    "kind": ("指标属性", "属性", "指标性质", "指标类型", "kind"),
+    "baseline": ("基期值", "基数", "基期", "基准值", "baseline"),
+    "target": ("目标值", "目标", "target"),
+    "direction": ("方向", "指标方向", "direction"),
+    "precision": ("精度", "小数位数", "precision"),
+    "department": ("责任单位", "牵头单位", "责任部门"),
+    "data_source": ("数据来源", "来源"),
+    "actual": ("完成值", "实际值", "现值", "实际完成值", "actual"),
+    "evidence": ("佐证材料", "佐证", "证明材料"),
+    "note": ("备注", "note"),
+}
+REQUIRED = ("name", "unit", "kind", "target")
+_BY_ALIAS = {header_key(a): c for c, aliases in ANNEX_COLUMNS.items() for a in aliases}
+_KINDS = {
+    "约束性": "binding",
+    "约束": "binding",
+    "binding": "binding",
+    "预期性": "expected",
+    "预期": "expected",
+    "expected": "expected",
+}
+_DIRECTIONS = {
+    "越高越好": "higher",
+    "正向": "higher",
+    "higher": "higher",
+    "越大越好": "higher",
+    "越低越好": "lower",
+    "逆向": "lower",
+    "lower": "lower",
+    "越小越好": "lower",
+}
+#: The provincial share that stands for 基本达到 (basically reached), an assumption.
+DEFAULT_EXPECTED_SHARE = Decimal(80)
+
+
+def is_annex_header(header: list[str]) -> bool:
+    """The header of an annex: it names an indicator's kind (属性) and its target."""
+    columns = {_BY_ALIAS.get(header_key(h)) for h in header}
+    return {"kind", "target", "name"} <= columns
+
+
+def looks_like_annex(path: Path) -> bool:
+    """A table (CSV or workbook) whose header is an annex's; False for a YAML file or anything
+    that cannot be read (the ruleset loader then says what is wrong)."""
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".txt", ".tsv"):
+        return False
+    try:
+        table = read_table(path, lambda text: header_key(text) in _BY_ALIAS)
+    except InputError:  # not readable as a table: the ruleset loader says what is wrong
+        return False
+    return is_annex_header(table.header)
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    row: int
+    cells: dict[str, str | None]
+
+
+def _rows(path: Path) -> tuple[list[AnnexRow], str]:
+    table = read_table(path, lambda text: header_key(text) in _BY_ALIAS)
+    columns: dict[str, int] = {}
+    for i, text in enumerate(table.header):
+        name = _BY_ALIAS.get(header_key(text))
+        if name is not None and name not in columns:
+            columns[name] = i
+    problems = Problems(path, RulesetError)
+    for name in REQUIRED:
+        if name not in columns:
+            problems.add(
+                RulesetError(
+                    code="annex_column_missing",
+                    params={"column": name, "aliases": "、".join(ANNEX_COLUMNS[name])},
+                    file=path,
+                    row=table.rows[0] - 1 if table.rows else 1,
+                )
+            )
+    problems.check()
+    rows = []
+    for row_no, record in zip(table.rows, table.frame.iter_rows(), strict=True):
+        cells = {
+            c: (record[i].strip() if isinstance(record[i], str) else None) or None
+            for c, i in columns.items()
+        }
+        if not cells.get("name") or not (cells.get("kind") or cells.get("target")):
+            continue  # a section row, a footer, a blank line
+        rows.append(AnnexRow(row_no, cells))
+    if not rows:
+        raise RulesetError(code="annex_empty", file=path)
+    return rows, table.data_file.sha256
+
+
+def _known_ids() -> dict[str, str]:
+    """name_key of provincial-2021's names → its ids (the annex speaks the province's ids)."""
+    from engine.load.ruleset import load_ruleset
+
+    try:
+        provincial = load_ruleset("provincial-2021")
+    except RulesetError:  # pragma: no cover - the bundled ruleset always loads
+        return {}
+    return {name_key(i.name.zh): i.id for i in provincial.indicators}
+
+
+def _number(
+    text: str | None, row: AnnexRow, field: str, path: Path, percent: bool
+) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return parse_number(text, percent_allowed=percent)
+    except NumberFormatError as exc:
+        raise RulesetError(
+            code=exc.code,
+            params={"text": exc.text, "limit": "1,000,000,000,000"},
+            file=path,
+            row=row.row,
+            field=field,
+        ) from None
+
+
+def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str, Any]:
+    """The ruleset (as the data of a YAML file) that an annex table stands for."""
+    rows, digest = _rows(path)
+    known = _known_ids()
+    problems = Problems(path, RulesetError)
+    indicators: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for position, row in enumerate(rows, start=1):
+        with problems.catching():
+            indicators.append(_indicator(row, position, path, known, used))
+    problems.check()
+    share = DEFAULT_EXPECTED_SHARE if expected_share is None else expected_share
+    title = path.stem
+    return {
+        "id": "annex-"
+        + re.sub(
+            r"[^a-z0-9]+", "-", match_key(path.stem).encode("ascii", "ignore").decode() or "county"
+        ).strip("-")
+        + f"-{digest[:8]}",
+        "version": digest[:12],
+        "title": {"zh": f"{title}(县级建设方案指标表)", "en": f"{title} (county plan annex)"},
+        "sources": [
+            {"id": "annex", "title": path.name, "note": f"county plan annex, sha256 {digest[:12]}"}
+        ],
+        "reconstruction": (
+            "Read from the county's own plan annex: each row is an indicator compared with its "
+            "target; 属性 gives binding or expected; the precision is the target's written "
+            "decimals unless 精度 says otherwise; higher is better unless 方向 says otherwise."
+        ),
+        "assumptions": []
+        if expected_share is not None
+        else [
+            f"'Basically reached' (基本达到) = at least {share} % of expected indicators met "
+            "(the provincial reading; --expected-share replaces it)."
+        ],
+        "verdict_policy": {
+            "kind": "binding_all_expected_share",
+            "expected_min_share": share,
+            "basis": "binding all met, expected basically reached (the county's plan; the share "
+            + (
+                "given with --expected-share)"
+                if expected_share is not None
+                else "is an assumption)"
+            ),
+        },
+        "indicators": indicators,
+    }
+
+
+def _indicator(
+    row: AnnexRow, position: int, path: Path, known: dict[str, str], used: set[str]
+) -> dict[str, Any]:
+    cells = row.cells
+    name = cells["name"] or ""
+    unit = cells.get("unit") or ""
+    if not unit:
+        raise RulesetError(
+            code="annex_cell_empty", params={"column": "单位"}, file=path, row=row.row, field="unit"
+        )
+    kind = _KINDS.get(match_key(cells.get("kind") or ""))
+    if kind is None:
+        raise RulesetError(
+            code="annex_kind",
+            params={"text": cells.get("kind") or ""},
+            file=path,
+            row=row.row,
+            field="kind",
+        )
+    direction = _DIRECTIONS.get(match_key(cells.get("direction") or "越高越好"))
+    if direction is None:
+        raise RulesetError(
+            code="annex_direction",
+            params={"text": cells.get("direction")},
+            file=path,
+            row=row.row,
+            field="direction",
+        )
+    percent = match_key(unit) == "%"
+    target = _number(cells.get("target"), row, "target", path, percent)
+    if target is None:
+        raise RulesetError(
+            code="annex_cell_empty",
+            params={"column": "目标值"},
+            file=path,
+            row=row.row,
+            field="target",
+        )
+    if cells.get("precision"):
+        text = cells["precision"] or ""
+        if not re.fullmatch(r"[0-6]", text):
+            raise RulesetError(
+                code="annex_precision",
+                params={"text": text},
+                file=path,
+                row=row.row,
+                field="precision",
+            )
+        precision = int(text)
+    else:
+        exponent = target.as_tuple().exponent  # as written: 1.60 has two decimals
+        precision = min(max(0, -exponent) if isinstance(exponent, int) else 0, 6)
+    ind_id = known.get(name_key(name))
+    if ind_id is None or ind_id in used:
+        seq = cells.get("seq") or ""
+        ind_id = f"item_{int(seq):02d}" if seq.isdigit() else f"item_{position:02d}"
+        if ind_id in used:
+            ind_id = f"item_{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    used.add(ind_id)
+    category = cells.get("category") or ("约束性指标" if kind == "binding" else "预期性指标")
+    indicator: dict[str, Any] = {
+        "id": ind_id,
+        "name": {"zh": name, "en": name},
+        "category": {"zh": category, "en": category},
+        "kind": kind,
+        "unit": unit,
+        "precision": precision,
+        "direction": direction,
+        "threshold": {"kind": "target"},
+        "provenance": f"county plan annex, row {row.row}",
+    }
+    return indicator
+
+
+def load_annex(path: str | Path, *, expected_share: Decimal | None = None) -> Ruleset:
+    """The ruleset of an annex or completion table (see the module's docstring)."""
+    from engine.load.ruleset import ruleset_from_data
+
+    path = Path(path)
+    return ruleset_from_data(annex_data(path, expected_share=expected_share), file=path)
