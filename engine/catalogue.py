@@ -253,6 +253,35 @@ LOCATION: dict[str, dict[str, str]] = {
 # and how to fix it; the location (file, row, indicator, field) is added by engine/errors.py.
 ERRORS: dict[str, dict[str, str]] = {
     # -- reading files (engine/load/table.py, engine/load/files.py) --
+    "csv_too_long": {
+        "zh": "有{lines}行，超过上限{limit}行；一个县的指标表只有几十行，请检查文件。",
+        "en": "has {lines} lines, more than the {limit} read; a county's table has dozens: check "
+        "the file",
+    },
+    "csv_too_wide": {
+        "zh": "有{limit}列以上，不像是一张指标表；请检查分隔符和文件。",
+        "en": "has {limit} or more columns: not an indicator table; check the separator and the "
+        "file",
+    },
+    "csv_fields": {
+        "zh": "有{fields}个字段，而第一行有{width}个（含有“{separator}”的值须加英文双引号）。",
+        "en": "has {fields} fields where the first row has {width} (a value that contains "
+        "'{separator}' must be in double quotes)",
+    },
+    "csv_malformed": {
+        "zh": "不是格式正确的CSV表格（{reason}）；请在Excel中重新另存为CSV。",
+        "en": "is not a well-formed CSV table: {reason}",
+    },
+    "csv_quote": {
+        "zh": '不是格式正确的CSV表格：双引号位置不对（请给整个值加引号，如"1,234"）。',
+        "en": "is not a well-formed CSV table: a double quote is out of place (quote whole "
+        'values: "1,234")',
+    },
+    "no_header": {
+        "zh": "找不到含两列以上的表头行（指标、实际值……）；列之间请用逗号、制表符或分号分隔。",
+        "en": "has no header row with two or more columns (indicator, actual, …); separate "
+        "columns with commas, tabs or semicolons",
+    },
     "header_two_rows": {
         "zh": "表头占了两行（第{row}行也是列名）；请只保留一行表头，每列一个名称。",
         "en": "the header spans two rows (row {row} holds column names too): keep a single "
@@ -592,10 +621,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "不是UTF-8文本，请以UTF-8编码保存。",
         "en": "is not UTF-8 text; save it as UTF-8",
     },
-    "ruleset_yaml": {
-        "zh": "第{line}行：YAML格式错误（{problem}）。",
-        "en": "line {line}: {problem}",
-    },
+    "ruleset_yaml": {"zh": "第{line}行：{problem}。", "en": "line {line}: {problem}"},
     "ruleset_yaml_character": {
         "zh": "第{line}行：含有YAML不允许的字符（{character}）。",
         "en": "line {line}: holds a character YAML does not allow ({character})",

@@ -27,15 +27,24 @@ class AssessError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
+#: How much of a value from the input a message quotes: a cell or a name may be megabytes.
+MAX_QUOTED = 200
+
+
+def _shown(text: str, limit: int = MAX_QUOTED) -> str:
+    text = visible_line(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def _param(value: object, lang: str) -> str:
-    if isinstance(value, Mapping) and {"zh", "en"} <= set(value):
-        return visible_line(str(value[lang]))
+    if isinstance(value, Mapping) and {"zh", "en"} <= set(value):  # a sentence of ours
+        return _shown(str(value[lang]), 10 * MAX_QUOTED)
     get = getattr(value, "get", None)
     if callable(get) and hasattr(value, "zh") and hasattr(value, "en"):  # LocalizedText
-        return visible_line(str(get(lang)))
+        return _shown(str(get(lang)))
     if isinstance(value, Decimal | int):
         return str(value)
-    return visible_line(str(value))
+    return _shown(str(value))
 
 
 class InputError(AssessError):
@@ -88,7 +97,11 @@ class InputError(AssessError):
         if self.code is not None:
             entry = ERRORS[self.code]
             return entry[lang].format(**{k: _param(v, lang) for k, v in self.params.items()})
-        return visible_line(self._message or "")
+        return (
+            _shown(self._message or "")
+            if len(self._message or "") > 4 * MAX_QUOTED
+            else visible_line(self._message or "")
+        )
 
     @property
     def message(self) -> str:
@@ -98,11 +111,11 @@ class InputError(AssessError):
     def location(self, lang: str = "en", *, with_file: bool = True) -> list[str]:
         where = []
         if with_file and self.file is not None:
-            where.append(visible_line(self.file))
+            where.append(_shown(self.file))
         for part in ("row", "indicator", "item", "field"):
             value = getattr(self, part)
             if part == "item" and value is not None:
-                where.append(visible_line(value[lang]))
+                where.append(_shown(value[lang]))
             elif value is not None:
                 word = self._WORDS.get(part, part)
                 where.append(LOCATION[word][lang].format(**{part: _param(value, lang)}))

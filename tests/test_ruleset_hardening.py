@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import engine
 from engine.cli import assess_command
 from engine.formula import FormulaError, FormulaUndefined, parse_formula
-from engine.model.ruleset import MAX_RULE_FIELDS
+from engine.model.ruleset import MAX_INDICATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "tianmen-2022.csv"
@@ -171,12 +171,11 @@ CASES = [
         "field 'threshold.max': 1E+12 is too large to compare exactly at 4 decimals "
         "(at most 900719925474.0991)",
     ),
-    # 9. the fact-field limit, checked at load with the file named
+    # 9. the rule engine's limit (its 64-node alpha stack), checked at load with the file named
     (
-        "too-many-fields",
-        ruleset(*(indicator(f"i{k}", zh=f"甲{k}", en=f"A{k}") for k in range(125))),
-        f"this ruleset needs 251 rule fields; durable-rules can compare at most {MAX_RULE_FIELDS} "
-        "in one fact — at most 124 indicators with a county target, or 249",
+        "too-many-indicators",
+        ruleset(*(indicator(f"i{k}", zh=f"甲{k}", en=f"A{k}") for k in range(64))),
+        f"has 64 indicators; the rule engine (durable-rules) compares at most {MAX_INDICATORS}",
     ),
     # 10. names the data could not tell apart
     (
@@ -550,7 +549,7 @@ def test_cycles_and_long_chains_name_the_file_given(tmp_path: Path) -> None:
         (derived("x * 1e999999"), "the number 1e999999 is too large"),
         (
             ruleset(*(indicator(f"i{k}", zh=f"甲{k}", en=f"A{k}") for k in range(130))),
-            "this ruleset needs 261 rule fields",
+            "has 130 indicators; the rule engine (durable-rules) compares at most 63",
         ),
         (CHILD.format(parent="/etc/shadow"), "is outside this ruleset's folder"),
     ],

@@ -37,7 +37,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "theme": ("theme", "建设主题", "主题"),
     "county_type": ("county_type", "县域类型", "类型"),
     "year": ("year", "年份", "年度"),
-    "unit": ("unit", "单位"),
+    "unit": ("unit", "单位", "计量单位"),
     "source": ("source", "数据来源", "来源"),
     "note": ("note", "备注"),
     "seq": ("no", "no.", "#", "序号"),  # a row counter: read and ignored

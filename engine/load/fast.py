@@ -77,6 +77,8 @@ def read_fast(path: str | Path, ruleset: Ruleset) -> FastTable | None:
         return None
     try:
         raw = read_bounded(path, MAX_FAST_BYTES, InputError)
+        if raw[: raw.find(b"\n")].count(b",") > len(_ALLOWED):
+            return None  # more columns than the plain form has: not worth parsing here
         raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         frame = pl.read_csv(io.BytesIO(raw), infer_schema=False, raise_if_empty=True)
     except (InputError, UnicodeDecodeError, pl.exceptions.PolarsError):

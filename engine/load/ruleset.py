@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine.errors import Problems, RulesetError
 from engine.load.files import FILE_KINDS, kind_of, read_bounded
+from engine.model import ruleset as _model
 from engine.model.ruleset import POLICY_KINDS, THRESHOLD_KINDS, ExtendingRuleset, Ruleset
 
 MAX_RULESET_BYTES = 1_000_000
@@ -64,7 +65,7 @@ class _RulesetLoader(yaml.SafeLoader):
         mark: Any = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(
-                problem=f"YAML aliases (*{event.anchor}) are not allowed in a ruleset",
+                problem="YAML aliases (*name) are not allowed in a ruleset",
                 problem_mark=mark,
             )
         self._depth += 1
@@ -84,7 +85,10 @@ class _RulesetLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.MarkedYAMLError(
-                    problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark
+                    # Named only when it is a key of the format: a file that is not a ruleset
+                    # may hold anything, and no message quotes it.
+                    problem=f"duplicate key '{key}'" if key in _FORMAT_KEYS else "duplicate key",
+                    problem_mark=key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -375,8 +379,38 @@ def _union_tags(parent: object) -> set[str]:
     return set(THRESHOLD_KINDS) if parent == "threshold" else set(POLICY_KINDS)
 
 
+#: Every key the ruleset format has, at any level (a duplicate of one is named in its message).
+_FORMAT_KEYS = frozenset(
+    name
+    for model in vars(_model).values()
+    if isinstance(model, type) and issubclass(model, BaseModel)
+    for name in model.model_fields
+)
 #: Every key a ruleset file may have at its top.
 _RULESET_KEYS = frozenset(Ruleset.model_fields) | frozenset(ExtendingRuleset.model_fields)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> dict[str, str]:
+    """PyYAML's problem in both languages, without anything quoted from the file (a tag, a
+    token, a key that is not the format's): the file may not be a ruleset at all."""
+    problem = exc.problem or exc.context or "not valid YAML"
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        return {"zh": "此处不允许使用YAML标签（!…）", "en": "a YAML tag (!…) is not allowed here"}
+    if problem.startswith(("duplicate key", "YAML aliases", "nested more than")):
+        zh = {
+            "duplicate key": "键重复",
+            "YAML aliases": "规则集中不允许使用YAML别名（*）",
+            "nested more than": f"嵌套超过{MAX_NESTING}层",
+        }
+        head = next(k for k in zh if problem.startswith(k))
+        quoted = problem[len(head) :].strip()
+        return {
+            "zh": zh[head] + (f"：{quoted}" if head == "duplicate key" and quoted else ""),
+            "en": problem,
+        }
+    # Punctuation PyYAML expected (',' or ']') is kept; anything longer may be the file's text.
+    shown = re.sub(r"'[^']{4,}'|\"[^\"]{4,}\"", "'…'", problem)
+    return {"zh": f"YAML格式错误：{shown}", "en": shown}
 
 
 def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
@@ -396,9 +430,8 @@ def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else text.count("\n") + 1
-        problem = exc.problem or exc.context or "not valid YAML"
         raise RulesetError(
-            code="ruleset_yaml", params={"line": line, "problem": problem}, file=file
+            code="ruleset_yaml", params={"line": line, "problem": _yaml_problem(exc)}, file=file
         ) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1

@@ -21,6 +21,11 @@ from engine.model.county import DataFile
 from engine.safe_text import visible
 
 MAX_DATA_BYTES = 20_000_000
+#: Lines of a CSV the general reader takes: a county's table has dozens, a batch of 3,000
+#: counties × 28 indicators about 84,000 (a larger plain batch goes to engine/load/fast.py).
+MAX_LINES = 200_000
+#: Columns of a table (as for workbooks, engine/load/xlsx.py).
+MAX_COLUMNS = 200
 _ZIP = b"PK\x03\x04"  # every .xlsx is a zip archive
 _OLE = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected workbooks
 
@@ -37,10 +42,44 @@ class RawTable:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The separator used most on a line among the first lines (a title line above the header
-    may hold none)."""
-    lines = [line for line in text.split("\n", 20)[:20] if line.strip()]
-    return max((",", "\t", ";"), key=lambda s: max((line.count(s) for line in lines), default=0))
+    """The separator that splits the first lines into the most equal, widest rows, counted by a
+    real CSV reader (a `;` inside a quoted or free-text cell does not make a table
+    semicolon-separated); a title line above the header may hold none."""
+    import csv
+    from collections import Counter
+
+    head = "\n".join(text.split("\n", 30)[:30])
+
+    def score(separator: str) -> tuple[int, int]:
+        try:
+            widths = [
+                len(r)
+                for r in csv.reader(io.StringIO(head, newline=""), delimiter=separator)
+                if any(c.strip() for c in r)
+            ]
+        except csv.Error:
+            return (0, 0)
+        if not widths:
+            return (0, 0)
+        width, count = Counter(widths).most_common(1)[0]
+        return (count if width > 1 else 0, width)
+
+    return max((",", "\t", ";"), key=score)
+
+
+def _check_size(text: str, path: Path) -> None:
+    """Lines and columns bounded before parsing: a few kilobytes of newlines or commas must not
+    cost seconds and gigabytes (a national batch in the plain form goes to the fast loader)."""
+    lines = text.count("\n")
+    if lines > MAX_LINES:
+        raise DataError(
+            code="csv_too_long",
+            params={"lines": f"{lines:,}", "limit": f"{MAX_LINES:,}"},
+            file=path,
+        )
+    head = text.split("\n", 30)[:30]
+    if any(max(line.count(s) for s in (",", "\t", ";")) >= MAX_COLUMNS for line in head):
+        raise DataError(code="csv_too_wide", params={"limit": MAX_COLUMNS}, file=path)
 
 
 def _read_csv(path: Path, raw: bytes) -> tuple[list[list[str | None]], str]:
@@ -50,6 +89,7 @@ def _read_csv(path: Path, raw: bytes) -> tuple[list[list[str | None]], str]:
         raise DataError(code="csv_nul", file=path)
     if not text.strip():
         raise DataError(code="file_empty", file=path)
+    _check_size(text, path)
     separator = _sniff_delimiter(text)
     try:
         frame = pl.read_csv(
@@ -93,28 +133,23 @@ def _csv_problem(text: str, separator: str, path: Path, exc: Exception) -> DataE
                 width = len(record)
             elif record and len(record) != width:
                 return DataError(
-                    f"has {len(record)} fields where the first row has {width} (a value that "
-                    f"contains '{separator}' must be in double quotes)",
+                    code="csv_fields",
+                    params={"fields": len(record), "width": width, "separator": separator},
                     file=path,
                     row=records.line_num,
                 )
     except csv.Error as csv_exc:
         return DataError(
-            f"is not a well-formed CSV table: {csv_exc}", file=path, row=records.line_num
+            code="csv_malformed", params={"reason": str(csv_exc)}, file=path, row=records.line_num
         )
     # Field counts agree, so the quoting is what polars refused: point at the first odd quote.
     for number, line in enumerate(text.splitlines(), start=1):
         if line.count('"') % 2 or any(
             '"' in cell and not cell.startswith('"') for cell in line.split(separator)
         ):
-            return DataError(
-                "is not a well-formed CSV table: a double quote is out of place "
-                '(quote whole values: "1,234")',
-                file=path,
-                row=number,
-            )
+            return DataError(code="csv_quote", file=path, row=number)
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return DataError(f"is not a well-formed CSV table: {first}", file=path)
+    return DataError(code="csv_malformed", params={"reason": first}, file=path)
 
 
 def _header_index(
@@ -137,11 +172,7 @@ def _header_index(
             return i
         if filled == 1 and i >= 3:
             break
-    raise DataError(
-        "has no header row with two or more columns (indicator, actual, …); "
-        "separate columns with commas, tabs or semicolons",
-        file=path,
-    )
+    raise DataError(code="no_header", file=path)
 
 
 def _check_single_header_row(
@@ -190,7 +221,7 @@ def read_table(
     if suffix in (".xlsx", ".xlsm") or raw.startswith(_ZIP):
         if suffix not in (".xlsx", ".xlsm"):
             raise DataError(
-                code="workbook_named_csv", params={"suffix": suffix or "(none)"}, file=path
+                code="workbook_named_csv", params={"suffix": suffix or "(无)"}, file=path
             )
         from engine.load.xlsx import read_workbook
 
@@ -215,7 +246,7 @@ def read_table(
         and all(len(r) < width or not (r[width - 1] or "").strip() for r in rows[h + 1 :])
     ):
         width -= 1
-    header = [visible((c or "").strip()) for c in header_cells[:width]]
+    header = [visible((c or "").replace("\ufeff", "").strip()) for c in header_cells[:width]]
     if is_column_name is not None and not all(is_column_name(name) for name in header):
         _check_single_header_row(rows, h, is_column_name, path)
     for col, name in enumerate(header):

@@ -37,11 +37,15 @@ from engine.units import name_key
 
 #: durable-rules compares at most this many fields of one fact (it refuses a fact with more than
 #: 255 properties, ``sid`` and ``id`` included). A ruleset needs one field for the county, one per
-#: indicator whose threshold is a constant (absolute, between) and two per other indicator (its
-#: actual and the county's threshold): at most 124 indicators with a county threshold, or 249
-#: with constant ones. (This also keeps the rules below durable-rules' 512: two per indicator and
-#: one more.)
+#: indicator whose threshold is a constant (absolute, between) and two per other indicator. The
+#: indicator limit below is the tighter one; the compiler keeps this as its last-line check.
 MAX_RULE_FIELDS = 250
+#: The most indicators one ruleset may hold. durable-rules walks a fact's matching rules with a
+#: fixed stack of 64 alpha nodes (``MAX_STACK_SIZE`` in its events.c; error 303 beyond it): every
+#: indicator adds one node and the ``seen`` rule one more, so 63 indicators of any threshold kind
+#: fit and 64 fail (measured for target, absolute, growth and between). Far above any real annex
+#: (Tianmen 28, Enshi 29, Hunan 15 indicators).
+MAX_INDICATORS = 63
 
 Operator = Literal[">=", ">", "<=", "<"]
 Direction = Literal["higher", "lower"]
@@ -602,14 +606,11 @@ class Ruleset(_RulesetModel):
                                 f"{where}, field 'applies_to.{field}': unknown {field[:-1]} "
                                 f"'{value}' (declared: {', '.join(sorted(ids)) or 'none'})"
                             )
-        fields = self.rule_fields
-        if fields > MAX_RULE_FIELDS:
+        if len(self.indicators) > MAX_INDICATORS:
             problems.append(
-                f"this ruleset needs {fields} rule fields; durable-rules can compare at most "
-                f"{MAX_RULE_FIELDS} in one fact — at most {(MAX_RULE_FIELDS - 1) // 2} "
-                f"indicators with a county target, or {MAX_RULE_FIELDS - 1} with constant "
-                "thresholds (one field for the county, one per indicator with an absolute or "
-                "between threshold, two per other indicator)"
+                f"has {len(self.indicators)} indicators; the rule engine (durable-rules) "
+                f"compares at most {MAX_INDICATORS} in one ruleset: split it into rulesets of "
+                f"at most {MAX_INDICATORS} indicators"
             )
         if problems:
             raise ValueError(problems_text(problems))

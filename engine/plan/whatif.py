@@ -12,13 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
-from engine.decimals import NumberFormatError, parse_number
+from engine.decimals import MAX_MAGNITUDE, NumberFormatError, parse_number
 from engine.errors import InputError
+from engine.load.county import COUNT_UNITS
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.plan import AppliedChange, Change, ChangeField, StatusChange, WhatIf
 from engine.model.result import Result
 from engine.model.ruleset import Indicator, RawInput, Ruleset, TextItem
 from engine.pipeline import assess, prepare
+from engine.units import match_key
 
 FIELDS: tuple[ChangeField, ...] = ("actual", "target", "baseline", "reference")
 _USAGE = (
@@ -26,8 +28,14 @@ _USAGE = (
 )
 
 
-def parse_change(text: str) -> Change:
-    """``rd_intensity=2.1``, ``rd_intensity.target=2.0``, ``高新技术企业数=100``."""
+def _option(text: str) -> dict[str, str]:
+    return {"zh": f"选项 --set {text}", "en": f"--set {text}"}
+
+
+def parse_change(text: str, ruleset: Ruleset | None = None) -> Change:
+    """``rd_intensity=2.1``, ``rd_intensity.target=2.0``, ``高新技术企业数=100``. With the
+    ruleset, the value is checked like a data cell of that indicator: a ``%`` only for a %
+    indicator, no negative count."""
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
@@ -35,12 +43,26 @@ def parse_change(text: str) -> Change:
     item, dot, field = key.rpartition(".")
     if not dot or field.strip() not in FIELDS:
         item, field = key, "actual"
+    found = (
+        None
+        if ruleset is None
+        else (ruleset.data_items.get(item.strip()) or ruleset.by_name.get(item.strip()))
+    )
+    unit = found.unit if isinstance(found, Indicator | RawInput) else None
     try:
-        value = parse_number(raw, percent_allowed=True)
+        value = parse_number(raw, percent_allowed=unit is None or match_key(unit) == "%")
     except NumberFormatError as exc:
-        raise InputError(f"--set {text}: {exc}") from None
+        raise InputError(
+            code=exc.code,
+            params={"text": exc.text, "limit": f"{MAX_MAGNITUDE:,.0f}"},
+            item=_option(text),
+        ) from None
     if value is None:
         raise InputError(f"--set {text}: the value is empty; {_USAGE}")
+    if unit in COUNT_UNITS and value < 0:
+        raise InputError(
+            code="count_negative", params={"value": value, "unit": unit}, item=_option(text)
+        )
     return Change(id=item.strip(), field=cast(ChangeField, field.strip()), value=value)
 
 
@@ -94,7 +116,7 @@ def assess_changed(
 ) -> tuple[CountyData, Result]:
     """The county with ``changes`` applied, and its result carrying the what-if record: the
     changes, the verdict of the unmodified data, the rules whose status moved."""
-    parsed = [c if isinstance(c, Change) else parse_change(c) for c in changes]
+    parsed = [c if isinstance(c, Change) else parse_change(c, ruleset) for c in changes]
     changed, applied = apply_changes(county, ruleset, parsed)
     before, after = assess(county, ruleset), assess(changed, ruleset)
     moved = [
