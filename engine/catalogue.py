@@ -239,6 +239,8 @@ LOCATION: dict[str, dict[str, str]] = {
     "row": {"zh": "第{row}行", "en": "row {row}"},
     "indicator": {"zh": "指标“{indicator}”", "en": "indicator '{indicator}'"},
     "field": {"zh": "列“{field}”", "en": "field '{field}'"},
+    "cell": {"zh": "单元格{ref}", "en": "cell {ref}"},
+    "column": {"zh": "{ref}列", "en": "column {ref}"},
     # In a ruleset file: a line of YAML and a key of the format.
     "line": {"zh": "第{row}行", "en": "line {row}"},
     "key": {"zh": "字段“{field}”", "en": "field '{field}'"},
@@ -344,6 +346,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "old binary Excel files are not read; save the sheet as .xlsx",
     },
     # -- county data (engine/load/county.py, engine/compile/facts.py) --
+    "year_outside": {
+        "zh": "{year}年不在规则集的{base}—{target}年（基期至目标年）之内。",
+        "en": "year {year} is outside the ruleset's {base}–{target} (base year to target year)",
+    },
     "in_county": {"zh": "“{county}”{year}:{problem}", "en": "county '{county}'{year}: {problem}"},
     "marker_is_number": {
         "zh": "“{marker}”是数字，不能作为缺失标记（0是数据，不是“无数据”）。",

@@ -11,6 +11,7 @@ all in one pass. The command line prints it on stderr (or as JSON) with exit cod
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,8 @@ class AssessError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
+#: A workbook location given as a field: "cell F10", "column XFD".
+_CELL = re.compile(r"(cell|column) [A-Z]{1,3}[0-9]*")
 #: How much of a value from the input a message quotes: a cell or a name may be megabytes.
 MAX_QUOTED = 200
 
@@ -116,6 +119,9 @@ class InputError(AssessError):
             value = getattr(self, part)
             if part == "item" and value is not None:
                 where.append(_shown(value[lang]))
+            elif part == "field" and isinstance(value, str) and _CELL.fullmatch(value):
+                kind, ref = value.split(" ", 1)  # a workbook's "cell F10" / "column XFD"
+                where.append(LOCATION[kind][lang].format(ref=ref))
             elif value is not None:
                 word = self._WORDS.get(part, part)
                 where.append(LOCATION[word][lang].format(**{part: _param(value, lang)}))

@@ -135,8 +135,7 @@ def year_view(county: CountyData, ruleset: Ruleset, year: int) -> YearView:
     base, target = _years(ruleset)
     if not base <= year <= target:
         raise DataError(
-            f"year {year} is outside the ruleset's {base}–{target} (base year to target year)",
-            field="year",
+            code="year_outside", params={"year": year, "base": base, "target": target}, field="year"
         )
     result = assess(county, ruleset)
     rows = [_progress(rule, year, base, target) for rule in result.rules]
