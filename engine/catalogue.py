@@ -726,6 +726,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "cannot be written: {reason}",
     },
     # -- command line (engine/cli.py) --
+    "source_date_epoch": {
+        "zh": "环境变量SOURCE_DATE_EPOCH的值{value}不是可用的时间（应为1970年以来的秒数）。",
+        "en": "the environment variable's value {value} is not a usable time (seconds since 1970)",
+    },
     "csv_needs_file": {
         "zh": "CSV报告由两个文件组成（汇总表和.rules.csv逐项表），请给出文件名，而不是设备或管道。",
         "en": "the csv report is two files (the summary and X.rules.csv): give a file name, "

@@ -1,0 +1,418 @@
+"""What the subcommands share: exit codes, the user's language, the options objects of the data
+read and the report written, the one check of a format and --date against what is reported, the
+one list of files a report must not overwrite, and the one way errors are said."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from engine.cli.library import Document, Kind, _format_choices
+
+if TYPE_CHECKING:
+    from engine.errors import InputError
+    from engine.load.county import ReadOptions
+    from engine.model.ruleset import Ruleset
+
+EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_lang() -> str:
+    """Chinese when the locale is zh_*, else English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+# -- the options objects ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputOptions:
+    """The county data to read and how: the file, the ruleset it is checked against, and what
+    the file itself does not say (reference values, theme, county type, sheet, county name,
+    missing-data markers)."""
+
+    file: Path
+    ruleset: str
+    reference: Path | None = None
+    theme: str | None = None
+    county_type: str | None = None
+    sheet: str | None = None
+    county: str | None = None
+    missing_markers: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> InputOptions:
+        """From the parsed options of :func:`data_options` and the FILE and --ruleset."""
+        return cls(
+            file=params["file"],
+            ruleset=params["ruleset_name"],
+            reference=params["reference"],
+            theme=params["theme"],
+            county_type=params["county_type"],
+            sheet=params["sheet"],
+            county=params["county_name"],
+            missing_markers=tuple(params["missing_markers"]),
+        )
+
+    def read_options(self) -> ReadOptions:
+        """The loader's options (a number given as a missing marker is refused here)."""
+        from engine.load.county import DEFAULT_MISSING_MARKERS, ReadOptions
+
+        return ReadOptions(
+            sheet=self.sheet,
+            county=self.county,
+            missing_markers=self.missing_markers or DEFAULT_MISSING_MARKERS,
+        )
+
+    def command_line(self) -> str:
+        """The assess command that reads this file the same way (a plan appends its --set
+        options, a what-if's own changes included)."""
+        from shlex import quote
+
+        words = ["assess", str(self.file), "-r", self.ruleset]
+        for option, value in (
+            ("--reference", self.reference),
+            ("--theme", self.theme),
+            ("--county-type", self.county_type),
+            ("--sheet", self.sheet),
+            ("--county", self.county),
+        ):
+            if value is not None:
+                words += [option, str(value)]
+        for marker in self.missing_markers:
+            words += ["--missing-marker", marker]
+        return " ".join(quote(w) for w in words)
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """The report: its format, where it goes, its language and date."""
+
+    fmt: str = "text"
+    output: Path | None = None
+    #: The language of reports and error messages: --lang, else the locale's.
+    lang: str = "en"
+    #: --date; None when not given (JSON then carries no date).
+    assessed_on: date | None = None
+    #: No --output and standard output is a terminal: colour, the terminal's width, no binary.
+    to_terminal: bool = False
+
+    @classmethod
+    def parse(
+        cls,
+        fmt: str,
+        output: Path | None,
+        lang: str | None,
+        assessed_on: datetime | None = None,
+    ) -> OutputOptions:
+        return cls(
+            fmt=fmt,
+            output=output,
+            lang=lang or default_lang(),
+            assessed_on=assessed_on.date() if assessed_on is not None else None,
+            to_terminal=output is None and sys.stdout.isatty(),
+        )
+
+    @property
+    def report_date(self) -> date:
+        """The date printed in documents: --date, else SOURCE_DATE_EPOCH (reproducible builds'
+        convention), else today."""
+        if self.assessed_on is not None:
+            return self.assessed_on
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isascii() and epoch.isdigit():
+            try:
+                return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+            except (ValueError, OverflowError, OSError):  # beyond year 9999: the variable is off
+                from engine.errors import InputError
+
+                raise InputError(
+                    code="source_date_epoch",
+                    params={"value": epoch[:20]},
+                    field="SOURCE_DATE_EPOCH",
+                ) from None
+        return date.today()
+
+    @property
+    def errors_as_json(self) -> bool:
+        return self.fmt == "json"
+
+
+# -- what applies to what -----------------------------------------------------------------------
+
+#: The reports that print --date: one county's json (``assessed_on``), md, html and xlsx. The
+#: text report, a batch's reports and the monitoring view print none.
+_DATED: dict[Kind, tuple[str, ...]] = {"county": ("json", "md", "html", "xlsx")}
+_BINARY = ("xlsx",)
+_WHAT: dict[Kind, str] = {
+    "county": "one county's report",
+    "batch": "a batch (a file of several counties or years, or --engine vector)",
+    "monitor": "the monitoring view",
+}
+_FOR: dict[Kind, str] = {"county": "for one county", "batch": "a batch's summary table"}
+
+
+def _words(items: Collection[str]) -> str:
+    *head, last = items
+    return f"{', '.join(head)} or {last}" if head else last
+
+
+def check_output(kinds: tuple[Kind, ...], out: OutputOptions) -> None:
+    """Refuse a format, a --date or a destination that does not fit what is reported: ``kinds``
+    are what the command may still produce (known before reading the data, or once it is read).
+    The one place formats are checked."""
+    fmt = out.fmt
+    fitting = [k for k in kinds if fmt in _format_choices(k)]
+    if not fitting:
+        kind = kinds[0]
+        elsewhere = next((k for k in _FOR if k != kind and fmt in _format_choices(k)), None)
+        hint = f" (the {fmt} report is {_FOR[elsewhere]})" if elsewhere else ""
+        raise click.UsageError(
+            f"{_WHAT[kind]} is reported as {_words(_format_choices(kind))}, not {fmt}{hint}"
+        )
+    if out.assessed_on is not None and not any(fmt in _DATED.get(k, ()) for k in fitting):
+        kind = fitting[0]
+        what = f"the {fmt} report" if kind == "county" else _WHAT[kind]
+        raise click.UsageError(
+            f"--date would change nothing: {what} prints no date (it is printed in one "
+            f"county's {_words(_DATED['county'])} reports)"
+        )
+    if fmt in _BINARY and out.to_terminal:
+        raise click.UsageError(f"an {fmt} report is a binary file: give --output FILE.{fmt}")
+
+
+def protected_inputs(data: InputOptions, ruleset: Ruleset) -> tuple[Path, ...]:
+    """The files a report must never be written over: the data, the reference values, the
+    ruleset and every ruleset it extends. The one place this list is made."""
+    return (
+        data.file,
+        *([data.reference] if data.reference is not None else []),
+        *(r.source_path for r in (ruleset, *ruleset.ancestors) if r.source_path),
+    )
+
+
+def build_ruleset(data: InputOptions) -> Ruleset:
+    """The ruleset, with --theme and --county-type refused when it declares none (they would
+    change nothing)."""
+    from engine.load.ruleset import load_ruleset as load
+
+    ruleset = load(data.ruleset)
+    for option, value, declared in (
+        ("--theme", data.theme, ruleset.themes),
+        ("--county-type", data.county_type, ruleset.county_types),
+    ):
+        if value is not None and not declared:
+            raise click.UsageError(
+                f"{option}: ruleset '{ruleset.id}' declares no "
+                f"{option[2:].replace('-', ' ')}s, so it would change nothing"
+            )
+    return ruleset
+
+
+# -- output and errors --------------------------------------------------------------------------
+
+
+def deliver(document: Document, out: OutputOptions, inputs: Collection[Path]) -> None:
+    """The report to --output (atomically, with the files beside it, never over an input) or to
+    standard output."""
+    if out.output is None:
+        echo(document.content)
+        return
+    from engine.errors import InputError
+    from engine.report.output import write_outputs, writes_in_place
+
+    files: list[tuple[Path, str | bytes]] = [(out.output, document.content)]
+    if document.beside:
+        if writes_in_place(out.output):
+            raise InputError(code="csv_needs_file", file=out.output, field="--output")
+        stem = out.output.stem
+        files += [(out.output.with_name(f"{stem}{suffix}"), c) for suffix, c in document.beside]
+    write_outputs(files, inputs=list(inputs))
+
+
+def echo(report: str | bytes) -> None:
+    """The report on standard output; a full disk or a closed pipe is the user's device, said
+    in one line (exit 2), not a crash."""
+    from engine.errors import InputError
+
+    try:
+        if isinstance(report, bytes):
+            sys.stdout.buffer.write(report)
+        else:
+            click.echo(report, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `assess … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        raise InputError(
+            code="stdout_unwritable", params={"reason": exc.strerror or str(exc)}, file="<stdout>"
+        ) from None
+
+
+@contextlib.contextmanager
+def reporting_errors(lang: str, *, as_json: bool = False) -> Iterator[None]:
+    """Bad input ends the command with exit code 2 and one ``error:`` line (a rule engine
+    failure with exit code 3); usage errors pass on to :func:`engine.cli.main`."""
+    from engine.errors import InputError, RuleEngineError
+
+    try:
+        yield
+    except InputError as exc:
+        report_input_error(exc, lang, as_json=as_json)
+        sys.exit(EXIT_INPUT)
+    except RuleEngineError as exc:
+        click.echo(
+            f"internal error (rule engine): {exc} — no verdict was produced; please report this",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+
+
+def report_input_error(exc: InputError, lang: str, *, as_json: bool) -> None:
+    """Bad input: one ``error:`` line (several problems one per indented line below it) on
+    stderr in the user's language, and with --format json a JSON document on stdout
+    (docs/schema/errors.schema.json)."""
+    if as_json:
+        import json
+
+        problems = [p.to_dict() for p in exc.each()]
+        document = {"errors": problems, "count": len(problems) + exc.omitted, "file": exc.file}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(f"error: {exc.describe(lang)}", err=True)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def legacy_note(old: str, new: str) -> None:
+    """The pointer from an old spelling to its new one, for the person at the terminal. Not
+    for scripts: their standard error stays as it was (one ``error:`` line for bad input) for
+    the release the old spellings are kept."""
+    if _stderr_is_terminal():
+        click.echo(f"note: {old} is now '{new}'", err=True)
+
+
+# -- options shared by the commands -------------------------------------------------------------
+
+
+def _apply(f: F, decorators: list[Callable[[F], F]]) -> F:
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return f
+
+
+def ruleset_option(*, required: bool) -> Callable[[F], F]:
+    return click.option(
+        "-r",
+        "--ruleset",
+        "ruleset_name",
+        metavar="NAME|PATH",
+        required=required,
+        help="A bundled ruleset's name (see 'assess ruleset list') or a ruleset YAML file.",
+    )
+
+
+def data_options(f: F) -> F:
+    """How the county file is read, and what it does not say itself."""
+    return _apply(
+        f,
+        [
+            click.option(
+                "--reference",
+                type=click.Path(path_type=Path),
+                help="Reference values (e.g. provincial averages) for 'reference' thresholds: "
+                "a CSV or .xlsx with columns indicator and reference.",
+            ),
+            click.option(
+                "--theme",
+                help="The county's construction theme (id or name), for indicators that apply "
+                "to some themes only; overrides the data's column.",
+            ),
+            click.option(
+                "--county-type",
+                help="The county's type (id or name), for indicators that apply to some county "
+                "types only.",
+            ),
+            click.option(
+                "--county",
+                "county_name",
+                metavar="NAME",
+                help="The county's name for a one-county file without a county column "
+                "(default: the file's name).",
+            ),
+            click.option(
+                "--sheet",
+                metavar="NAME",
+                help="The sheet of an .xlsx workbook to read (default: the one sheet with "
+                "data; a 填表说明 or other text-only sheet is ignored).",
+            ),
+            click.option(
+                "--missing-marker",
+                "missing_markers",
+                multiple=True,
+                metavar="TEXT",
+                help="A cell text that means 'no data' (repeatable; replaces the defaults: "
+                "— - / 无 N/A and the like). A number is never a marker.",
+            ),
+        ],
+    )
+
+
+def format_option(kinds: tuple[Kind, ...], help_text: str) -> Callable[[F], F]:
+    formats = list(dict.fromkeys(f for k in kinds for f in _format_choices(k)))
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=formats[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
+def output_options(f: F) -> F:
+    """Where the report goes and its language (the format is each command's own)."""
+    return _apply(
+        f,
+        [
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(path_type=Path),
+                help="Write the report to this file (atomically) instead of standard output.",
+            ),
+            lang_option(
+                "Language of the text, Markdown, HTML and xlsx reports and of error messages. "
+                "Default: Chinese when LANG is zh_*, else English. JSON always carries both."
+            ),
+        ],
+    )
+
+
+def lang_option(help_text: str) -> Callable[[F], F]:
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help=help_text)
+
+
+EXIT_CODES = """\b
+Exit codes:
+  0  PASS: every binding indicator met and enough expected ones
+  1  FAIL
+  2  invalid input or usage (the message names file, row and field)
+  3  internal error (please report it)
+"""

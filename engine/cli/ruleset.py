@@ -1,0 +1,277 @@
+"""``assess ruleset list | show NAME | check NAME|PATH | schema``: the rulesets themselves,
+without county data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+from engine.cli.common import EXIT_PASS, default_lang, lang_option, reporting_errors
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from engine.model.ruleset import Indicator, Ruleset
+
+
+@click.group(
+    "ruleset",
+    invoke_without_command=True,
+    short_help="The rulesets: list, show one's indicators, check a file, the schema.",
+)
+@click.pass_context
+def ruleset_group(ctx: click.Context) -> None:
+    """The rulesets: list the bundled ones, show a ruleset's indicators, check a ruleset file
+    without data, print the JSON Schema of ruleset files.
+
+    \b
+    Examples:
+      assess ruleset list
+      assess ruleset show provincial-2021 --lang zh
+      assess ruleset check my-plan.yaml
+      assess ruleset schema > ruleset.schema.json
+    """
+    if ctx.invoked_subcommand is None:
+        raise click.UsageError(
+            "give a ruleset command: list, show NAME, check NAME|PATH or schema", ctx=ctx
+        )
+
+
+# -- list ---------------------------------------------------------------------------------------
+
+
+def list_rulesets() -> int:
+    """One line per bundled ruleset: name, version, size, title (an invalid one says why)."""
+    from engine.errors import InputError
+    from engine.load.ruleset import bundled_rulesets, load_ruleset
+
+    for name, path in bundled_rulesets().items():
+        try:
+            rs = load_ruleset(path)
+            click.echo(
+                f"{name}\t{rs.version}\t{len(rs.indicators)} indicators\t"
+                f"{rs.title.zh} / {rs.title.en}"
+            )
+        except InputError as exc:
+            click.echo(f"{name}\t(invalid: {exc.describe()})")
+    return EXIT_PASS
+
+
+@ruleset_group.command("list", short_help="The bundled rulesets, one a line.")
+def list_command() -> None:
+    """The bundled rulesets, one a line: name, version, number of indicators, title (Chinese /
+    English), tab-separated."""
+    sys.exit(list_rulesets())
+
+
+# -- show ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShowOptions:
+    ruleset: str
+    lang: str
+    #: Standard output is a terminal: colour and the terminal's width.
+    to_terminal: bool = False
+
+
+_SHOW_HEADS = {
+    "zh": ("序号", "指标代码", "中文名称", "英文名称", "单位", "类型", "要求", "权重"),
+    "en": ("#", "id", "Chinese name", "English name", "unit", "kind", "threshold", "weight"),
+}
+_SHOW_WORDS = {
+    "zh": {
+        "count": "共{n}项指标:约束性{b}项,预期性{e}项。",
+        "share": "判定:约束性指标全部完成,且预期性指标完成不低于{share}%。",
+        "score": "判定:约束性指标全部完成,且综合得分不低于{mark}。",
+        "years": "基期{base},目标年{target}。",
+        "actual": "实际值",
+    },
+    "en": {
+        "count": "{n} indicators: {b} binding, {e} expected.",
+        "share": "PASS: every binding indicator met and at least {share} % of the expected ones.",
+        "score": "PASS: every binding indicator met and a weighted score of at least {mark}.",
+        "years": "Base year {base}, target year {target}.",
+        "actual": "actual",
+    },
+}
+
+
+def threshold_text(ind: Indicator, lang: str) -> str:
+    """The rule in symbols and the user's words: ``≥ 目标值``, ``≥ 2.50``, ``≥ 基期值 + 10%``."""
+    from engine.explain.messages import FIELD_LABELS, OPERATOR_SYMBOLS
+    from engine.model.ruleset import (
+        AbsoluteThreshold,
+        BetweenThreshold,
+        GrowthThreshold,
+        TargetThreshold,
+    )
+
+    t = ind.threshold
+    if isinstance(t, BetweenThreshold):
+        return f"{t.min} ≤ {_SHOW_WORDS[lang]['actual']} ≤ {t.max}"
+    operator = ind.operator
+    assert operator != "between"
+    op = OPERATOR_SYMBOLS[operator]
+    sign = "+" if ind.direction == "higher" else "−"
+    if isinstance(t, TargetThreshold):
+        return f"{op} {FIELD_LABELS['target'].get(lang)}"
+    if isinstance(t, AbsoluteThreshold):
+        return f"{op} {_at_precision(t.value, ind.precision)}"
+    if isinstance(t, GrowthThreshold):
+        step = f"{t.min_increase}" if t.min_increase is not None else f"{t.min_growth}%"
+        return f"{op} {FIELD_LABELS['baseline'].get(lang)} {sign} {step}"
+    margin = f" {sign} {t.margin}" if t.margin else ""
+    if t.margin_percent:
+        margin = f" {sign} {t.margin_percent}%"
+    return f"{op} {t.label.get(lang)}{margin}"
+
+
+def _at_precision(value: Decimal, places: int) -> Decimal:
+    """``2.5`` at 2 decimals is ``2.50``: the value as it is compared; more decimals are kept."""
+    from decimal import Decimal
+
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent < places:
+        return value.quantize(Decimal(1).scaleb(-places))
+    return value
+
+
+def show(options: ShowOptions) -> int:
+    """The ruleset's indicators as a table: id, Chinese and English name, unit, kind,
+    threshold (and weight, for a scored ruleset)."""
+    from rich.table import Table
+
+    from engine.cli.common import echo
+    from engine.explain.messages import KIND_LABELS
+    from engine.load.ruleset import load_ruleset
+    from engine.model.ruleset import ExpectedSharePolicy
+    from engine.report.text import console_for
+    from engine.safe_text import visible
+
+    lang = options.lang
+    words = _SHOW_WORDS[lang]
+    rs: Ruleset = load_ruleset(options.ruleset)
+    import io
+
+    out = io.StringIO()
+    color = options.to_terminal and "NO_COLOR" not in os.environ
+    width = shutil.get_terminal_size().columns if options.to_terminal else 120
+    console = console_for(out, color=color, width=width)
+    console.print(visible(f"{rs.id} {rs.version}: {rs.title.get(lang)}"), style="bold")
+    table = Table(header_style="bold")
+    head = _SHOW_HEADS[lang] if rs.scored else _SHOW_HEADS[lang][:-1]
+    for i, column in enumerate(head):  # ids and thresholds whole, to be copied; names wrap
+        table.add_column(
+            column,
+            justify="right" if i in (0, 7) else "left",
+            overflow="fold",
+            no_wrap=i in (1, 4, 5, 6),
+        )
+    for n, ind in enumerate(rs.indicators, start=1):
+        cells = [
+            str(n),
+            ind.id,
+            ind.name.zh,
+            ind.name.en,
+            ind.unit,
+            KIND_LABELS[ind.kind].get(lang),
+            threshold_text(ind, lang),
+        ]
+        if rs.scored:
+            cells.append(str(ind.weight if ind.weight is not None else 1))
+        table.add_row(*(visible(c) for c in cells))
+    console.print(table)
+    kinds = [i.kind for i in rs.indicators]
+    lines = [
+        words["count"].format(n=len(kinds), b=kinds.count("binding"), e=kinds.count("expected"))
+    ]
+    policy = rs.verdict_policy
+    if isinstance(policy, ExpectedSharePolicy):
+        lines.append(words["share"].format(share=policy.expected_min_share))
+    else:
+        lines.append(words["score"].format(mark=policy.pass_mark))
+    if rs.base_year and rs.target_year:
+        lines.append(words["years"].format(base=rs.base_year, target=rs.target_year))
+    for line in lines:
+        console.print(line)
+    echo(out.getvalue())
+    return EXIT_PASS
+
+
+@ruleset_group.command("show", short_help="A ruleset's indicators and thresholds, as a table.")
+@click.argument("name", metavar="NAME|PATH")
+@lang_option("Language of the table. Default: Chinese when LANG is zh_*, else English.")
+def show_command(name: str, lang: str | None) -> None:
+    """A ruleset's indicators as a table: id, Chinese and English name, unit, kind (约束性 /
+    预期性) and threshold (≥ 目标值, ≥ 2.50, ≥ 基期值 + 10% …); then the verdict rule.
+
+    NAME is a bundled ruleset (assess ruleset list) or a ruleset YAML file.
+    """
+    options = ShowOptions(
+        ruleset=name, lang=lang or default_lang(), to_terminal=sys.stdout.isatty()
+    )
+    with reporting_errors(options.lang):
+        sys.exit(show(options))
+
+
+# -- check --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckRulesetOptions:
+    ruleset: str
+    lang: str
+    #: Errors as a JSON document on stdout too (the old --check-ruleset with --format json).
+    errors_as_json: bool = False
+
+
+def check_ruleset(options: CheckRulesetOptions) -> int:
+    """Validate a ruleset without data: every problem at once, or a one-line description."""
+    from engine.compile.rules import compile_ruleset
+    from engine.load.ruleset import load_ruleset
+
+    with reporting_errors(options.lang, as_json=options.errors_as_json):
+        rs = load_ruleset(options.ruleset)
+        compile_ruleset(rs)
+    kinds = [i.kind for i in rs.indicators]
+    chain = "".join(f", extends {p.id} {p.version} ({p.content_hash[:12]})" for p in rs.ancestors)
+    click.echo(
+        f"ok: {rs.id} {rs.version}: {len(kinds)} indicators ({kinds.count('binding')} "
+        f"binding, {kinds.count('expected')} expected), {len(rs.inputs)} inputs, "
+        f"{len(rs.text_items)} text items, policy {rs.verdict_policy.kind}{chain}; "
+        f"hash {rs.content_hash}"
+    )
+    return EXIT_PASS
+
+
+@ruleset_group.command("check", short_help="Check a ruleset file without data.")
+@click.argument("name", metavar="NAME|PATH")
+@lang_option("Language of the error messages. Default: Chinese when LANG is zh_*, else English.")
+def check_command(name: str, lang: str | None) -> None:
+    """Check a ruleset without data: every problem at once (file, line, indicator and key),
+    exit code 2; or one line describing it (indicators, inputs, policy, what it extends, its
+    hash), exit code 0."""
+    sys.exit(check_ruleset(CheckRulesetOptions(ruleset=name, lang=lang or default_lang())))
+
+
+# -- schema -------------------------------------------------------------------------------------
+
+
+def print_schema() -> int:
+    from engine.model.schema import ruleset_schema_json
+
+    click.echo(ruleset_schema_json(), nl=False)
+    return EXIT_PASS
+
+
+@ruleset_group.command("schema", short_help="The JSON Schema of ruleset files.")
+def schema_command() -> None:
+    """Print the JSON Schema of ruleset files (docs/schema/ruleset.schema.json), for editors
+    that validate YAML as it is typed."""
+    sys.exit(print_schema())
