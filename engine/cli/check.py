@@ -319,6 +319,11 @@ def check_command(ctx: click.Context, /, **params: Any) -> None:
     legacy = [name for name in _LEGACY if _given(ctx, name)]
     if legacy:
         sys.exit(_legacy(ctx, legacy[0], params))
+    if params["file"] is not None and params["ruleset_name"] is None:
+        from engine.load.annex import looks_like_annex
+
+        if looks_like_annex(Path(params["file"])):  # a completion table carries its own rules
+            params["ruleset_name"] = str(params["file"])
     if params["file"] is None or params["ruleset_name"] is None:
         raise click.UsageError("give a county FILE and --ruleset NAME|PATH, or a command")
     if params["year"] is not None:

@@ -156,6 +156,13 @@ def _number(
         ) from None
 
 
+def _slug(stem: str) -> str:
+    """The ASCII part of a file name, for the ruleset id (a Chinese name has none)."""
+    ascii_part = match_key(stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_part).strip("-").removeprefix("annex").strip("-")
+    return f"{slug}-" if slug else ""
+
+
 def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str, Any]:
     """The ruleset (as the data of a YAML file) that an annex table stands for."""
     rows, digest = _rows(path)
@@ -170,11 +177,7 @@ def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str
     share = DEFAULT_EXPECTED_SHARE if expected_share is None else expected_share
     title = path.stem
     return {
-        "id": "annex-"
-        + re.sub(
-            r"[^a-z0-9]+", "-", match_key(path.stem).encode("ascii", "ignore").decode() or "county"
-        ).strip("-")
-        + f"-{digest[:8]}",
+        "id": f"annex-{_slug(path.stem)}{digest[:8]}",
         "version": digest[:12],
         "title": {"zh": f"{title}(县级建设方案指标表)", "en": f"{title} (county plan annex)"},
         "sources": [

@@ -1,0 +1,101 @@
+"""A county's plan annex (or completion table) read as its ruleset (engine/load/annex.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+import engine
+from engine.load.annex import load_annex
+
+ASSESS = Path(sys.executable).parent / "assess"
+HEADER = "序号,类别,指标名称,单位,指标属性,2020年基期值,2022年目标值,完成值,责任单位,佐证材料\n"
+ROWS = (
+    "1,创新投入,全社会R&D经费支出占GDP比重,%,约束性,1.32,1.60,1.68,统计局,统计公报\n"
+    "2,创新主体,高新技术企业数,家,约束性,41,90,96,科技局,认定名单\n"
+    "3,创新主体,科技型中小企业入库数,家,预期性,120,240,271,科技局,\n"
+    "4,创新环境,县级特色指标一,个,预期性,2,5,5,科技局,\n"
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "完成情况表.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_each_row_is_a_target_indicator(tmp_path: Path) -> None:
+    ruleset = load_annex(write(tmp_path, HEADER + ROWS))
+    rows = [
+        (i.id, i.kind, i.unit, i.precision, i.direction, i.threshold.kind)
+        for i in ruleset.indicators
+    ]
+    assert rows == [
+        ("rd_intensity", "binding", "%", 2, "higher", "target"),  # the province's id
+        ("high_tech_enterprises", "binding", "家", 0, "higher", "target"),
+        ("tech_smes", "expected", "家", 0, "higher", "target"),
+        ("item_04", "expected", "个", 0, "higher", "target"),  # a county's own indicator
+    ]
+    assert ruleset.indicators[3].name.zh == "县级特色指标一"
+    assert ruleset.indicators[0].provenance == "county plan annex, row 2"
+    assert ruleset.verdict_policy.expected_min_share == Decimal(80)  # type: ignore[union-attr]
+    assert any("80" in a for a in ruleset.assumptions)  # the share is labelled an assumption
+
+
+def test_direction_and_precision_columns(tmp_path: Path) -> None:
+    text = (
+        "指标名称,单位,指标属性,目标值,方向,精度\n"
+        "万元GDP能耗,吨标准煤/万元,预期性,0.50,越低越好,\n"
+        "技术合同成交额,亿元,约束性,3,,2\n"
+    )
+    first, second = load_annex(write(tmp_path, text)).indicators
+    assert (first.direction, first.precision, first.operator) == ("lower", 2, "<=")
+    assert (second.direction, second.precision) == ("higher", 2)
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("甲,个,必选,5\n", "must be 约束性 (binding) or 预期性 (expected)"),
+        ("甲,,约束性,5\n", "'单位' is empty"),
+        ("甲,个,约束性,约5\n", "'约5' is not a number"),
+    ],
+)
+def test_bad_rows_name_the_row(tmp_path: Path, row: str, fragment: str) -> None:
+    path = write(tmp_path, "指标名称,单位,指标属性,目标值\n乙,个,预期性,1\n" + row)
+    with pytest.raises(engine.RulesetError) as info:
+        load_annex(path)
+    assert info.value.row == 3 and fragment in info.value.describe()
+
+
+def test_a_completion_table_assesses_itself_and_says_so(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + ROWS)
+    own = subprocess.run([ASSESS, str(path), "--format", "json"], capture_output=True, text=True)
+    given = subprocess.run(
+        [ASSESS, str(path), "-r", str(path), "--format", "json"], capture_output=True, text=True
+    )
+    assert own.returncode == given.returncode == 0, own.stderr
+    assert own.stdout == given.stdout
+    result = engine.assess(path, engine.load_ruleset(path))
+    assert result.verdict == "PASS" and result.ruleset.title.en.endswith("(county plan annex)")
+    assert [r.status for r in result.rules] == ["met"] * 4
+
+
+def test_an_annex_workbook_is_a_ruleset_wherever_a_ruleset_is(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    for line in (HEADER + ROWS).splitlines():
+        sheet.append(
+            [float(c) if c.replace(".", "").isdigit() else c or None for c in line.split(",")]
+        )
+    path = tmp_path / "annex.xlsx"
+    book.save(path)
+    ruleset = engine.load_ruleset(path)
+    assert [i.id for i in ruleset.indicators][:2] == ["rd_intensity", "high_tech_enterprises"]
+    data = write(tmp_path, "指标,目标值,实际值\n全社会R&D经费支出占GDP比重,1.60,1.50\n", "c.csv")
+    assert engine.assess(data, ruleset).rules[0].status == "not_met"
