@@ -1,20 +1,19 @@
 """Reports of a batch: the summary table (a row per county, the failing first) and the per-rule
 results, as text, JSON or CSV.
 
-The JSON and CSV are written by polars straight from the result tables (80,000 rule rows take
+The text is a Document (engine/report/build.py) like every other report; the JSON and CSV are
+the tables themselves, written by polars straight from the result tables (80,000 rule rows take
 milliseconds, where building a Python object per rule would take seconds); numbers are the same
 texts the single-county JSON prints ("2.50"), so nobody reads a binary float.
 """
 
 from __future__ import annotations
 
-import io
 import json
 
 import polars as pl
 
 from engine.batch import Batch
-from engine.explain.messages import VERDICT_LABELS
 from engine.report.output import FORMULA_PREFIXES, NUMBER_PATTERN
 
 SUMMARY_COLUMNS = (
@@ -37,44 +36,6 @@ SUMMARY_COLUMNS = (
     "closest_margin",
     "closest_completion",
 )
-_TEXT_HEAD = {  # by summary column; year and score only when the data or ruleset has them
-    "zh": {
-        "county": "县(市、区)",
-        "year": "年份",
-        "verdict": "结论",
-        "binding": "约束性",
-        "expected": "预期性",
-        "share": "完成比例",
-        "score": "得分",
-        "growth": "增长>50%/>100%",
-        "closest": "最接近未完成的指标",
-        "completion": "完成率",
-    },
-    "en": {
-        "county": "County",
-        "year": "Year",
-        "verdict": "Verdict",
-        "binding": "Binding",
-        "expected": "Expected",
-        "share": "Share",
-        "score": "Score",
-        "growth": "Growth >50%/>100%",
-        "closest": "Closest to failing",
-        "completion": "Completion",
-    },
-}
-_LINE = {
-    "zh": "规则集 {rs} {version}(sha256:{hash}),{engine} 引擎:{n} 个{what},{passed} 个通过,"
-    "{failed} 个不通过。",
-    "en": "Ruleset {rs} {version} (sha256:{hash}), {engine} engine: {n} {what}, {passed} pass, "
-    "{failed} fail.",
-}
-#: What a row is: a county, or a county in one year when the data has a year column.
-_ROWS = {"zh": ("县", "县·年"), "en": ("counties", "county-years")}
-
-
-def _pct(text: str | None) -> str:
-    return "—" if text is None else f"{text}%"
 
 
 def sorted_summary(batch: Batch) -> pl.DataFrame:
@@ -180,78 +141,10 @@ def batch_text(
     batch: Batch, *, lang: str = "zh", color: bool = True, width: int = 120, limit: int | None = 50
 ) -> str:
     """The summary table for a terminal: every failing county (up to ``limit`` rows), with its
-    reasons."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    reasons (engine/report/build.py writes it, text.py lays it out)."""
+    from engine.report.build import batch_document
+    from engine.report.document import Layout
+    from engine.report.text import render
 
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=width,
-        no_color=not color,
-        color_system="auto" if color else None,
-        force_terminal=color,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
-    rs = batch.ruleset
-    summary = sorted_summary(batch)
-    passed = int((summary["verdict"] == "PASS").sum())
-    dated = bool(summary["year"].is_not_null().any())
-    console.print(
-        _LINE[lang].format(
-            rs=rs.id,
-            version=rs.version,
-            hash=rs.content_hash[:12],
-            engine=batch.engine,
-            n=summary.height,
-            passed=passed,
-            failed=summary.height - passed,
-            what=_ROWS[lang][dated],
-        )
-    )
-    columns = [
-        c
-        for c in _TEXT_HEAD[lang]
-        if (c != "year" or dated) and (c != "score" or batch.ruleset.scored)
-    ]
-    table = Table(header_style="bold", pad_edge=False)
-    for code in columns:
-        table.add_column(
-            _TEXT_HEAD[lang][code],
-            no_wrap=code != "closest",
-            justify="left" if code in ("county", "verdict", "closest") else "right",
-        )
-    shown = summary if limit is None else summary.head(limit)
-    for row in shown.iter_rows(named=True):
-        cells = {
-            "county": row["county"],
-            "year": str(row["year"] or "—"),
-            "verdict": Text(
-                VERDICT_LABELS[row["verdict"]].get(lang),
-                style="bold green" if row["verdict"] == "PASS" else "bold red",
-            ),
-            "binding": f"{row['binding_met']}/{row['binding_total']}",
-            "expected": f"{row['expected_met']}/{row['expected_total']}",
-            "share": _pct(row["expected_share"]),
-            "score": row["score"] or "—",
-            "growth": f"{row['growth_over_50']}/{row['growth_over_100']}",
-            "closest": row["closest"] or "—",
-            "completion": _pct(row["closest_completion"]),
-        }
-        table.add_row(*(cells[c] for c in columns))
-    console.print(table)
-    failing = shown.filter(pl.col("verdict") == "FAIL")
-    for row in failing.iter_rows(named=True):
-        year = f" {row['year']}" if row["year"] else ""
-        console.print(f"{row['county']}{year}: {' '.join(row[f'reasons_{lang}'])}")
-    if limit is not None and summary.height > limit:
-        more = summary.height - limit
-        console.print(
-            f"… {more} 个县未显示(--format json 或 csv 可看全部)"
-            if lang == "zh"
-            else f"… {more} more counties (--format json or csv shows them all)"
-        )
-    return out.getvalue()
+    document = batch_document(batch, lang=lang, limit=limit)
+    return render(document, lang=lang, layout=Layout(color=color, width=width))

@@ -1,4 +1,4 @@
-"""How a rule's numbers read in a report cell; shared by the terminal and the document formats."""
+"""How a rule's numbers read as text (engine/report/build.py and planning.py write the cells)."""
 
 from __future__ import annotations
 

@@ -1,29 +1,56 @@
-"""The HTML report: one self-contained file an expert panel can read on screen or print on A4.
+"""The HTML report: a Document (engine/report/document.py) as one self-contained file an expert
+panel can read on screen or print on A4.
 
 Self-contained means no request when it opens: styles and charts are inline, no script, no font
 file (the page names the usual Chinese system fonts instead of embedding megabytes of one), and
 a Content-Security-Policy that forbids loading anything should a later change try. Every text
-that comes from the data or a ruleset goes through ``html.escape``.
+goes through ``html.escape``; ids and classes come from the document's own vocabulary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING
 
-from engine.explain.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
-from engine.model.county import DataFile
-from engine.model.plan import Monitoring
-from engine.model.result import Result, RuleResult
-from engine.model.ruleset import Ruleset
-from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.planning import Block, monitoring_blocks, monitoring_title, result_blocks
-from engine.report.svg import Bar, Stack, bar_chart, stacked_chart
+from engine.report.document import (
+    TONES,
+    VERDICT_TONES,
+    WARNING_TONE,
+    Banner,
+    Block,
+    BulletList,
+    Cell,
+    Chart,
+    Code,
+    CodeBlock,
+    Column,
+    Document,
+    Fact,
+    Inline,
+    Layout,
+    Note,
+    Number,
+    Paragraph,
+    Ref,
+    Row,
+    Runs,
+    Section,
+    Status,
+    Table,
+    Text,
+    Warning,
+)
+from engine.report.svg import bar_chart, stacked_chart
 
-_SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?", "not_applicable": "–"}
-_COLUMNS = (
+if TYPE_CHECKING:
+    from engine.model.plan import Monitoring
+    from engine.model.result import Result
+    from engine.model.ruleset import Ruleset
+
+#: The columns of the rules table on the page and in print.
+RULE_COLUMNS = (
     "n",
     "indicator",
     "unit",
@@ -37,11 +64,25 @@ _COLUMNS = (
     "score",
     "source",
 )
-_NUMERIC = {"n", "baseline", "actual", "required", "margin", "completion", "growth", "score"}
+_SHOWN = {"rules": RULE_COLUMNS}
 
-_CSS = """
-:root { --met: #2e7d32; --not_met: #c62828; --not_evaluated: #b26a00; --not_applicable: #757575; }
-* { box-sizing: border-box; }
+
+def _palette() -> str:
+    """The statuses' colours as CSS variables, from the one palette (document.TONES)."""
+    inks = " ".join(f"--{s}: {t.colour};" for s, t in TONES.items())
+    tints = " ".join(f"--{s}-tint: {t.tint};" for s, t in TONES.items())
+    verdicts = "".join(
+        f".verdict.{v} {{ border-color: var(--{s}); background: var(--{s}-tint); }}\n"
+        f".verdict.{v} .label {{ color: var(--{s}); }}\n"
+        for v, s in VERDICT_TONES.items()
+    )
+    statuses = "".join(f".status.{s} {{ color: var(--{s}); }}\n" for s in TONES)
+    return f":root {{ {inks} {tints} }}\n{verdicts}{statuses}"
+
+
+_CSS = (
+    _palette()
+    + """* { box-sizing: border-box; }
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
        "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif;
        color: #212121; margin: 0 auto; max-width: 1100px; padding: 24px; line-height: 1.5;
@@ -49,6 +90,7 @@ body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Mi
 h1 { font-size: 22px; margin: 0 0 8px; }
 h2 { font-size: 17px; margin: 24px 0 8px; border-bottom: 1px solid #bdbdbd; padding-bottom: 2px;
      break-after: avoid; }
+h3, h4 { font-size: 14px; margin: 12px 0 4px; break-after: avoid; }
 dl.head { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0;
           font-size: 13px; }
 dl.head dt { color: #616161; }
@@ -56,11 +98,7 @@ dl.head dd { margin: 0; overflow-wrap: anywhere; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.9em; }
 .verdict { border: 2px solid; border-radius: 6px; padding: 12px 16px; margin: 16px 0;
            break-inside: avoid; }
-.verdict.PASS { border-color: var(--met); background: #e8f5e9; }
-.verdict.FAIL { border-color: var(--not_met); background: #ffebee; }
 .verdict .label { font-size: 24px; font-weight: bold; margin: 0; }
-.verdict.PASS .label { color: var(--met); }
-.verdict.FAIL .label { color: var(--not_met); }
 .verdict ul { margin: 6px 0; padding-left: 20px; }
 table { border-collapse: collapse; width: 100%; font-size: 12px; }
 thead { display: table-header-group; }
@@ -70,10 +108,11 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 td.name code { color: #757575; font-size: 11px; }
 tr { break-inside: avoid; }
 .status { white-space: nowrap; font-weight: bold; }
-.status.met { color: var(--met); } .status.not_met { color: var(--not_met); }
-.status.not_evaluated { color: var(--not_evaluated); }
-.status.not_applicable { color: var(--not_applicable); }
-tr.not_met td { background: #fff5f5; }
+tr.not_met td { background: var(--not_met-tint); }
+.warning { color: var(--"""
+    + WARNING_TONE
+    + """); font-weight: bold; }
+.note { color: #616161; font-size: 12px; }
 .chart { max-width: 760px; display: block; margin: 4px 0 12px; font-size: 11px; }
 .chart text { fill: #212121; }
 .chart .mark { stroke: #424242; stroke-dasharray: 3 2; }
@@ -90,321 +129,151 @@ footer { margin-top: 32px; font-size: 11px; color: #757575; }
   .verdict, .chart, tr, th, td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
+)
 
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _file(label: str, df: DataFile) -> tuple[str, str]:
-    extra = f", {df.encoding}" if df.encoding else (f", {df.sheet}" if df.sheet else "")
-    return label, f"{_e(df.name)} ({_e(df.format)}{_e(extra)}), sha256 <code>{df.sha256}</code>"
+def _run(run: Inline) -> str:
+    if isinstance(run, Code):
+        return f"<code>{_e(run.text)}</code>"
+    if isinstance(run, Ref):
+        return f" (<code>{_e(run.text)}</code>)"
+    return _e(run)
 
 
-def _header(result: Result, lang: str, assessed_on: date | None) -> str:
-    words = WORDS[lang]
-    rs = result.ruleset
-    rows = [
-        (words["county"], _e(result.county)),
-        (
-            words["ruleset"],
-            f"<code>{_e(rs.id)}</code> {_e(rs.version)} "
-            f"({_e(rs.title.get(lang))}), "
-            f"sha256 <code>{rs.content_hash}</code>",
-        ),
-    ]
-    rows += [
-        (
-            words["parents"],
-            f"<code>{_e(p.id)}</code> {_e(p.version)}, sha256 <code>{p.content_hash}</code>",
-        )
-        for p in rs.extends
-    ]
-    if result.data_file is not None:
-        rows.append(_file(words["data"], result.data_file))
-    if result.reference_file is not None:
-        rows.append(_file(words["reference"], result.reference_file))
-    if assessed_on is not None:
-        rows.append((words["assessed_on"], assessed_on.isoformat()))
-    items = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in rows)
-    return (
-        f"<header><h1>{_e(words['title'].format(county=result.county))}</h1>"
-        f'<dl class="head">{items}</dl></header>'
-    )
+def _runs(runs: Runs) -> str:
+    return "".join(_run(r) for r in runs)
 
 
-def _verdict(result: Result, lang: str) -> str:
-    words = WORDS[lang]
-    s = result.summary
-    reasons = "".join(f"<li>{_e(getattr(r, lang))}</li>" for r in result.verdict_reasons)
-    lines = [
-        words["summary"].format(
-            bm=s.binding_met,
-            bt=s.binding_total,
-            em=s.expected_met,
-            et=s.expected_total,
-            share=pct(s.expected_share),
-            g50=s.growth_over_50,
-            g100=s.growth_over_100,
-        )
-    ]
-    if s.score is not None:
-        lines.append(words["score"].format(score=s.score, mark=s.pass_mark))
-    if s.not_applicable:
-        lines.append(words["not_applicable_count"].format(n=s.not_applicable))
-    summary = "".join(f"<p>{_e(line)}</p>" for line in lines)
-    return (
-        f'<section class="verdict {result.verdict}" id="verdict" '
-        f'data-verdict="{result.verdict}"><p class="label">{_e(words["verdict"])}: '
-        f"{_e(VERDICT_LABELS[result.verdict].get(lang))}</p><ul>{reasons}</ul>{summary}"
-        "</section>"
-    )
+def _value(fact: Fact) -> str:
+    return fact.value.isoformat() if isinstance(fact.value, date) else _runs(fact.value)
 
 
-def _cell(code: str, n: int, rule: RuleResult, lang: str) -> str:
-    if code == "indicator":
-        formula = f"<br><small>= {_e(rule.derived)}</small>" if rule.derived else ""
-        return (
-            f'<td class="name">{_e(rule.name.get(lang))} <code>{_e(rule.id)}</code>{formula}</td>'
-        )
-    if code == "status":
-        return (
-            f'<td class="status {rule.status}">{_SYMBOL[rule.status]} '
-            f"{_e(STATUS_LABELS[rule.status].get(lang))}</td>"
-        )
-    if code == "source":
-        where = f" ({_e(COLUMNS['row'].get(lang))} {rule.row})" if rule.row else ""
-        return f"<td>{_e(rule.source) if rule.source else '—'}{where}</td>"
-    text = {
-        "n": str(n),
-        "unit": rule.unit,
-        "baseline": plain(rule.baseline),
-        "actual": plain(rule.actual),
-        "required": required(rule),
-        "margin": signed_margin(rule),
-        "completion": pct(rule.completion),
-        "growth": pct(rule.growth),
-        "score": plain(rule.score),
-    }[code]
-    return f'<td class="num">{_e(text)}</td>' if code in _NUMERIC else f"<td>{_e(text)}</td>"
+def _fact(fact: Fact) -> str:
+    sha = f", sha256 <code>{_e(fact.sha256)}</code>" if fact.sha256 else ""
+    note = f" ({_e(fact.note)})" if fact.note else ""
+    return f"<dt>{_e(fact.label)}</dt><dd>{_value(fact)}{sha}{note}</dd>"
 
 
-def _table(rules: Iterable[tuple[int, RuleResult]], lang: str, scored: bool) -> str:
-    columns = [c for c in _COLUMNS if scored or c != "score"]
-    head = "".join(f"<th>{_e(COLUMNS[c].get(lang))}</th>" for c in columns)
-    body = "".join(
-        f'<tr class="{rule.status}" data-rule="{_e(rule.id)}">'
-        + "".join(_cell(c, n, rule, lang) for c in columns)
-        + "</tr>"
-        for n, rule in rules
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _header(document: Document) -> str:
+    title = f"<h1>{_e(document.title)}</h1>" if document.title else ""
+    facts = "".join(_fact(f) for f in document.meta)
+    return f'<header>{title}<dl class="head">{facts}</dl></header>'
 
 
-def _completion_chart(result: Result, lang: str) -> str:
-    words = WORDS[lang]
-    bars = [
-        Bar(
-            label=rule.name.get(lang),
-            value=rule.completion,
-            status=rule.status,
-            text=pct(rule.completion)
-            if rule.completion is not None
-            else STATUS_LABELS[rule.status].get(lang),
-            tip=f"{rule.name.get(lang)}: {getattr(rule.reason, lang)}",
-        )
-        for rule in result.rules
-    ]
-    most = max((r.completion for r in result.rules if r.completion is not None), default=None)
-    high = Decimal(150) if most is None or most <= 150 else Decimal(200)
-    return bar_chart(
-        words["completion_chart"],
-        bars,
-        low=Decimal(0),
-        high=high,
-        marks=[(Decimal(100), f"100% {words['requirement_mark']}")],
-    )
+def _cell(cell: Cell, column: Column) -> str:
+    if isinstance(cell, Text):
+        inner = _e(cell.text)
+        if cell.code:
+            inner += f" <code>{_e(cell.code)}</code>"
+        if cell.detail:
+            inner += f"<br><small>{_e(cell.detail)}</small>"
+        if cell.code:
+            return f'<td class="name">{inner}</td>'
+        return f'<td class="num">{inner}</td>' if column.numeric else f"<td>{inner}</td>"
+    if isinstance(cell, Number):
+        return f'<td class="num">{_e(cell.text)}</td>'
+    if isinstance(cell, Status):
+        return f'<td class="status {cell.value}">{cell.tone.symbol} {_e(cell.label)}</td>'
+    return f'<td class="status {cell.status}">{_e(cell.label)}</td>'
 
 
-def _category_chart(result: Result, lang: str) -> str:
-    stacks: dict[str, dict[str, int]] = {}
-    for rule in result.rules:
-        counts = stacks.setdefault(rule.category.get(lang), {})
-        counts[rule.status] = counts.get(rule.status, 0) + 1
-    legend = {status: label.get(lang) for status, label in STATUS_LABELS.items()}
-    return stacked_chart(
-        WORDS[lang]["category_chart"],
-        [Stack(label, counts) for label, counts in stacks.items()],
-        legend,
-    )
+def _row(row: Row, cells: list[tuple[Cell, Column]]) -> str:
+    attrs = f' class="{row.tone}"' if row.tone else ""
+    attrs += f' data-rule="{_e(row.rule)}"' if row.rule else ""
+    return f"<tr{attrs}>" + "".join(_cell(c, col) for c, col in cells) + "</tr>"
 
 
-def _growth_chart(result: Result, lang: str) -> str:
-    grown = [r for r in result.rules if r.growth is not None]
-    if not grown:
-        return ""
-    bars = [
-        Bar(
-            label=r.name.get(lang),
-            value=r.growth,
-            status=r.status,
-            text=pct(r.growth),
-            tip=f"{r.name.get(lang)}: {plain(r.baseline)} → {plain(r.actual)} {r.unit}",
-        )
-        for r in grown
-    ]
-    low = min(Decimal(0), max(Decimal(-100), min(r.growth for r in grown if r.growth is not None)))
-    return bar_chart(
-        WORDS[lang]["growth_profile"],
-        bars,
-        low=low,
-        high=Decimal(300),
-        marks=[(Decimal(50), "50%"), (Decimal(100), "100%")],
-    )
-
-
-def _blocks(blocks: list[Block]) -> str:
-    """Planning blocks (engine/report/planning.py) as sections with tables."""
+def _table(table: Table, level: int) -> str:
+    shown = _SHOWN.get(table.id)
+    indices = [i for i, c in enumerate(table.columns) if shown is None or c.code in shown]
+    head = "".join(f"<th>{_e(table.columns[i].head)}</th>" for i in indices)
     parts = []
-    for block in blocks:
-        paragraphs = "".join(f"<p>{_e(p)}</p>" for p in block.paragraphs)
-        table = ""
-        if block.rows:
-            head = "".join(f"<th>{_e(h)}</th>" for h in block.head)
-            tones = block.tones or [""] * len(block.rows)
-            body = "".join(
-                f'<tr class="{tone}">'
-                + "".join(
-                    f'<td class="num">{_e(c)}</td>'
-                    if i in block.numeric
-                    else f'<td class="status {tone}">{_e(c)}</td>'
-                    if i == block.status_column
-                    else f"<td>{_e(c)}</td>"
-                    for i, c in enumerate(row)
-                )
-                + "</tr>"
-                for tone, row in zip(tones, block.rows, strict=True)
-            )
-            table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        code = f"<pre><code>{_e(block.code)}</code></pre>" if block.code else ""
-        parts.append(
-            f'<section id="{_e(block.id)}"><h2>{_e(block.heading)}</h2>'
-            f"{paragraphs}{table}{code}</section>"
+    for group, rows in table.grouped():
+        body = "".join(
+            _row(row, [(row.cells[i], table.columns[i]) for i in indices]) for row in rows
         )
+        grid = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        if group is None:
+            parts.append(grid)
+        else:
+            parts.append(
+                f'<section id="{_e(group.id)}"><h{level}>{_e(group.heading)}</h{level}>'
+                f"{grid}</section>"
+            )
     return "".join(parts)
 
 
-def _list(items: Iterable[str]) -> str:
-    return '<ul class="notes">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+def _chart(chart: Chart) -> str:
+    if chart.stacks:
+        svg = stacked_chart(chart.title, chart.stacks, dict(chart.legend))
+    else:
+        svg = bar_chart(chart.title, chart.bars, low=chart.low, high=chart.high, marks=chart.marks)
+    caption = f"<figcaption>{_e(chart.caption)}</figcaption>" if chart.caption else ""
+    return f"<figure>{caption}{svg}</figure>"
 
 
-def _provenance(result: Result, lang: str, ruleset: Ruleset | None) -> str:
-    words = WORDS[lang]
-    by_source: dict[str, list[str]] = {}
-    for rule in result.rules:
-        by_source.setdefault(rule.source or "", []).append(rule.id)
-    data = [
-        f"{_e(source) if source else _e(words['no_source'])}: {_e(words['data_rows'])} "
-        + ", ".join(f"<code>{_e(i)}</code>" for i in ids)
-        for source, ids in by_source.items()
-    ]
-    parts = [
-        f'<section id="provenance"><h2>{_e(words["provenance"])}</h2>',
-        f"<h3>{_e(words['data_sources'])}</h3>",
-        _list(data),
-    ]
-    if ruleset is not None:
-        sources = [
-            _e(src.title)
-            + "".join(f", {_e(extra)}" for extra in (src.issuer, src.reference, src.date) if extra)
-            for src in ruleset.sources
-        ]
-        parts += [
-            f"<h3>{_e(words['sources'])}</h3>",
-            _list(sources),
-            f"<h3>{_e(words['reconstruction'])}</h3>",
-            f"<p>{_e(ruleset.reconstruction.strip())}</p>",
-        ]
-        if ruleset.assumptions:
-            parts += [
-                f"<h3>{_e(words['assumptions'])}</h3>",
-                _list(_e(a) for a in ruleset.assumptions),
-            ]
-    return "".join(parts) + "</section>"
+def _list(items: Iterable[str], cls: str = "notes") -> str:
+    return f'<ul class="{cls}">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-def render_html(
-    result: Result,
-    *,
-    lang: str = "zh",
-    ruleset: Ruleset | None = None,
-    assessed_on: date | None = None,
-    generator: str = "county-assess",
-    command: str | None = None,
-) -> str:
-    """The whole report as one HTML document (a string to write as UTF-8)."""
-    words = WORDS[lang]
-    scored = result.summary.score is not None
-    numbered = list(enumerate(result.rules, start=1))
-    parts = [
-        _header(result, lang, assessed_on),
-        _verdict(result, lang),
-        _blocks(result_blocks(result, lang, command)),
-    ]
-    shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
-    parts.append(
-        f'<section id="shortfalls"><h2>{_e(words["shortfalls"])}</h2>'
-        + (
-            _list(
-                f'<span class="status {r.status}">{_SYMBOL[r.status]}</span> '
-                f"{_e(r.name.get(lang))} (<code>{_e(r.id)}</code>, "
-                f"{_e(KIND_LABELS[r.kind].get(lang))}): {_e(getattr(r.reason, lang))}"
-                for r in shortfalls
-            )
-            if shortfalls
-            else f"<p>{_e(words['none'])}</p>"
-        )
-        + "</section>"
+def _banner(banner: Banner, section_id: str | None) -> str:
+    verdict = banner.verdict
+    anchor = f' id="{_e(section_id)}"' if section_id else ""
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in banner.reasons)
+    lines = "".join(f"<p>{_e(line)}</p>" for line in banner.lines)
+    return (
+        f'<section class="verdict {verdict.value}"{anchor} '
+        f'data-verdict="{verdict.value}"><p class="label">{_e(banner.label)}: '
+        f"{_e(verdict.label)}</p><ul>{reasons}</ul>{lines}</section>"
     )
-    for kind in ("binding", "expected"):
-        chosen = [(n, r) for n, r in numbered if r.kind == kind]
-        if chosen:
-            parts.append(
-                f'<section id="{kind}"><h2>{_e(words[kind])}</h2>'
-                f"{_table(chosen, lang, scored)}</section>"
-            )
-    s = result.summary
-    growth_line = words["growth_line"].format(
-        n=s.growth_evaluated, g50=s.growth_over_50, g100=s.growth_over_100
-    )
-    parts.append(
-        '<section class="charts" id="charts">'
-        f"<figure><figcaption>{_e(words['completion_chart'])}</figcaption>"
-        f"{_completion_chart(result, lang)}</figure>"
-        f"<figure><figcaption>{_e(words['category_chart'])}</figcaption>"
-        f"{_category_chart(result, lang)}</figure></section>"
-        f'<section id="growth"><h2>{_e(words["growth_profile"])}</h2>'
-        f"<p>{_e(growth_line)}</p>"
-        f"<figure>{_growth_chart(result, lang)}</figure></section>"
-    )
-    if result.warnings:
-        parts.append(
-            f'<section id="warnings"><h2>{_e(words["warnings"])}</h2>'
-            + _list(_e(getattr(n, lang)) for n in result.warnings)
-            + "</section>"
-        )
-    if result.text_items:
-        parts.append(
-            f'<section id="text-items"><h2>{_e(words["text_items"])}</h2>'
-            + _list(f"{_e(i.name.get(lang))}: {_e(i.text or '—')}" for i in result.text_items)
-            + "</section>"
-        )
-    parts.append(_provenance(result, lang, ruleset))
-    parts.append(f"<footer>{_e(words['generated_by'])}: {_e(generator)}</footer>")
-    return _document(words["title"].format(county=result.county), lang, parts)
 
 
-def _document(title: str, lang: str, parts: list[str]) -> str:
+def _block(block: Block, level: int) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{_runs(block.runs)}</p>"
+    if isinstance(block, BulletList):
+        items = []
+        for item in block.items:
+            mark = ""
+            if item.status is not None:
+                mark = f'<span class="status {item.status}">{TONES[item.status].symbol}</span> '
+            details = "".join(f", {_e(d)}" for d in item.details)
+            items.append(f"{mark}{_runs(item.runs)}{details}")
+        return _list(items)
+    if isinstance(block, Warning):
+        return _list(
+            (f'<span class="warning">!</span> {_runs(runs)}' for runs in block.items), "notes"
+        )
+    if isinstance(block, Note):
+        return f'<p class="note">{_runs(block.runs)}</p>'
+    if isinstance(block, CodeBlock):
+        return f"<pre><code>{_e(block.text)}</code></pre>"
+    if isinstance(block, Table):
+        return _table(block, level)
+    if isinstance(block, Chart):
+        return _chart(block)
+    if isinstance(block, Section):
+        return _section(block, level)
+    if isinstance(block, Banner):
+        return _banner(block, None)
+    raise TypeError(block)
+
+
+def _section(section: Section, level: int) -> str:
+    """A section as <section id=…>; a section that is a verdict banner is the banner."""
+    if len(section.blocks) == 1 and isinstance(section.blocks[0], Banner):
+        return _banner(section.blocks[0], section.id)
+    heading = f"<h{level}>{_e(section.heading)}</h{level}>" if section.heading else ""
+    inner = level + 1 if section.heading else level
+    body = "".join(_block(b, inner) for b in section.blocks)
+    return f'<section id="{_e(section.id)}">{heading}{body}</section>'
+
+
+def page(title: str, lang: str, parts: list[str]) -> str:
     """One self-contained page: no script, nothing loaded (the CSP says so), inline styles."""
     return (
         "<!DOCTYPE html>\n"
@@ -418,23 +287,45 @@ def _document(title: str, lang: str, parts: list[str]) -> str:
     )
 
 
+def render(document: Document, *, lang: str, layout: Layout | None = None) -> str:
+    """The document as one HTML page (a string to write as UTF-8)."""
+    parts = [_header(document), *(_section(s, 2) for s in document.sections)]
+    if document.footer is not None:
+        parts.append(f"<footer>{_e(document.footer.label)}: {_value(document.footer)}</footer>")
+    return page(document.title or "", lang, parts)
+
+
+# The functions the command called before the registry (engine/report/formats.py); kept for
+# the callers that still use them.
+
+
+def render_html(
+    result: Result,
+    *,
+    lang: str = "zh",
+    ruleset: Ruleset | None = None,
+    assessed_on: date | None = None,
+    generator: str | None = None,
+    command: str | None = None,
+) -> str:
+    """The whole report as one HTML document (a string to write as UTF-8)."""
+    from engine.report.build import county_document
+
+    document = county_document(
+        result,
+        lang=lang,
+        ruleset=ruleset,
+        assessed_on=assessed_on,
+        command=command,
+        generator=generator,
+    )
+    return render(document, lang=lang)
+
+
 def render_monitoring_html(
-    view: Monitoring, *, lang: str = "zh", generator: str = "county-assess"
+    view: Monitoring, *, lang: str = "zh", generator: str | None = None
 ) -> str:
     """The monitoring view (assess --monitor) as one HTML document."""
-    words = WORDS[lang]
-    title = monitoring_title(view, lang)
-    head = (
-        f'<header><h1>{_e(title)}</h1><dl class="head"><dt>{_e(words["ruleset"])}</dt>'
-        f"<dd><code>{_e(view.ruleset_id)}</code> {_e(view.ruleset_version)}</dd></dl>"
-        "</header>"
-    )
-    return _document(
-        title,
-        lang,
-        [
-            head,
-            _blocks(monitoring_blocks(view, lang)),
-            f"<footer>{_e(words['generated_by'])}: {_e(generator)}</footer>",
-        ],
-    )
+    from engine.report.build import monitoring_document
+
+    return render(monitoring_document(view, lang=lang, generator=generator), lang=lang)

@@ -1,26 +1,54 @@
-"""The Markdown report, for people who paste results into their acceptance documents.
+"""The Markdown report, for people who paste results into their acceptance documents: a Document
+(engine/report/document.py) as CommonMark with pipe tables.
 
-Every text that comes from the data or a ruleset is escaped: a county name or a source note
-holding ``|``, ``*`` or ``<script>`` cannot break a table or inject markup.
+Every text is escaped: a county name or a source note holding ``|``, ``*`` or ``<script>``
+cannot break a table or inject markup. Tables are not aligned (the editor they are pasted into
+aligns them), and a status cell says the status in words (Markdown has no colour); listed items
+carry the status's symbol.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
-from engine.explain.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
-from engine.model.result import Result, RuleResult
-from engine.model.ruleset import Ruleset
-from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.planning import Block, result_blocks
+from engine.report.document import (
+    TONES,
+    Banner,
+    Block,
+    BulletList,
+    Cell,
+    Chart,
+    Code,
+    CodeBlock,
+    Document,
+    Fact,
+    Inline,
+    Layout,
+    Note,
+    Number,
+    Paragraph,
+    Ref,
+    Runs,
+    Section,
+    Table,
+    Text,
+    Warning,
+    visible,
+)
+
+if TYPE_CHECKING:
+    from engine.model.result import Result
+    from engine.model.ruleset import Ruleset
 
 # What could format, link, or open markup. Not "_" (inside words, as in rd_intensity, it never
 # emphasises) and "&" only where it would start an entity, so that R&D stays readable when pasted.
 _SPECIAL = set("\\`*[]<>|#~")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
-_COLUMNS = (
+#: The columns of the rules table in a pasted document.
+RULE_COLUMNS = (
     "n",
     "indicator",
     "unit",
@@ -33,6 +61,7 @@ _COLUMNS = (
     "score",
     "source",
 )
+_SHOWN = {"rules": RULE_COLUMNS}
 
 
 def escape(text: object) -> str:
@@ -41,48 +70,130 @@ def escape(text: object) -> str:
     return _ENTITY.sub(r"\\&", "".join(f"\\{ch}" if ch in _SPECIAL else ch for ch in flat))
 
 
-def _rule_rows(rules: list[tuple[int, RuleResult]], lang: str, scored: bool) -> list[str]:
-    head = [COLUMNS[c].get(lang) for c in _COLUMNS if scored or c != "score"]
-    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for n, rule in rules:
-        cells = [
-            str(n),
-            f"{escape(rule.name.get(lang))} `{rule.id}`",
-            escape(rule.unit),
-            plain(rule.actual),
-            escape(required(rule)),
-            STATUS_LABELS[rule.status].get(lang),
-            signed_margin(rule),
-            pct(rule.completion),
-            pct(rule.growth),
-        ]
-        if scored:
-            cells.append(plain(rule.score))
-        cells.append(escape(rule.source) if rule.source else "—")
-        rows.append("| " + " | ".join(cells) + " |")
-    return rows
+def code(text: str) -> str:
+    """A code span that holds any text: fenced with more backticks than it contains."""
+    flat = " ".join(text.splitlines())
+    fence = "`"
+    while fence in flat:
+        fence += "`"
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
-def blocks_markdown(blocks: list[Block], level: int = 2) -> list[str]:
-    """Planning blocks (engine/report/planning.py) as sections with pipe tables."""
+def _run(run: Inline) -> str:
+    if isinstance(run, Code):
+        return code(run.text)
+    if isinstance(run, Ref):
+        return f" ({code(run.text)})"
+    return escape(run)
+
+
+def _runs(runs: Runs) -> str:
+    return "".join(_run(r) for r in runs)
+
+
+def _value(fact: Fact) -> str:
+    return fact.value.isoformat() if isinstance(fact.value, date) else _runs(fact.value)
+
+
+def _fact(fact: Fact) -> str:
+    value = _value(fact)
+    sha = f", sha256 {code(fact.sha256)}" if fact.sha256 else ""
+    note = f" ({escape(fact.note)})" if fact.note else ""
+    label = escape(fact.label)
+    if fact.under:
+        return f"  - {label} {value}{sha}{note}"
+    return f"- {label}: {value}{sha}{note}"
+
+
+def _cell(cell: Cell) -> str:
+    if isinstance(cell, Text):
+        text = escape(cell.text)
+        if cell.code:
+            text += f" {code(cell.code)}"
+        if cell.detail:
+            text += f" {escape(cell.detail)}"
+        return text
+    if isinstance(cell, Number):
+        return escape(cell.text)
+    return escape(cell.label)
+
+
+def _table(table: Table, level: int) -> list[str]:
+    shown = _SHOWN.get(table.id)
+    indices = [i for i, c in enumerate(table.columns) if shown is None or c.code in shown]
     lines: list[str] = []
-    for block in blocks:
-        lines += ["", f"{'#' * level} {escape(block.heading)}", ""]
-        lines += [f"- {escape(p)}" for p in block.paragraphs]
-        if block.rows:
-            align = ["---:" if i in block.numeric else "---" for i in range(len(block.head))]
-            lines += [
-                "",
-                "| " + " | ".join(escape(h) for h in block.head) + " |",
-                "|" + "|".join(align) + "|",
-            ]
-            lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in block.rows]
-        if block.code:
-            fence = "```"
-            while fence in block.code:
-                fence += "`"
-            lines += ["", fence, block.code, fence]
+    for group, rows in table.grouped():
+        if group is not None:
+            lines += ["", f"{'#' * level} {escape(group.heading)}"]
+        head = [escape(table.columns[i].head) for i in indices]
+        lines += ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(_cell(row.cells[i]) for i in indices) + " |" for row in rows]
     return lines
+
+
+def _block(block: Block, level: int) -> list[str]:
+    if isinstance(block, Banner):
+        lines = ["", f"{'#' * level} {escape(block.label)}: **{escape(block.verdict.label)}**", ""]
+        lines += [f"- {escape(r)}" for r in block.reasons]
+        for line in block.lines:
+            lines += ["", escape(line)]
+        return lines
+    if isinstance(block, Paragraph):
+        return ["", _runs(block.runs)]
+    if isinstance(block, BulletList):
+        lines = [""]
+        for item in block.items:
+            mark = f"{TONES[item.status].symbol} " if item.status else ""
+            details = "".join(f", {escape(d)}" for d in item.details)
+            lines.append(f"- {mark}{_runs(item.runs)}{details}")
+        return lines
+    if isinstance(block, Warning):
+        return ["", *(f"- {_runs(runs)}" for runs in block.items)]
+    if isinstance(block, Note):
+        return ["", f"*{_runs(block.runs)}*"]
+    if isinstance(block, CodeBlock):
+        fence = "```"
+        while fence in block.text:
+            fence += "`"
+        return ["", fence, block.text, fence]
+    if isinstance(block, Table):
+        return _table(block, level)
+    if isinstance(block, Section):
+        return _section(block, level)
+    if isinstance(block, Chart):
+        return []  # the tables say what the charts show
+    raise TypeError(block)
+
+
+def _section(section: Section, level: int) -> list[str]:
+    if not visible(section, charts=False):
+        return []
+    lines: list[str] = []
+    if section.heading is not None:
+        lines += ["", f"{'#' * level} {escape(section.heading)}"]
+    inner = level if section.heading is None else level + 1
+    for block in section.blocks:
+        lines += _block(block, inner)
+    return lines
+
+
+def render(document: Document, *, lang: str, layout: Layout | None = None) -> str:
+    """The document as CommonMark (with the table extension)."""
+    lines: list[str] = []
+    if document.title:
+        lines += [f"# {escape(document.title)}", ""]
+    lines += [_fact(fact) for fact in document.meta]
+    for section in document.sections:
+        lines += _section(section, 2)
+    if document.footer is not None:
+        footer = document.footer
+        lines += ["", "---", "", f"{escape(footer.label)}: {_value(footer)}"]
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+# The functions the command called before the registry (engine/report/formats.py); kept for
+# the callers that still use them.
 
 
 def render_markdown(
@@ -93,75 +204,9 @@ def render_markdown(
     assessed_on: date | None = None,
     command: str | None = None,
 ) -> str:
-    words = WORDS[lang]
-    rs = result.ruleset
-    lines = [f"# {escape(words['title'].format(county=result.county))}", ""]
-    lines.append(
-        f"- {words['ruleset']}: `{rs.id}` {escape(rs.version)} "
-        f"({escape(rs.title.get(lang))}), sha256 `{rs.content_hash}`"
+    from engine.report.build import county_document
+
+    document = county_document(
+        result, lang=lang, ruleset=ruleset, assessed_on=assessed_on, command=command
     )
-    for parent in rs.extends:
-        lines.append(
-            f"  - {words['extends']} `{parent.id}` {escape(parent.version)}, "
-            f"sha256 `{parent.content_hash}`"
-        )
-    for label, df in (
-        (words["data"], result.data_file),
-        (words["reference"], result.reference_file),
-    ):
-        if df is not None:
-            lines.append(f"- {label}: {escape(df.name)} ({df.format}), sha256 `{df.sha256}`")
-    if assessed_on is not None:
-        lines.append(f"- {words['assessed_on']}: {assessed_on.isoformat()}")
-    verdict = VERDICT_LABELS[result.verdict].get(lang)
-    lines += ["", f"## {words['verdict']}: **{verdict}**", ""]
-    lines += [f"- {escape(getattr(reason, lang))}" for reason in result.verdict_reasons]
-    s = result.summary
-    lines += [
-        "",
-        escape(
-            words["summary"].format(
-                bm=s.binding_met,
-                bt=s.binding_total,
-                em=s.expected_met,
-                et=s.expected_total,
-                share=pct(s.expected_share),
-                g50=s.growth_over_50,
-                g100=s.growth_over_100,
-            )
-        ),
-    ]
-    scored = s.score is not None
-    if scored:
-        lines += ["", escape(words["score"].format(score=s.score, mark=s.pass_mark))]
-    lines += blocks_markdown(result_blocks(result, lang, command))
-    numbered = list(enumerate(result.rules, start=1))
-    for kind in ("binding", "expected"):
-        chosen = [(n, r) for n, r in numbered if r.kind == kind]
-        if chosen:
-            lines += ["", f"## {words[kind]}", "", *_rule_rows(chosen, lang, scored)]
-    shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
-    if shortfalls:
-        lines += ["", f"## {words['shortfalls']}", ""]
-        lines += [
-            f"- {escape(r.name.get(lang))} (`{r.id}`, {KIND_LABELS[r.kind].get(lang)}): "
-            f"{escape(getattr(r.reason, lang))}"
-            for r in shortfalls
-        ]
-    if result.warnings:
-        lines += ["", f"## {words['warnings']}", ""]
-        lines += [f"- {escape(getattr(note, lang))}" for note in result.warnings]
-    if result.text_items:
-        lines += ["", f"## {words['text_items']}", ""]
-        lines += [
-            f"- {escape(item.name.get(lang))}: {escape(item.text or '—')}"
-            for item in result.text_items
-        ]
-    if ruleset is not None:
-        lines += ["", f"## {words['basis']}", "", escape(ruleset.reconstruction.strip()), ""]
-        lines += [f"- {escape(a)}" for a in ruleset.assumptions]
-        lines += [
-            f"- {escape(src.title)}" + (f" ({escape(src.reference)})" if src.reference else "")
-            for src in ruleset.sources
-        ]
-    return "\n".join(lines) + "\n"
+    return render(document, lang=lang)

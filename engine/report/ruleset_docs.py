@@ -3,7 +3,8 @@ rulesets and results (docs/schema/), generated from the rulesets and models them
 
     python -m engine.report.ruleset_docs docs
 
-``tests/test_ruleset_docs.py`` fails when a generated file is out of date.
+``tests/test_ruleset_language.py`` (test_generated_docs_are_up_to_date) fails when a generated
+file is out of date.
 """
 
 from __future__ import annotations

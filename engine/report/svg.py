@@ -9,32 +9,21 @@ out in Decimal and printed with one decimal place; no verdict depends on it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from unicodedata import east_asian_width
 
-STATUS_COLOURS = {
-    "met": "#2e7d32",
-    "not_met": "#c62828",
-    "not_evaluated": "#b26a00",
-    "not_applicable": "#9e9e9e",
-}
+from engine.report.document import TONES, Bar, Stack
+
+#: The statuses' colours (engine/report/document.py holds the one palette).
+STATUS_COLOURS = {status: tone.colour for status, tone in TONES.items()}
+__all__ = ["STATUS_COLOURS", "Bar", "Stack", "bar_chart", "clip", "stacked_chart"]
 _ROW = 18  # px per bar
 _LABEL = 260  # px for the label column
 _LABEL_UNITS = 40  # what fits there at 11 px: a Latin letter is one unit, a Chinese character two
 _PLOT = 400  # px for the bars
 _RIGHT = 70  # px for the figure after a bar
 _WIDTH = _LABEL + _PLOT + _RIGHT
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: Decimal | None  # None: no figure (shown as a dash)
-    status: str
-    text: str  # the figure as printed after the bar
-    tip: str  # hover text
 
 
 def _n(value: Decimal) -> str:
@@ -118,12 +107,6 @@ def bar_chart(
             f"{escape(bar.text)}</text></g>"
         )
     return _svg(title, height, body)
-
-
-@dataclass(frozen=True)
-class Stack:
-    label: str
-    counts: dict[str, int]  # by status, in STATUS_COLOURS order
 
 
 def stacked_chart(title: str, stacks: Sequence[Stack], legend: dict[str, str]) -> str:

@@ -1,30 +1,53 @@
-"""The terminal report: the verdict with its reasons, then a table of every rule.
+"""The terminal report: a Document (engine/report/document.py) laid out for a terminal.
 
-rich lays out the table: it measures Chinese characters as double width, which hand-made padding
-gets wrong, and it honours NO_COLOR.
+rich lays out the tables: it measures Chinese characters as double width, which hand-made
+padding gets wrong, and it honours NO_COLOR (the caller passes ``Layout(color=False)``). No
+markup is parsed: county names, notes and file names may hold [brackets].
 """
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import TYPE_CHECKING
 
-from engine.explain.messages import COLUMNS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, WORDS
-from engine.model.county import DataFile
-from engine.model.result import Result
-from engine.report.cells import pct, plain, required, signed_margin
-from engine.report.planning import Block, result_blocks
+from engine.report.document import (
+    TONES,
+    WARNING_TONE,
+    Banner,
+    Block,
+    BulletList,
+    Cell,
+    Chart,
+    CodeBlock,
+    Document,
+    Fact,
+    Layout,
+    Note,
+    Number,
+    Paragraph,
+    Runs,
+    Section,
+    Status,
+    Table,
+    Text,
+    Verdict,
+    Warning,
+    plain,
+    visible,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text as RichText
 
-_STYLE = {"met": "green", "not_met": "bold red", "not_evaluated": "yellow", "not_applicable": "dim"}
-_SYMBOL = {"met": "✓", "not_met": "✗", "not_evaluated": "?", "not_applicable": "-"}
+    from engine.model.plan import Monitoring
+    from engine.model.result import Result
 
-_COLUMNS = (
+#: The columns of the rules table a terminal has room for (the rest are in md, html and xlsx).
+RULE_COLUMNS = (
     "n",
     "indicator",
-    "kind",
     "unit",
     "actual",
     "required",
@@ -34,11 +57,7 @@ _COLUMNS = (
     "growth",
     "score",
 )
-
-
-def _file_line(label: str, df: DataFile) -> str:
-    extra = f", {df.encoding}" if df.encoding else (f", {df.sheet}" if df.sheet else "")
-    return f"{label}: {df.name} ({df.format}{extra}) sha256:{df.sha256[:12]}"
+_SHOWN = {"rules": RULE_COLUMNS}
 
 
 def console_for(out: io.StringIO, *, color: bool, width: int) -> Console:
@@ -47,7 +66,7 @@ def console_for(out: io.StringIO, *, color: bool, width: int) -> Console:
     return Console(
         file=out,
         width=width,
-        no_color=not color,
+        no_color=None if color else True,  # None: rich honours NO_COLOR itself
         color_system="auto" if color else None,
         force_terminal=color,
         highlight=False,
@@ -56,27 +75,152 @@ def console_for(out: io.StringIO, *, color: bool, width: int) -> Console:
     )
 
 
-def print_blocks(console: Console, blocks: list[Block]) -> None:
-    """Planning blocks (engine/report/planning.py) as headed paragraphs and tables."""
-    from rich.table import Table
-    from rich.text import Text
+def _runs(runs: Runs, style: str = "") -> RichText:
+    from rich.text import Text as RichText
 
-    for block in blocks:
+    return RichText(plain(runs), style=style)
+
+
+def _fact(fact: Fact) -> str:
+    """``label: value sha256:0123456789ab (note)``: a terminal shows a hash's first 12 digits
+    (the other formats carry all 64)."""
+    value = fact.value.isoformat() if isinstance(fact.value, date) else plain(fact.value)
+    sha = f" sha256:{fact.sha256[:12]}" if fact.sha256 else ""
+    note = f" ({fact.note})" if fact.note else ""
+    if fact.under:
+        return f"  {fact.label} {value}{sha}{note}"
+    return f"{fact.label}: {value}{sha}{note}"
+
+
+def _cell(cell: Cell) -> RichText | str:
+    from rich.text import Text as RichText
+
+    if isinstance(cell, Text):
+        text = RichText(cell.text)
+        if cell.code:
+            text.append(f" {cell.code}", style="dim")
+        if cell.detail:
+            text.append(f"\n{cell.detail}", style="dim")
+        return text
+    if isinstance(cell, Number):
+        return cell.text
+    if isinstance(cell, Status):
+        return RichText(f"{cell.tone.symbol} {cell.label}", style=cell.tone.colour)
+    return RichText(cell.label, style=f"bold {cell.tone.colour}")
+
+
+def _table(console: Console, table: Table) -> None:
+    from rich.table import Table as RichTable
+    from rich.text import Text as RichText
+
+    shown = _SHOWN.get(table.id)
+    indices = [i for i, c in enumerate(table.columns) if shown is None or c.code in shown]
+    for group, rows in table.grouped():
+        if group is not None:
+            console.print()
+            console.print(RichText(group.heading, style="bold"))
+        grid = RichTable(show_lines=False, header_style="bold", pad_edge=False)
+        for i in indices:
+            column = table.columns[i]
+            if column.code == "indicator":
+                grid.add_column(column.head, overflow="fold", ratio=1, min_width=16)
+            elif column.code == "unit":
+                grid.add_column(column.head, overflow="fold", max_width=8)
+            elif column.numeric:
+                grid.add_column(column.head, justify="right", no_wrap=True)
+            elif rows and isinstance(rows[0].cells[i], Status | Verdict):
+                grid.add_column(column.head, no_wrap=True)
+            else:
+                grid.add_column(column.head, overflow="fold")
+        for row in rows:
+            grid.add_row(*(_cell(row.cells[i]) for i in indices))
+        console.print(grid)
+
+
+def _banner(console: Console, banner: Banner) -> None:
+    from rich.text import Text as RichText
+
+    tone = banner.verdict.tone
+    console.print(
+        RichText.assemble(f"{banner.label}: ", (banner.verdict.label, f"bold {tone.colour}"))
+    )
+    for reason in banner.reasons:
+        console.print(f"  • {reason}")
+    for line in banner.lines:
+        console.print(line)
+
+
+def _block(console: Console, block: Block, indent: str) -> None:
+    from rich.text import Text as RichText
+
+    if isinstance(block, Banner):
+        _banner(console, block)
+    elif isinstance(block, Paragraph):
+        console.print(_runs((indent, *block.runs)))
+    elif isinstance(block, BulletList):
+        for item in block.items:
+            text = RichText(f"{indent}")
+            if item.status is None:
+                text.append("• ")
+            else:
+                tone = TONES[item.status]
+                text.append(f"{tone.symbol} ", style=tone.colour)
+            text.append_text(_runs(item.runs))
+            if item.details:
+                text.append(", " + ", ".join(item.details))
+            console.print(text)
+    elif isinstance(block, Warning):
+        for runs in block.items:
+            text = RichText(f"{indent}")
+            text.append("! ", style=TONES[WARNING_TONE].colour)
+            text.append_text(_runs(runs))
+            console.print(text)
+    elif isinstance(block, Note):
+        console.print(_runs((indent, *block.runs), style="dim"))
+    elif isinstance(block, CodeBlock):
+        console.print(RichText(block.text, style="cyan"), soft_wrap=True)
+    elif isinstance(block, Table):
+        _table(console, block)
+    elif isinstance(block, Section):
+        _section(console, block)
+    elif isinstance(block, Chart):
+        pass  # the tables say what the charts show
+
+
+def _section(console: Console, section: Section) -> None:
+    from rich.text import Text as RichText
+
+    if not visible(section, charts=False):
+        return
+    if section.heading is not None:
         console.print()
-        console.print(Text(block.heading, style="bold"))
-        for paragraph in block.paragraphs:
-            console.print(f"  {paragraph}")
-        if block.rows:
-            table = Table(show_lines=False, header_style="bold", pad_edge=False)
-            for i, head in enumerate(block.head):
-                table.add_column(
-                    head, justify="right" if i in block.numeric else "left", overflow="fold"
-                )
-            for row in block.rows:
-                table.add_row(*row)
-            console.print(table)
-        if block.code:
-            console.print(Text(block.code, style="cyan"), soft_wrap=True)
+        console.print(RichText(section.heading, style="bold"))
+    indent = "" if section.heading is None else "  "
+    for block in section.blocks:
+        _block(console, block, indent)
+
+
+def render(document: Document, *, lang: str, layout: Layout | None = None) -> str:
+    """The document as terminal text (with ANSI colours when ``layout.color``)."""
+    from rich.text import Text as RichText
+
+    layout = layout or Layout()
+    out = io.StringIO()
+    console = console_for(out, color=layout.color, width=layout.width)
+    if document.title:
+        console.print(RichText(document.title, style="bold"))
+    for fact in document.meta:
+        console.print(_fact(fact))
+    for section in document.sections:
+        _section(console, section)
+    if document.footer is not None:
+        console.print()
+        console.print(RichText(_fact(document.footer), style="dim"))
+    return out.getvalue()
+
+
+# The functions the command called before the registry (engine/report/formats.py); kept for
+# the callers that still use them.
 
 
 def render_text(
@@ -87,91 +231,16 @@ def render_text(
     width: int = 120,
     command: str | None = None,
 ) -> str:
-    from rich.table import Table
-    from rich.text import Text
+    from engine.report.build import county_document
 
-    out = io.StringIO()
-    console = console_for(out, color=color, width=width)
-    words = WORDS[lang]
-    rs = result.ruleset
-    console.print(Text.assemble(f"{words['county']}: ", (result.county, "bold")))
-    chain = "".join(
-        f"; {words['extends']} {p.id} {p.version} sha256:{p.content_hash[:12]}" for p in rs.extends
-    )
-    console.print(
-        f"{words['ruleset']}: {rs.id} {rs.version} ({rs.title.get(lang)}) "
-        f"sha256:{rs.content_hash[:12]}{chain}"
-    )
-    if result.data_file is not None:
-        console.print(_file_line(words["data"], result.data_file))
-    if result.reference_file is not None:
-        console.print(_file_line(words["reference"], result.reference_file))
-    verdict_style = "bold green" if result.verdict == "PASS" else "bold red"
-    console.print(
-        Text.assemble(
-            f"{words['verdict']}: ", (VERDICT_LABELS[result.verdict].get(lang), verdict_style)
-        )
-    )
-    for reason in result.verdict_reasons:
-        console.print(f"  • {getattr(reason, lang)}")
-    s = result.summary
-    console.print(
-        words["summary"].format(
-            bm=s.binding_met,
-            bt=s.binding_total,
-            em=s.expected_met,
-            et=s.expected_total,
-            share=pct(s.expected_share),
-            g50=s.growth_over_50,
-            g100=s.growth_over_100,
-        )
-    )
-    scored = s.score is not None
-    if scored:
-        console.print(words["score"].format(score=s.score, mark=s.pass_mark))
+    document = county_document(result, lang=lang, command=command)
+    return render(document, lang=lang, layout=Layout(color=color, width=width))
 
-    table = Table(show_lines=False, header_style="bold", pad_edge=False)
-    for i, code in enumerate(_COLUMNS[: None if scored else -1]):
-        head = COLUMNS[code].get(lang)
-        if i == 1:
-            table.add_column(head, overflow="fold", ratio=1, min_width=16)
-        elif i == 3:
-            table.add_column(head, overflow="fold", max_width=8)
-        else:
-            table.add_column(
-                head, justify="right" if i in (0, 4, 5, 7, 8, 9, 10) else "left", no_wrap=True
-            )
-    for n, rule in enumerate(result.rules, start=1):
-        status = f"{_SYMBOL[rule.status]} {STATUS_LABELS[rule.status].get(lang)}"
-        table.add_row(
-            str(n),
-            Text.assemble(rule.name.get(lang), " ", (rule.id, "dim")),
-            KIND_LABELS[rule.kind].get(lang),
-            rule.unit,
-            plain(rule.actual),
-            required(rule),
-            Text(status, style=_STYLE[rule.status]),
-            signed_margin(rule),
-            pct(rule.completion),
-            pct(rule.growth),
-            *([plain(rule.score)] if scored else []),
-        )
-    console.print(table)
-    if result.warnings:
-        console.print(Text(f"{words['warnings']}:", style="yellow"))
-        for note in result.warnings:
-            console.print(f"  ! {getattr(note, lang)}")
-    if result.text_items:
-        console.print(f"{words['text_items']}:")
-        for item in result.text_items:
-            console.print(f"  {item.name.get(lang)} ({item.id}): {item.text or '—'}")
-    shortfalls = [r for r in result.rules if r.status in ("not_met", "not_evaluated")]
-    if shortfalls:
-        console.print(f"{words['shortfalls']}:")
-        for rule in shortfalls:
-            console.print(
-                f"  {_SYMBOL[rule.status]} {rule.name.get(lang)} ({rule.id}, "
-                f"{KIND_LABELS[rule.kind].get(lang)}): {getattr(rule.reason, lang)}"
-            )
-    print_blocks(console, result_blocks(result, lang, command))
-    return out.getvalue()
+
+def render_monitoring_text(
+    view: Monitoring, *, lang: str = "zh", color: bool = True, width: int = 120
+) -> str:
+    from engine.report.build import monitoring_document
+
+    document = monitoring_document(view, lang=lang)
+    return render(document, lang=lang, layout=Layout(color=color, width=width))

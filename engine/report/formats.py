@@ -1,0 +1,246 @@
+"""The formats: one registry, and one entry point that the command calls.
+
+A format is a name, a description, whether it is binary, what it can render (one county, a
+batch, a monitoring view) and a function. Most formats lay out a Document (engine/report/
+document.py), which the builders (build.py) make once from the subject; JSON and CSV write the
+subject's data itself. A new format is a renderer module and one line in FORMATS:
+
+    "docx": Format(name="docx", description="a Word report", binary=True, kinds=COUNTY,
+                   render=_lazy("engine.report.docx")),
+
+where engine/report/docx.py has ``render(document, *, lang, layout) -> bytes``.
+
+Renderer modules are imported when first used, so that one county in text does not load the
+HTML, spreadsheet or batch code (start-up time, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from engine.model.plan import Monitoring
+from engine.model.result import Result
+from engine.report.document import Document, Layout
+
+if TYPE_CHECKING:
+    from engine.batch import Batch
+    from engine.model.ruleset import Ruleset
+
+Kind = Literal["county", "batch", "monitor"]
+Renderer = Callable[..., str | bytes]
+
+COUNTY: frozenset[Kind] = frozenset({"county"})
+DOCUMENTS: frozenset[Kind] = frozenset({"county", "monitor"})
+EVERY: frozenset[Kind] = frozenset({"county", "batch", "monitor"})
+
+
+@dataclass(frozen=True)
+class Format:
+    """``render(document, *, lang, layout)`` for a document format; ``render(subject, *, lang,
+    layout)`` for a data format (``document=False``). ``companions`` are files a data format
+    writes beside its output: (suffix, content) pairs."""
+
+    name: str
+    description: str
+    binary: bool
+    kinds: frozenset[Kind]
+    render: Renderer
+    document: bool = True
+    companions: Callable[[Any], list[tuple[str, str | bytes]]] | None = None
+
+
+class UnsupportedFormat(ValueError):
+    """The format does not render this kind of subject (the command's usage error, exit 2)."""
+
+    def __init__(self, fmt: str, kind: Kind) -> None:
+        self.format, self.kind = fmt, kind
+        self.choices = choices(kind)
+        super().__init__(
+            f"the {_KIND_NAMES[kind]} is reported as {', '.join(self.choices)}, not {fmt}"
+        )
+
+
+_KIND_NAMES: dict[Kind, str] = {
+    "county": "assessment of one county",
+    "batch": "assessment of several counties",
+    "monitor": "monitoring view",
+}
+
+
+def _lazy(module: str, name: str = "render") -> Renderer:
+    """The module's function, imported on the first call."""
+
+    def call(*args: Any, **kwargs: Any) -> str | bytes:
+        function: Renderer = getattr(importlib.import_module(module), name)
+        return function(*args, **kwargs)
+
+    call.__qualname__ = f"{module}.{name}"
+    return call
+
+
+def _companions(module: str, name: str) -> Callable[[Any], list[tuple[str, str | bytes]]]:
+    def call(subject: Any) -> list[tuple[str, str | bytes]]:
+        function = getattr(importlib.import_module(module), name)
+        result: list[tuple[str, str | bytes]] = function(subject)
+        return result
+
+    return call
+
+
+FORMATS: dict[str, Format] = {
+    "text": Format(
+        name="text",
+        description="a table for people (at a terminal: colours unless NO_COLOR)",
+        binary=False,
+        kinds=EVERY,
+        render=_lazy("engine.report.text"),
+    ),
+    "json": Format(
+        name="json",
+        description="the full result, both languages (stable: identical input, identical bytes)",
+        binary=False,
+        kinds=EVERY,
+        render=_lazy("engine.report.data", "render_json"),
+        document=False,
+    ),
+    "md": Format(
+        name="md",
+        description="Markdown, to paste into documents",
+        binary=False,
+        kinds=DOCUMENTS,
+        render=_lazy("engine.report.markdown"),
+    ),
+    "html": Format(
+        name="html",
+        description="a self-contained page to print (A4) or attach, with charts",
+        binary=False,
+        kinds=DOCUMENTS,
+        render=_lazy("engine.report.html"),
+    ),
+    "xlsx": Format(
+        name="xlsx",
+        description="a spreadsheet: the summary, the rules, the what-if and plan",
+        binary=True,
+        kinds=COUNTY,
+        render=_lazy("engine.report.xlsx"),
+    ),
+    "csv": Format(
+        name="csv",
+        description="a batch's summary table (with --output X.csv the per-rule table goes to "
+        "X.rules.csv)",
+        binary=False,
+        kinds=frozenset({"batch"}),
+        render=_lazy("engine.report.data", "render_csv"),
+        document=False,
+        companions=_companions("engine.report.data", "csv_companions"),
+    ),
+}
+
+
+def register(fmt: Format) -> None:
+    """Add (or replace) a format."""
+    FORMATS[fmt.name] = fmt
+
+
+def choices(kind: Kind | None = None) -> tuple[str, ...]:
+    """The names ``--format`` accepts for a kind of subject (every name for None), in the
+    registry's order: the first ("text") is the default. Imports no renderer."""
+    return tuple(name for name, f in FORMATS.items() if kind is None or kind in f.kinds)
+
+
+def kind_of(subject: object) -> Kind:
+    if isinstance(subject, Result):
+        return "county"
+    if isinstance(subject, Monitoring):
+        return "monitor"
+    from engine.batch import Batch
+
+    if isinstance(subject, Batch):
+        return "batch"
+    raise TypeError(f"nothing to report in a {type(subject).__name__}")
+
+
+def format_for(fmt: str, kind: Kind) -> Format:
+    found = FORMATS.get(fmt)
+    if found is None or kind not in found.kinds:
+        raise UnsupportedFormat(fmt, kind)
+    return found
+
+
+def build(
+    subject: Result | Monitoring | Batch,
+    *,
+    lang: str,
+    ruleset: Ruleset | None = None,
+    assessed_on: date | None = None,
+    command: str | None = None,
+    generator: str | None = None,
+    limit: int | None = None,
+) -> Document:
+    """The subject's Document (engine/report/build.py)."""
+    from engine.report import build as builders
+
+    kind = kind_of(subject)
+    if kind == "county":
+        assert isinstance(subject, Result)
+        return builders.county_document(
+            subject,
+            lang=lang,
+            ruleset=ruleset,
+            assessed_on=assessed_on,
+            command=command,
+            generator=generator,
+        )
+    if kind == "monitor":
+        assert isinstance(subject, Monitoring)
+        return builders.monitoring_document(subject, lang=lang, generator=generator)
+    return builders.batch_document(subject, lang=lang, limit=limit)  # type: ignore[arg-type]
+
+
+def render(
+    subject: Result | Monitoring | Batch,
+    fmt: str,
+    *,
+    lang: str,
+    ruleset: Ruleset | None = None,
+    assessed_on: date | None = None,
+    command: str | None = None,
+    generator: str | None = None,
+    color: bool = False,
+    width: int = 120,
+    limit: int | None = None,
+) -> str | bytes:
+    """The report of ``subject`` (a Result, a Batch or a Monitoring) in format ``fmt``: text
+    (str) or bytes for a binary format. Raises UnsupportedFormat when the format does not
+    render this kind of subject.
+
+    ``ruleset`` adds its basis to a county's report; ``assessed_on`` is the date printed (and
+    an xlsx's timestamps; default: the result's own date, if any); ``command`` the assess
+    command line a plan's --set options are appended to; ``generator`` the footer's tool name
+    (default "county-assess <version>"); ``color`` and ``width`` lay out text for a terminal;
+    ``limit`` caps a batch's text summary at that many counties."""
+    found = format_for(fmt, kind_of(subject))
+    layout = Layout(color=color, width=width)
+    if not found.document:
+        return found.render(subject, lang=lang, layout=layout)
+    document = build(
+        subject,
+        lang=lang,
+        ruleset=ruleset,
+        assessed_on=assessed_on,
+        command=command,
+        generator=generator,
+        limit=limit,
+    )
+    return found.render(document, lang=lang, layout=layout)
+
+
+def companions(subject: Result | Monitoring | Batch, fmt: str) -> list[tuple[str, str | bytes]]:
+    """Files a format writes beside ``--output``: (suffix, content) pairs, the file being named
+    ``output.stem + suffix`` (``X.csv`` → ``X.rules.csv``). Empty for most formats."""
+    found = format_for(fmt, kind_of(subject))
+    return [] if found.companions is None else found.companions(subject)
