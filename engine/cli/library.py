@@ -20,7 +20,6 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -40,20 +39,13 @@ Kind = Literal["county", "batch", "monitor"]
 #: a single county is assessed by durable-rules, so trying the batch fast path would only cost.
 FAST_PATH_FROM_BYTES = 256_000
 
-_FORMATS: dict[Kind, tuple[str, ...]] = {
-    "county": ("text", "json", "md", "html", "xlsx"),
-    "batch": ("text", "json", "csv"),
-    "monitor": ("text", "json", "md", "html"),
-}
-
 
 def _format_choices(kind: Kind) -> tuple[str, ...]:
-    """The formats ``kind`` is rendered in, the first the default.
+    """The formats ``kind`` is rendered in, the first the default (the report registry's; it
+    imports no renderer, so building the options' choices at import costs nothing)."""
+    from engine.report.formats import choices
 
-    Switch point: ``return engine.report.formats.choices(kind)`` once the registry exists. The
-    options' ``click.Choice`` lists are built from this at import, so the registry's ``choices``
-    must not import the renderers themselves."""
-    return _FORMATS[kind]
+    return choices(kind)
 
 
 @dataclass(frozen=True)
@@ -73,89 +65,23 @@ def _render(
     command: str | None = None,
 ) -> Document:
     """``subject`` in ``out.fmt`` (already checked against its kind, :func:`check_output`):
-    text for terminals and documents, bytes for xlsx.
+    text for terminals and documents, bytes for xlsx; with --output, the files written beside
+    the report (a batch csv's ``.rules.csv``)."""
+    from engine.report.formats import companions, render
 
-    Switch point: ``engine.report.formats.render(subject, out.fmt, lang=…, ruleset=…,
-    assessed_on=out.report_date, command=…, color=…, width=…, limit=…)`` once the registry
-    exists, and ``beside`` from ``formats.companions(subject, out.fmt)`` with --output."""
-    from engine.model.plan import Monitoring
-    from engine.model.result import Result
-
-    fmt, lang = out.fmt, out.lang
-    color = out.to_terminal and "NO_COLOR" not in os.environ
-    width = shutil.get_terminal_size().columns if out.to_terminal else 120
-    if isinstance(subject, Monitoring):
-        return Document(_render_monitoring(subject, fmt, lang, color=color, width=width))
-    if isinstance(subject, Result):
-        return Document(
-            _render_county(
-                subject, fmt, lang, out.report_date, ruleset, command, color=color, width=width
-            )
-        )
-    from engine.report import batch as report
-
-    if fmt == "json":
-        return Document(report.batch_json(subject))
-    if fmt == "csv":  # with --output X.csv the per-rule table goes beside it, to X.rules.csv
-        beside = ((".rules.csv", report.rules_csv(subject)),) if out.output is not None else ()
-        return Document(report.summary_csv(subject), beside)
-    text = report.batch_text(
-        subject, lang=lang, width=width, color=color, limit=50 if out.to_terminal else None
+    content = render(
+        subject,
+        out.fmt,
+        lang=out.lang,
+        ruleset=ruleset,
+        assessed_on=out.report_date,
+        command=command,
+        color=out.to_terminal and "NO_COLOR" not in os.environ,
+        width=shutil.get_terminal_size().columns if out.to_terminal else 120,
+        limit=50 if out.to_terminal else None,
     )
-    return Document(text)
-
-
-def _render_county(
-    result: Result,
-    fmt: str,
-    lang: str,
-    on: date,
-    ruleset: Ruleset,
-    command: str | None,
-    *,
-    color: bool,
-    width: int,
-) -> str | bytes:
-    if fmt == "json":
-        return result.to_json()
-    if fmt == "md":
-        from engine.report.markdown import render_markdown
-
-        return render_markdown(result, lang=lang, ruleset=ruleset, assessed_on=on, command=command)
-    if fmt == "html":
-        from engine import __version__
-        from engine.report.html import render_html
-
-        return render_html(
-            result,
-            lang=lang,
-            ruleset=ruleset,
-            assessed_on=on,
-            generator=f"county-assess {__version__}",
-            command=command,
-        )
-    if fmt == "xlsx":
-        from engine.report.xlsx import render_xlsx
-
-        return render_xlsx(result, lang=lang, ruleset=ruleset, assessed_on=on, command=command)
-    from engine.report.text import render_text
-
-    return render_text(result, lang=lang, color=color, width=width, command=command)
-
-
-def _render_monitoring(view: Monitoring, fmt: str, lang: str, *, color: bool, width: int) -> str:
-    from engine.report.monitoring import render_monitoring_markdown, render_monitoring_text
-
-    if fmt == "json":
-        return view.to_json()
-    if fmt == "md":
-        return render_monitoring_markdown(view, lang=lang)
-    if fmt == "html":
-        from engine import __version__
-        from engine.report.html import render_monitoring_html
-
-        return render_monitoring_html(view, lang=lang, generator=f"county-assess {__version__}")
-    return render_monitoring_text(view, lang=lang, color=color, width=width)
+    beside = tuple(companions(subject, out.fmt)) if out.output is not None else ()
+    return Document(content, beside)
 
 
 def _assess(
