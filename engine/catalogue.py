@@ -245,6 +245,10 @@ LOCATION: dict[str, dict[str, str]] = {
     "line": {"zh": "第{row}行", "en": "line {row}"},
     "key": {"zh": "字段“{field}”", "en": "field '{field}'"},
     "problems": {"zh": "共{count}处问题：", "en": "{count} problems:"},
+    "stopped": {
+        "zh": "……已列出{limit}处问题，其余部分未再检查",
+        "en": "… checking stopped after {limit} problems; the rest of the file was not read",
+    },
     "more": {
         "zh": "……另有{count}处问题未列出(最多列出{limit}处)",
         "en": "… and {count} more (at most {limit} are listed)",
@@ -374,7 +378,7 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "indicator_unknown": {
         "zh": "规则集“{ruleset}”中没有指标“{name}”；请使用规则集中的指标名称或代码"
-        "(assess ruleset show {ruleset} 可列出全部指标)。",
+        "（assess ruleset show {ruleset} 可列出全部指标）。",
         "en": "unknown indicator '{name}' (not in ruleset '{ruleset}'); use the ruleset's "
         "names or ids",
     },

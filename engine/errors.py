@@ -74,6 +74,7 @@ class InputError(AssessError):
         item: Mapping[str, str] | None = None,
         problems: Sequence[InputError] = (),
         omitted: int = 0,
+        stopped: bool = False,
     ) -> None:
         if code is not None and code not in ERRORS:
             raise KeyError(f"no catalogue entry for error code {code!r}")
@@ -89,6 +90,7 @@ class InputError(AssessError):
         self.item = dict(item) if item else None  # another named part: {"zh": …, "en": …}
         self.problems: tuple[InputError, ...] = tuple(problems)
         self.omitted = omitted
+        self.stopped = stopped  # reading stopped at the limit: more problems may follow
         super().__init__(self.describe())
 
     # -- wording ---------------------------------------------------------------------------
@@ -96,7 +98,8 @@ class InputError(AssessError):
     def text(self, lang: str = "en") -> str:
         """The sentence alone, in ``lang`` (zh or en), control characters shown escaped."""
         if self.problems:
-            return LOCATION["problems"][lang].format(count=len(self.problems) + self.omitted)
+            count = len(self.problems) + self.omitted
+            return LOCATION["problems"][lang].format(count=f"{count}+" if self.stopped else count)
         if self.code is not None:
             entry = ERRORS[self.code]
             return entry[lang].format(**{k: _param(v, lang) for k, v in self.params.items()})
@@ -139,7 +142,9 @@ class InputError(AssessError):
             inner = problem.location(lang, with_file=problem.file != self.file)
             text = problem.text(lang)
             lines.append(f"  {sep.join(inner)}{colon}{text}" if inner else f"  {text}")
-        if self.omitted:
+        if self.stopped:
+            lines.append("  " + LOCATION["stopped"][lang].format(limit=MAX_PROBLEMS))
+        elif self.omitted:
             lines.append(
                 "  " + LOCATION["more"][lang].format(count=self.omitted, limit=MAX_PROBLEMS)
             )
@@ -185,6 +190,7 @@ class InputError(AssessError):
             item=self.item,
             problems=[p.located(file=file) for p in self.problems],
             omitted=self.omitted,
+            stopped=self.stopped,
         )
         return copy
 
@@ -216,6 +222,7 @@ class Problems:
         self.kind = kind
         self.found: list[InputError] = []
         self.omitted = 0
+        self.stopped = False
 
     def add(self, error: InputError) -> None:
         for problem in error.each():
@@ -239,4 +246,14 @@ class Problems:
             return
         if len(self.found) == 1 and not self.omitted:
             raise self.found[0]
-        raise self.kind(file=self.file, problems=self.found, omitted=self.omitted)
+        raise self.kind(
+            file=self.file, problems=self.found, omitted=self.omitted, stopped=self.stopped
+        )
+
+    @property
+    def full(self) -> bool:
+        """As many problems as are listed: a reader may stop here (and say so, ``stop``)."""
+        return len(self.found) >= MAX_PROBLEMS
+
+    def stop(self) -> None:
+        self.stopped = True

@@ -266,6 +266,9 @@ def _rows(path: Path, ruleset: Ruleset, required: tuple[str, ...], options: Read
     }
     ended = False  # past a footer row: what follows is signatures and notes
     for row_no, record in zip(table.rows, table.frame.iter_rows(), strict=True):
+        if problems.full:  # a wrong file would list thousands, at a cost; say so and stop
+            problems.stop()
+            break
         raw_cells = [v.strip() if isinstance(v, str) else v for v in record]
         cells: dict[str, str | None] = {c: raw_cells[i] for c, i in cols.index.items()}
         kind = _skippable(raw_cells)  # in any column: a merged note cell keeps its text in A
