@@ -1,9 +1,14 @@
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("default", max_examples=120, deadline=None)
+# The README's test command runs the default profile: few examples, so that the whole command
+# stays under two minutes on a 2-core machine. .ci/run sets HYPOTHESIS_PROFILE=ci, which gives
+# every property test twenty times as many (tests that take a share of the count, such as
+# tests/test_workbook_cells.py, scale with it).
+settings.register_profile("default", max_examples=30, deadline=None)
 settings.register_profile(
     "ci", max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -17,12 +22,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the tests marked 'browser' in headless Chromium (needs Debian's chromium and "
         "pip install -e '.[browser]'); .ci/run does",
     )
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked 'slow' (long differential, load and property runs), "
+        "which the README's command skips; .ci/run does (pytest -m slow --slow)",
+    )
+
+
+def _selects_slow(config: pytest.Config) -> bool:
+    """--slow, or a -m expression that names the marker (``-m slow``, ``-m 'slow or browser'``)."""
+    markexpr = config.getoption("markexpr", "") or ""
+    return bool(config.getoption("--slow")) or re.search(r"\bslow\b", markexpr) is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--browser"):
-        return
-    skip = pytest.mark.skip(reason="needs Chromium: run with --browser (see .ci/run)")
+    skips: dict[str, pytest.MarkDecorator] = {}
+    if not config.getoption("--browser"):
+        skips["browser"] = pytest.mark.skip(
+            reason="needs Chromium: run with --browser (see .ci/run)"
+        )
+    if not _selects_slow(config):
+        skips["slow"] = pytest.mark.skip(reason="slow: run with --slow or -m slow (see .ci/run)")
     for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+        for marker, skip in skips.items():
+            if item.get_closest_marker(marker) is not None:
+                item.add_marker(skip)

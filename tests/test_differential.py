@@ -18,23 +18,10 @@ import engine
 from engine.batch import Batch, assess_counties
 from engine.load.county import load_counties, load_county, load_references, with_references
 from tests import reference
+from tests.helpers import assert_same, county_values, rulesets
 from tests.national.make import NATIONAL_COUNTIES, write_national
-from tests.test_properties import county_values, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def assert_same(vector: Batch, rete: Batch) -> None:
-    """Every per-rule text and every summary field identical, row for row."""
-    assert vector.engine == "vector" and rete.engine == "rete"
-    assert vector.rules.columns == rete.rules.columns
-    for column in vector.rules.columns:
-        left, right = vector.rules[column], rete.rules[column]
-        diff = vector.rules.filter(left.ne_missing(right))
-        assert diff.is_empty(), f"rules.{column} differs:\n{diff.head(3)}\n" + str(
-            rete.rules.filter(left.ne_missing(right)).head(3)
-        )
-    assert vector.summary.equals(rete.summary), (vector.summary, rete.summary)
 
 
 def both(counties: list[engine.CountyData], ruleset: engine.Ruleset) -> tuple[Batch, Batch]:
@@ -172,6 +159,7 @@ def test_the_bundled_rulesets_give_the_same_results_by_both_evaluators(
         assert list(rows["reason_en"]) == [r.reason.en for r in single.rules]
 
 
+@pytest.mark.slow  # 2,844 counties by both evaluators: about 15 s
 def test_the_national_dataset_gives_the_same_results_by_both_evaluators(
     tmp_path: Path,
 ) -> None:

@@ -83,6 +83,7 @@ def test_thousands_of_counties_in_one_process() -> None:
         assert sorted(fired) == (["big", "seen"] if n % 20 >= 10 else ["seen", "small"]), n
 
 
+@pytest.mark.slow  # 1,500 single-county assessments: about 3 s
 def test_thousands_of_assessments_keep_every_rule(tmp_path: Path) -> None:
     ruleset = engine.load_ruleset("provincial-2021")
     county = engine.load_county(

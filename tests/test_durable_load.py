@@ -21,7 +21,6 @@ flip one status, and leak sessions, and show that each is reported.
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 import threading
@@ -35,7 +34,7 @@ import pytest
 
 import engine
 from engine.batch import Batch, assess_counties
-from engine.compile.rules import VERDICT_FAIL_RULES, VERDICT_PASS, compile_ruleset
+from engine.compile.rules import VERDICT_FAIL_RULES, VERDICT_PASS
 from engine.errors import RuleEngineError
 from engine.infer import run
 from engine.infer.durable_adapter import DurableRules, SessionStats, durable_rules
@@ -43,6 +42,7 @@ from engine.load.county import load_counties
 from engine.model.county import CountyData
 from engine.model.ruleset import ExpectedSharePolicy, Ruleset
 from tests import reference
+from tests.helpers import rss
 from tests.national.make import write_national
 
 #: Well past 1,024: a session leaked per county in either ruleset would raise at county 1,025.
@@ -56,6 +56,8 @@ CHUNK = 250
 #: 40 counties in test_the_memory_check_sees_leaked_sessions), so leaking in 19 of the 2,500
 #: counties fails, as does keeping more than ~6.5 KiB per county.
 RSS_BOUND = 16 * 2**20
+#: Counties the checker's own tests draw from (they use the first 300 at most).
+SAMPLE = 300
 
 #: How the result records each verdict rule that fired (engine.explain.result.verdict_reasons).
 REASON_OF_VERDICT_RULE = {
@@ -64,19 +66,6 @@ REASON_OF_VERDICT_RULE = {
     "binding_not_evaluated": "binding_not_evaluated",
     "requirement_not_met": "expected_share_below",
 }
-
-
-def rss() -> int | None:
-    """The current resident set in bytes (ru_maxrss is the peak and never falls); None off Linux."""
-    gc.collect()
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
 
 
 @dataclass(frozen=True)
@@ -169,19 +158,31 @@ class Checker:
         return found
 
 
-@pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ruleset, list[CountyData]]:
+def _national(tmp_path_factory: pytest.TempPathFactory, n: int) -> tuple[Ruleset, list[CountyData]]:
     ruleset = engine.load_ruleset("provincial-2021")
-    path = write_national(tmp_path_factory.mktemp("load") / "national.csv", COUNTIES)
+    path = write_national(tmp_path_factory.mktemp("load") / "national.csv", n)
     counties = load_counties(path, ruleset)
-    assert len(counties) == COUNTIES
+    assert len(counties) == n
     return ruleset, counties
 
 
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ruleset, list[CountyData]]:
+    """The first 300 counties of the dataset (the same 300 the 3,000 begin with: it is seeded and
+    written county by county), enough for the checks of the checker below."""
+    return _national(tmp_path_factory, SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def national_load(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ruleset, list[CountyData]]:
+    return _national(tmp_path_factory, COUNTIES)
+
+
+@pytest.mark.slow  # 3,000 counties through durable-rules: about 13 s
 def test_thousands_of_counties_fire_every_rule_in_flat_memory(
-    national: tuple[Ruleset, list[CountyData]],
+    national_load: tuple[Ruleset, list[CountyData]],
 ) -> None:
-    ruleset, counties = national
+    ruleset, counties = national_load
     checker = Checker(ruleset)
     adapter = durable_rules()
     threads = threading.active_count()
@@ -302,43 +303,19 @@ def test_the_check_sees_a_wrong_status(national: tuple[Ruleset, list[CountyData]
     ]
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmRSS from /proc")
-def leaked_growth(counties: Sequence[CountyData], ruleset: Ruleset) -> tuple[int, int]:
-    """RSS growth (bytes) over assessing ``counties`` with ``delete_state`` skipped, and the
-    sessions kept; they are deleted afterwards."""
-    compiled = compile_ruleset(ruleset)
-    leaky = DurableRules()
-    host = leaky._ensure_registered(compiled.indicator_ruleset, compiled.indicator_rules)
-    leaky._ensure_registered(compiled.verdict_ruleset, compiled.verdict_rules)
-    kept: list[tuple[str, str]] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(run, "durable_rules", lambda: leaky)
-        assess_counties(counties[:5], ruleset, engine="rete")  # warm up this Host
-        patch.setattr(host, "delete_state", lambda name, sid: kept.append((name, sid)))
-        try:
-            before = rss()
-            assess_counties(counties[5:], ruleset, engine="rete")
-            after = rss()
-        finally:
-            patch.undo()
-            for name, sid in kept:
-                host.delete_state(name, sid)
-    assert before is not None and after is not None
-    return after - before, len(kept)
-
-
 _LEAK_DRIVER = """
 import sys, tempfile
 from pathlib import Path
 import engine
 from tests.national.make import write_national
-from tests.test_durable_load import leaked_growth
+from tests.helpers import leaked_growth
 ruleset = engine.load_ruleset("provincial-2021")
 path = write_national(Path(tempfile.mkdtemp()) / "national.csv", 45)
 print(*leaked_growth(engine.load_counties(path, ruleset), ruleset))
 """
 
 
+@pytest.mark.slow  # checks the bound of the slow load test above, in a fresh process
 def test_the_memory_check_sees_leaked_sessions() -> None:
     """Sessions kept alive (``delete_state`` skipped) in 40 counties already grow the resident
     set past the bound the load test allows for 2,500. Run in a fresh process: in this one, the

@@ -11,8 +11,8 @@ import engine
 from engine.batch import assess_counties, assess_file
 from engine.load.county import load_counties
 from engine.load.fast import read_fast
+from tests.helpers import assert_same
 from tests.national.make import write_national
-from tests.test_differential import assert_same
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "tests" / "bad_inputs" / "county").iterdir())
@@ -40,6 +40,7 @@ def test_it_reads_plain_files_as_the_general_loader_does(
     assert_same(fast, assess_counties(load_counties(path, provincial), provincial, engine="rete"))
 
 
+@pytest.mark.slow  # 300 national counties by the fast path and by durable-rules: about 2 s
 def test_the_national_file_gives_the_same_batch(tmp_path: Path, provincial: engine.Ruleset) -> None:
     path = write_national(tmp_path / "national.csv", counties=300)
     fast = assess_file(path, provincial)

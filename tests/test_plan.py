@@ -1,6 +1,6 @@
 """What-if and the gap to PASS: the plan must pass when applied, and be no larger than needed.
 
-The property tests draw rulesets and counties from tests/test_properties.py (every threshold
+The property tests draw rulesets and counties from tests/helpers.py (every threshold
 kind and operator, precisions 0–4, both directions, both verdict policies, values on and beside
 the thresholds, missing cells) and check the plan against the real engine, not against itself.
 """
@@ -21,7 +21,7 @@ from engine.cli import assess_command
 from engine.model.plan import Change
 from engine.plan.gap import required_value
 from engine.plan.whatif import parse_change
-from tests.test_properties import scenarios
+from tests.helpers import scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -326,6 +326,7 @@ def test_set_and_plan_refuse_a_file_of_several_counties() -> None:
     assert run.exit_code == 2 and "for one county" in run.output
 
 
+@pytest.mark.slow  # a plan for each of 300 national counties, applied back: about 3 s
 def test_plans_for_the_failing_counties_of_the_national_dataset_pass(tmp_path: Path) -> None:
     """Held-out counties (tests/national: values on, beside and far from their targets, blank
     cells): every failing county's plan, applied back with --set options, passes, or the plan

@@ -49,7 +49,7 @@ assert UNIT == {"rd_intensity": "%", "high_tech_enterprises": "家"}
 PLAIN_FORMATS = ("General", "0.00", "#,##0", "0.000")
 PERCENT_FORMATS = ("0%", "0.00%", "0.0%")
 
-# The profile's example count (tests/conftest.py: 120 by default, 600 under HYPOTHESIS_PROFILE=ci)
+# The profile's example count (tests/conftest.py: 30 by default, 600 under HYPOTHESIS_PROFILE=ci)
 # shared among the tests so that the default run stays near 15 s.
 _EXAMPLES = settings().max_examples
 _FEW = settings(max_examples=max(10, _EXAMPLES // 2), suppress_health_check=[HealthCheck.too_slow])
