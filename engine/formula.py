@@ -43,6 +43,7 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
+from fractions import Fraction
 
 from engine.decimals import MAX_MAGNITUDE
 
@@ -120,39 +121,38 @@ class Formula:
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal:
         """The formula's exact value; :class:`FormulaUndefined` when it has none (a division by
         zero, or a value beyond the largest magnitude an indicator may have)."""
-        try:
-            result = _evaluate(self.tree, values)
-        except DivisionByZero as exc:
-            raise FormulaUndefined("division by zero") from exc
-        except (Overflow, InvalidOperation) as exc:
-            # Overflow: a quotient by a tiny value; InvalidOperation: an infinite or NaN value
-            # given by a library caller.
-            raise FormulaUndefined("no finite value") from exc
-        if not result.is_finite() or abs(result) > MAX_RESULT:
+        if any(not v.is_finite() for v in values.values()):  # a library caller's NaN or inf
+            raise FormulaUndefined("no finite value")
+        exact = _evaluate(self.tree, values)
+        if abs(exact) > MAX_RESULT:
             raise FormulaUndefined(f"larger in magnitude than 1e{MAX_RESULT.adjusted()}")
-        return result
+        # To 60 significant digits: exact whenever the value has a finite decimal expansion, so
+        # a tie (46.5) stays a tie and rounds half-up at the indicator's precision.
+        return _CONTEXT.divide(Decimal(exact.numerator), Decimal(exact.denominator))
 
 
-def _evaluate(node: Node, values: Mapping[str, Decimal]) -> Decimal:
+def _evaluate(node: Node, values: Mapping[str, Decimal]) -> Fraction:
+    """Exact rational arithmetic: ``x / 3 * 4.5`` with x = 31 is 46.5, not 46.4999… (a division
+    carried to any number of decimals would round that tie the wrong way)."""
     if isinstance(node, Number):
-        return node.value
+        return Fraction(node.value)
     if isinstance(node, Input):
-        return values[node.name]
+        return Fraction(values[node.name])
     if isinstance(node, Negate):
-        return _CONTEXT.minus(_evaluate(node.operand, values))
+        return -_evaluate(node.operand, values)
     result = _evaluate(node.first, values)
     for op, operand in node.rest:
         right = _evaluate(operand, values)
         if op == "+":
-            result = _CONTEXT.add(result, right)
+            result += right
         elif op == "-":
-            result = _CONTEXT.subtract(result, right)
+            result -= right
         elif op == "*":
-            result = _CONTEXT.multiply(result, right)
-        elif right.is_zero():  # also 0 / 0, which decimal calls an invalid operation
+            result *= right
+        elif right == 0:
             raise FormulaUndefined("division by zero")
         else:
-            result = _CONTEXT.divide(result, right)
+            result /= right
     return result
 
 

@@ -836,11 +836,6 @@ def test_a_quotient_brought_back_to_a_half_rounds_up() -> None:
     assert reference.formula_value("x / 3 * 4.5", {"x": Decimal(31)}) == Decimal("46.5")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: engine/formula.py divides to 60 digits, so 31 / 3 * 4.5 is 46.4999… and "
-    "rounds to 46, where docs/semantics.md promises exact arithmetic until the precision",
-)
 def test_a_derived_quotient_brought_back_to_a_half_rounds_up_in_the_engine() -> None:
     ruleset = make_ruleset(
         [
