@@ -1,36 +1,48 @@
 """Batch assessment: every county of a multi-county file, by either evaluator.
 
-``engine="vector"`` evaluates every rule for every county at once in polars
-(:mod:`engine.infer.vector`); ``engine="rete"`` runs the single-county pipeline (durable-rules
-fires every rule) county by county. Both give the same two tables, and durable-rules decides
-every verdict in both: one summary fact per county.
+An evaluator (:mod:`engine.infer.evaluator`: ``"vector"``, every rule for every county at once
+in polars, or ``"rete"``, durable-rules county by county) decides every rule;
+:mod:`engine.explain.vector` words the outcomes, in one collect; the tallies are polars
+aggregations of that table, and durable-rules decides every county's verdict from one summary
+fact (:func:`engine.infer.run.decide_verdict`), whichever evaluator ran. Both evaluators give the
+same two tables.
+
+Which evaluator and which loader a file gets is :func:`engine.pipeline.assess_path`'s choice;
+:func:`assess_batch` makes the same one for a file that is always a batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 import polars as pl
 
-from engine.compile.facts import resolve
-from engine.compile.rules import VERDICT_FAIL_RULES, VERDICT_PASS, compile_ruleset
+from engine.compile.rules import compile_ruleset
 from engine.decimals import decimals_of
-from engine.errors import DataError, RuleEngineError
-from engine.explain.result import build_result, share_of, verdict_reasons
-from engine.infer.durable_adapter import durable_rules
-from engine.infer.run import Tally, infer, verdict_fact
-from engine.infer.vector import in_county
-from engine.load.county import load_counties, load_references, with_references
+from engine.errors import DataError
+from engine.explain.result import share_of, verdict_reasons
+from engine.explain.vector import explain
+from engine.infer.evaluator import (
+    TALLY_COUNTS,
+    EvaluatorUnsupported,
+    Outcomes,
+    evaluator,
+    make_tally,
+)
+from engine.infer.evaluator import Advance as Advance
+from engine.infer.evaluator import Engine as Engine
+from engine.infer.run import decide_verdict
+from engine.load.county import ReadOptions
+from engine.load.fast import FastTable, read_fast
 from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData
-from engine.model.result import Reason, Result
-from engine.model.ruleset import ExpectedSharePolicy, Indicator, Ruleset
+from engine.model.result import Reason
+from engine.model.ruleset import Indicator, Ruleset
+from engine.pipeline import References, assess_path, with_given_references
 
-Engine = Literal["vector", "rete"]
 #: Per-rule columns, in order; numbers are texts exactly as the single-county JSON prints them.
 RULE_COLUMNS = (
     "county",
@@ -51,7 +63,6 @@ RULE_COLUMNS = (
     "reason_zh",
     "reason_en",
 )
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -69,69 +80,17 @@ class Batch:
         return bool((self.summary["verdict"] == "PASS").all())
 
 
-def _rete_rows(
-    ruleset: Ruleset, counties: Sequence[CountyData], progress: Progress | None
-) -> tuple[list[Result], pl.DataFrame]:
-    compiled = compile_ruleset(ruleset)
-    results, rows = [], []
-    for i, county in enumerate(counties):
-        try:
-            inference = infer(ruleset, compiled, resolve(ruleset, county))
-        except DataError as exc:
-            raise in_county(exc, county) from None
-        result = build_result(ruleset, county, inference)
-        results.append(result)
-        for rule in result.rules:
-            rows.append(
-                {
-                    "county_index": i,
-                    "id": rule.id,
-                    "kind": rule.kind,
-                    "status": rule.status,
-                    **{
-                        k: _str(getattr(rule, k))
-                        for k in (
-                            "actual",
-                            "threshold",
-                            "threshold_upper",
-                            "margin",
-                            "completion",
-                            "baseline",
-                            "reference",
-                            "growth",
-                            "score",
-                        )
-                    },
-                    "reason_code": rule.reason.code,
-                    "reason_zh": rule.reason.zh,
-                    "reason_en": rule.reason.en,
-                }
-            )
-        if progress is not None:
-            progress(1)
-    schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        "county_index": pl.UInt32,
-        **{c: pl.String for c in RULE_COLUMNS[2:]},
-    }
-    return results, pl.DataFrame(rows, schema=schema)
-
-
-def _str(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def _tallies(ruleset: Ruleset, rules: pl.DataFrame) -> pl.DataFrame:
+    """Per county, the tally's counts (engine.infer.evaluator.TALLY_COUNTS), the growth profile
+    and, for a scored policy, the weighted score sum."""
     status, kind = pl.col("status"), pl.col("kind")
-    counted = status != "not_applicable"
     aggregates = [
-        ((kind == "binding") & counted).sum().alias("binding_total"),
-        ((kind == "binding") & (status == "met")).sum().alias("binding_met"),
-        ((kind == "binding") & (status == "not_met")).sum().alias("binding_not_met"),
-        ((kind == "binding") & (status == "not_evaluated")).sum().alias("binding_not_evaluated"),
-        ((kind == "expected") & counted).sum().alias("expected_total"),
-        ((kind == "expected") & (status == "met")).sum().alias("expected_met"),
-        ((kind == "expected") & (status == "not_evaluated")).sum().alias("expected_not_evaluated"),
-        (status == "not_applicable").sum().alias("not_applicable"),
+        ((pl.lit(True) if of is None else kind == of) & status.is_in(list(statuses)))
+        .sum()
+        .alias(name)
+        for name, (of, statuses) in TALLY_COUNTS.items()
+    ]
+    aggregates += [
         pl.col("over_50").sum().alias("growth_over_50"),
         pl.col("over_100").sum().alias("growth_over_100"),
         pl.col("growth").is_not_null().sum().alias("growth_evaluated"),
@@ -144,7 +103,7 @@ def _tallies(ruleset: Ruleset, rules: pl.DataFrame) -> pl.DataFrame:
         places = max(decimals_of(w) for w in weights.values())
         scaled = {k: int(w.scaleb(places)) for k, w in weights.items()}
         w = pl.col("id").replace_strict(scaled, return_dtype=pl.Int128)
-        s = pl.col("score").str.replace(".", "", literal=True).cast(pl.Int128)
+        s = pl.col("score_hundredths")
         aggregates += [
             (w * s).filter(s.is_not_null()).sum().alias("weighted"),
             w.filter(s.is_not_null()).sum().alias("weight_total"),
@@ -160,13 +119,11 @@ def _score(weighted: int, weight_total: int) -> Decimal:
     return Decimal(hundredths).scaleb(-2)
 
 
-def _vector_verdicts(
+def _verdicts(
     ruleset: Ruleset, counties: Sequence[tuple[str, int | None]], rules: pl.DataFrame
 ) -> pl.DataFrame:
     """Tally each county in polars, then let durable-rules decide its verdict."""
     compiled = compile_ruleset(ruleset)
-    policy = ruleset.verdict_policy
-    engine = durable_rules()
     binding = {i.id: i for i in ruleset.indicators if i.kind == "binding"}
     short = (
         rules.filter(
@@ -182,51 +139,43 @@ def _vector_verdicts(
     worded: dict[tuple[object, ...], list[Reason]] = {}  # many counties share their reasons
     for row in _tallies(ruleset, rules).iter_rows(named=True):
         score = _score(row["weighted"], row["weight_total"]) if ruleset.scored else None
-        tally = Tally(
-            binding_total=row["binding_total"],
-            binding_met=row["binding_met"],
-            binding_not_met=row["binding_not_met"],
-            binding_not_evaluated=row["binding_not_evaluated"],
-            expected_total=row["expected_total"],
-            expected_met=row["expected_met"],
-            expected_not_evaluated=row["expected_not_evaluated"],
-            not_applicable=row["not_applicable"],
-            expected_required_share=policy.expected_min_share
-            if isinstance(policy, ExpectedSharePolicy)
-            else None,
-            score=score,
-            pass_mark=None if isinstance(policy, ExpectedSharePolicy) else policy.pass_mark,
-        )
-        decided = set(
-            engine.fire(compiled.verdict_ruleset, compiled.verdict_rules, verdict_fact(tally))
-        )
-        failures = [name for name in VERDICT_FAIL_RULES if name in decided]
-        passed = VERDICT_PASS in decided
-        if passed == bool(failures):
-            raise RuleEngineError(f"verdict rules fired inconsistently: {sorted(decided)}")
+        tally = make_tally(ruleset, row, score)
+        verdict = decide_verdict(compiled, tally)
         i = row["county_index"]
         share = share_of(tally.expected_met, tally.expected_total)
         by_status = {s: shortfalls.get((i, s), []) for s in ("not_met", "not_evaluated")}
-        fired = [VERDICT_PASS] if passed else failures
-        key = (tally, tuple(fired), *(tuple(x.id for x in v) for v in by_status.values()))
+        key = (tally, tuple(verdict.rules), *(tuple(x.id for x in v) for v in by_status.values()))
         if key not in worded:
-            worded[key] = verdict_reasons(ruleset, tally, fired, by_status, share)
+            worded[key] = verdict_reasons(ruleset, tally, verdict.rules, by_status, share)
         reasons = worded[key]
         rows.append(
-            _summary_row(
-                i,
-                counties[i],
-                "PASS" if passed else "FAIL",
-                tally,
-                share,
-                row["growth_over_50"],
-                row["growth_over_100"],
-                [r.code for r in reasons],
-                [r.zh for r in reasons],
-                [r.en for r in reasons],
-            )
+            {
+                "county_index": i,
+                "county": counties[i][0],
+                "year": counties[i][1],
+                "verdict": verdict.value,
+                "binding_met": tally.binding_met,
+                "binding_total": tally.binding_total,
+                "binding_not_evaluated": tally.binding_not_evaluated,
+                "expected_met": tally.expected_met,
+                "expected_total": tally.expected_total,
+                "expected_not_evaluated": tally.expected_not_evaluated,
+                "expected_share": _str(share),
+                "score": _str(tally.score),
+                "pass_mark": _str(tally.pass_mark),
+                "not_applicable": tally.not_applicable,
+                "growth_over_50": row["growth_over_50"],
+                "growth_over_100": row["growth_over_100"],
+                "reason_codes": [r.code for r in reasons],
+                "reasons_zh": [r.zh for r in reasons],
+                "reasons_en": [r.en for r in reasons],
+            }
         )
     return _summary_frame(rows)
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _summary_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
@@ -269,76 +218,6 @@ SUMMARY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 
-def _summary_row(
-    i: int,
-    county: tuple[str, int | None],
-    verdict: str,
-    t: Tally,
-    share: Decimal | None,
-    over_50: int,
-    over_100: int,
-    codes: list[str],
-    zh: list[str],
-    en: list[str],
-) -> dict[str, object]:
-    return {
-        "county_index": i,
-        "county": county[0],
-        "year": county[1],
-        "verdict": verdict,
-        "binding_met": t.binding_met,
-        "binding_total": t.binding_total,
-        "binding_not_evaluated": t.binding_not_evaluated,
-        "expected_met": t.expected_met,
-        "expected_total": t.expected_total,
-        "expected_not_evaluated": t.expected_not_evaluated,
-        "expected_share": _str(share),
-        "score": _str(t.score),
-        "pass_mark": _str(t.pass_mark),
-        "not_applicable": t.not_applicable,
-        "growth_over_50": over_50,
-        "growth_over_100": over_100,
-        "reason_codes": codes,
-        "reasons_zh": zh,
-        "reasons_en": en,
-    }
-
-
-def _rete_summary(results: list[Result], counties: Sequence[CountyData]) -> pl.DataFrame:
-    rows = []
-    for i, (result, county) in enumerate(zip(results, counties, strict=True)):
-        s = result.summary
-        tally = Tally(
-            binding_total=s.binding_total,
-            binding_met=s.binding_met,
-            binding_not_met=s.binding_total - s.binding_met - s.binding_not_evaluated,
-            binding_not_evaluated=s.binding_not_evaluated,
-            expected_total=s.expected_total,
-            expected_met=s.expected_met,
-            expected_not_evaluated=s.expected_not_evaluated,
-            not_applicable=s.not_applicable,
-            expected_required_share=s.expected_required_share,
-            score=s.score,
-            pass_mark=s.pass_mark,
-        )
-        reasons = result.verdict_reasons
-        rows.append(
-            _summary_row(
-                i,
-                (county.county, county.year),
-                result.verdict,
-                tally,
-                s.expected_share,
-                s.growth_over_50,
-                s.growth_over_100,
-                [r.code for r in reasons],
-                [r.zh for r in reasons],
-                [r.en for r in reasons],
-            )
-        )
-    return _summary_frame(rows)
-
-
 def _closest(rules: pl.DataFrame) -> pl.DataFrame:
     """Per county, the evaluated one-sided rule with the lowest completion (exact: completion
     has one decimal), i.e. the closest to failing, or the furthest short."""
@@ -355,33 +234,41 @@ def _closest(rules: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _finish(
-    ruleset: Ruleset,
-    engine: Engine,
-    rules: pl.DataFrame,
-    summary: pl.DataFrame,
-    names: Sequence[tuple[str, int | None]],
-) -> Batch:
-    order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
-    if "rule_index" not in rules.columns:
-        rules = rules.with_columns(
-            rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32)
-        )
+def _batch(outcomes: Outcomes) -> Batch:
+    """The outcomes worded (one collect), every verdict decided, the two tables joined."""
+    ruleset, counties = outcomes.ruleset, outcomes.counties
+    rules = explain(outcomes)
+    summary = _verdicts(ruleset, counties, rules)
     keys = pl.DataFrame(
         {
-            "county_index": pl.Series(range(len(names)), dtype=pl.UInt32),
-            "county": [n for n, _ in names],
-            "year": pl.Series([y for _, y in names], dtype=pl.Int32),
+            "county_index": pl.Series(range(len(counties)), dtype=pl.UInt32),
+            "county": [n for n, _ in counties],
+            "year": pl.Series([y for _, y in counties], dtype=pl.Int32),
         }
     )
     rules = rules.join(keys, on="county_index", how="left")
     summary = summary.join(_closest(rules), on="county_index", how="left")
     return Batch(
         ruleset=ruleset,
-        engine=engine,
+        engine=outcomes.engine,
         summary=summary,
         rules=rules.select(*RULE_COLUMNS, "county_index", "rule_index"),
     )
+
+
+class _Told:
+    """How many counties an ``advance`` callback has been told of."""
+
+    def __init__(self, advance: Advance) -> None:
+        self.advance, self.count = advance, 0
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        self.advance(n)
+
+    def rest(self, total: int) -> None:
+        if self.count < total:
+            self(total - self.count)
 
 
 def assess_counties(
@@ -389,45 +276,48 @@ def assess_counties(
     ruleset: Ruleset | str | Path,
     *,
     engine: Engine = "vector",
-    progress: Progress | None = None,
+    progress: Advance | None = None,
 ) -> Batch:
-    """Assess loaded counties; see :func:`assess_batch`."""
+    """Assess loaded counties by the evaluator named ``engine``; ``progress`` is told how many
+    counties are done as they are (rete: one by one; vector: all at the end). A value the
+    vectorised evaluator cannot carry exactly makes it durable-rules' batch (``engine`` rete)."""
     if not isinstance(ruleset, Ruleset):
         ruleset = load_ruleset(ruleset)
     if not counties:
         raise DataError("no county to assess")
-    names = [(c.county, c.year) for c in counties]
-    if engine == "vector":
-        from engine.infer.vector import VectorUnsupported, evaluate
+    told = None if progress is None else _Told(progress)
+    try:
+        batch = _batch(evaluator(engine).evaluate(ruleset, counties, advance=told))
+    except EvaluatorUnsupported:
+        if engine == "rete":
+            raise
+        return assess_counties(counties, ruleset, engine="rete", progress=progress)
+    if told is not None:
+        told.rest(len(counties))
+    return batch
 
-        try:
-            rules = evaluate(ruleset, list(counties))
-        except VectorUnsupported:
-            return assess_counties(counties, ruleset, engine="rete", progress=progress)
-        summary = _vector_verdicts(ruleset, names, rules)
-        if progress is not None:
-            progress(len(counties))
-    else:
-        results, rules = _rete_rows(ruleset, counties, progress)
-        summary = _rete_summary(results, counties)
-    return _finish(ruleset, engine, rules, summary, names)
+
+def assess_table(
+    table: FastTable, ruleset: Ruleset, *, progress: Advance | None = None
+) -> Batch | None:
+    """A table read by the fast loader (engine.load.fast), by the vectorised evaluator; None
+    when it holds a value too large to compare exactly (the general loader then names it)."""
+    from engine.infer.vector import evaluate_table
+
+    try:
+        batch = _batch(evaluate_table(ruleset, table))
+    except EvaluatorUnsupported:
+        return None
+    if progress is not None:
+        progress(len(table.counties))
+    return batch
 
 
 def assess_file(path: str | Path, ruleset: Ruleset) -> Batch | None:
     """The vectorised path straight from a plain CSV (engine.load.fast), or None when the file
     needs the general loader."""
-    from engine.infer.vector import VectorUnsupported, evaluate_table
-    from engine.load.fast import read_fast
-
     table = read_fast(path, ruleset)
-    if table is None:
-        return None
-    try:
-        rules = evaluate_table(ruleset, table)
-    except VectorUnsupported:
-        return None
-    names = list(zip(table.counties, table.years, strict=True))
-    return _finish(ruleset, "vector", rules, _vector_verdicts(ruleset, names, rules), names)
+    return None if table is None else assess_table(table, ruleset)
 
 
 def assess_batch(
@@ -435,32 +325,35 @@ def assess_batch(
     ruleset: Ruleset | str | Path,
     *,
     engine: Engine = "vector",
-    references: str | Path | None = None,
+    references: References | None = None,
     theme: str | None = None,
     county_type: str | None = None,
-    progress: Progress | None = None,
+    options: ReadOptions | None = None,
+    progress: Advance | None = None,
 ) -> Batch:
     """Assess every county (every county-year) of a multi-county file in the canonical long
-    format (a ``county`` column; optionally ``year``). ``engine`` picks the evaluator; the
-    results do not depend on it."""
+    format (a ``county`` column; optionally ``year``), or of loaded counties. ``engine`` picks
+    the evaluator; the results do not depend on it. ``references``, ``theme``, ``county_type``
+    and ``options`` are :func:`engine.pipeline.assess_path`'s (``references`` as a file or as
+    ``{indicator id: value}``, for every county; ``theme``, ``county_type`` and ``options``
+    apply to reading a file). A file is always a batch here, even of one county."""
+    if isinstance(data, str | Path):
+        found = assess_path(
+            data,
+            ruleset,
+            engine=engine,
+            references=references,
+            theme=theme,
+            county_type=county_type,
+            options=options,
+            batch=True,
+            progress=None if progress is None else lambda _total, _engine: progress,
+        )
+        assert isinstance(found, Batch)
+        return found
     if not isinstance(ruleset, Ruleset):
         ruleset = load_ruleset(ruleset)
-    if (
-        isinstance(data, str | Path)
-        and engine == "vector"
-        and references is None
-        and theme is None
-        and county_type is None
-    ):
-        fast = assess_file(data, ruleset)
-        if fast is not None:
-            return fast
-    counties = (
-        list(data)
-        if not isinstance(data, str | Path)
-        else load_counties(data, ruleset, theme=theme, county_type=county_type)
-    )
+    counties = list(data)
     if references is not None:
-        refs, ref_file = load_references(references, ruleset)
-        counties = [with_references(c, refs, ref_file) for c in counties]
+        counties = with_given_references(counties, references, ruleset)
     return assess_counties(counties, ruleset, engine=engine, progress=progress)

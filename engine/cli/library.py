@@ -35,10 +35,6 @@ if TYPE_CHECKING:
 #: the monitoring view of one county over its years.
 Kind = Literal["county", "batch", "monitor"]
 
-#: Below this size a file goes straight to the general loader: one county's table is small, and
-#: a single county is assessed by durable-rules, so trying the batch fast path would only cost.
-FAST_PATH_FROM_BYTES = 256_000
-
 
 def _format_choices(kind: Kind) -> tuple[str, ...]:
     """The formats ``kind`` is rendered in, the first the default (the report registry's; it
@@ -92,47 +88,26 @@ def _assess(
     engine: str | None,
     batch: bool,
 ) -> Result | Batch:
-    """The file assessed: one county's result (durable-rules), or a batch when the file holds
-    several counties or county-years or ``batch`` asks for one (the vectorised evaluator unless
-    ``engine`` is rete; a large plain CSV straight through the fast loader).
+    """The file assessed by the library, which makes every choice (``engine.pipeline.
+    assess_path``): one county's result by durable-rules, or a batch when the file holds several
+    counties or county-years or ``batch`` asks for one; a progress bar on a terminal."""
+    from engine.pipeline import assess_path
 
-    Switch point: ``assess_path(data.file, ruleset, engine=engine, references=data.reference,
-    theme=data.theme, county_type=data.county_type, options=options, batch=batch,
-    progress=lambda n, e: stack.enter_context(_progress(n, e)))`` inside a
-    ``contextlib.ExitStack`` once it exists (the progress bar below is kept that way)."""
-    from engine.load.county import ReadOptions
-
-    if (
-        engine != "rete"
-        and not (data.reference or data.theme or data.county_type)
-        and options == ReadOptions()
-        and (batch or _size(data) > FAST_PATH_FROM_BYTES)
-    ):
-        from engine.batch import assess_file
-
-        fast = assess_file(data.file, ruleset)  # a plain CSV, read and evaluated in polars
-        if fast is not None and (batch or fast.summary["county"].n_unique() > 1):
-            return fast
-    counties = load_counties(data, ruleset, options)
-    if len(counties) > 1 or batch:
-        from engine.batch import assess_counties
-        from engine.load.county import load_references, with_references
-
-        if data.reference is not None:
-            refs, ref_file = load_references(data.reference, ruleset)
-            counties = [with_references(c, refs, ref_file) for c in counties]
-        chosen: Literal["rete", "vector"] = "rete" if engine == "rete" else "vector"
-        with _progress(len(counties), chosen) as advance:
-            return assess_counties(counties, ruleset, engine=chosen, progress=advance)
-    from engine.pipeline import assess
-
-    return assess(
-        counties[0],
-        ruleset,
-        references=data.reference,
-        theme=data.theme,
-        county_type=data.county_type,
+    chosen: Literal["rete", "vector"] | None = (
+        "rete" if engine == "rete" else "vector" if engine == "vector" else None
     )
+    with contextlib.ExitStack() as stack:
+        return assess_path(
+            data.file,
+            ruleset,
+            engine=chosen,
+            references=data.reference,
+            theme=data.theme,
+            county_type=data.county_type,
+            options=options,
+            batch=batch,
+            progress=lambda total, used: stack.enter_context(_progress(total, used)),
+        )
 
 
 def load_counties(data: InputOptions, ruleset: Ruleset, options: ReadOptions) -> list[CountyData]:
@@ -140,14 +115,6 @@ def load_counties(data: InputOptions, ruleset: Ruleset, options: ReadOptions) ->
     from engine.load.county import load_counties as load
 
     return load(data.file, ruleset, theme=data.theme, county_type=data.county_type, options=options)
-
-
-def _size(data: InputOptions) -> int:
-    """The file's size for choosing a path; 0 when it cannot be told (the reader says why)."""
-    try:
-        return data.file.stat().st_size if data.file.is_file() else 0
-    except OSError:
-        return 0
 
 
 @contextlib.contextmanager

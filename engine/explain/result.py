@@ -1,8 +1,8 @@
 """Build the result: every rule's numbers and reason, the summary and the verdict's reasons.
 
-All arithmetic is on the Decimals the rules compared (already rounded to precision); derived
-figures (completion, growth, shares) are rounded half-up for display, while the growth profile
-compares exactly.
+All arithmetic is on the Decimals the rules compared (already rounded to precision); a rule's
+figures (margin, completion, growth) are the decision's (engine.infer.run), rounded half-up
+for display, while the growth profile compares exactly.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Protocol
 
 from engine.compile.rules import REQUIREMENT_NOT_MET
-from engine.decimals import divide, round_half_up
+from engine.decimals import divide
 from engine.explain.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
-from engine.infer.run import Inference, Outcome, Tally
+from engine.infer.evaluator import Tally
+from engine.infer.run import PERCENT_PLACES as PERCENT_PLACES
+from engine.infer.run import Inference, Outcome, completion, grew_more_than, growth, margin
 from engine.infer.scoring import weight
 from engine.model.county import CountyData
 from engine.model.result import (
@@ -23,6 +25,7 @@ from engine.model.result import (
     Result,
     RuleResult,
     RulesetRef,
+    Status,
     Summary,
     TextItemResult,
 )
@@ -34,45 +37,7 @@ from engine.model.ruleset import (
 )
 from engine.units import conversion_factor
 
-PERCENT_PLACES = 1  # completion and growth, as officials quote them
 SHARE_PLACES = 2
-
-
-def _good(ind: Indicator, delta: Decimal) -> Decimal:
-    """A difference oriented so that positive is better."""
-    return delta if ind.direction == "higher" else -delta
-
-
-def margin(o: Outcome) -> Decimal | None:
-    """How far on the right side of the threshold (negative: short by that much); for a between
-    rule, the distance to the nearer bound."""
-    r = o.resolved
-    if not r.comparable:
-        return None
-    assert r.actual is not None and r.threshold is not None
-    if r.upper is not None:
-        return min(r.actual - r.threshold, r.upper - r.actual)
-    return _good(r.indicator, r.actual - r.threshold)
-
-
-def completion(o: Outcome) -> Decimal | None:
-    ratio = o.resolved.ratio()
-    return None if ratio is None else round_half_up(ratio * 100, PERCENT_PLACES)
-
-
-def growth(o: Outcome) -> Decimal | None:
-    r = o.resolved
-    if r.actual is None or r.baseline is None or r.baseline <= 0:
-        return None
-    return divide(_good(r.indicator, r.actual - r.baseline) * 100, r.baseline, PERCENT_PLACES)
-
-
-def grew_more_than(o: Outcome, percent: int) -> bool:
-    """Exact: (actual − baseline) × 100 > percent × baseline, in the good direction."""
-    r = o.resolved
-    if r.actual is None or r.baseline is None or r.baseline <= 0:
-        return False
-    return _good(r.indicator, r.actual - r.baseline) * 100 > percent * r.baseline
 
 
 def scope(ruleset: Ruleset, ind: Indicator) -> LocalizedText:
@@ -104,44 +69,73 @@ def reference_label(ind: Indicator, reference: str) -> LocalizedText:
     )
 
 
-def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
-    r = o.resolved
-    ind = r.indicator
-    if o.status == "not_applicable":
+def rule_reason(
+    ruleset: Ruleset,
+    ind: Indicator,
+    status: Status,
+    *,
+    missing: str | None,
+    missing_inputs: Sequence[str],
+    actual: Decimal | None,
+    threshold: Decimal | None,
+    upper: Decimal | None,
+    reference: Decimal | None,
+    margin: Decimal | None,
+) -> Reason:
+    """Why a rule has its status, in both languages, from the values it compared (rounded to
+    the indicator's precision) and its margin; shared by the single-county result and the
+    batch worded county by county (engine.explain.vector)."""
+    if status == "not_applicable":
         return reason("not_applicable", scope=scope(ruleset, ind))
-    if o.status == "not_evaluated":
-        threshold = ind.threshold
+    if status == "not_evaluated":
+        t = ind.threshold
         return reason(
-            f"{r.missing}_missing",
-            label=threshold.label if isinstance(threshold, ReferenceThreshold) else None,
-            inputs=names([ruleset.data_items[i] for i in r.missing_inputs]),
+            f"{missing}_missing",
+            label=t.label if isinstance(t, ReferenceThreshold) else None,
+            inputs=names([ruleset.data_items[i] for i in missing_inputs]),
             formula=ind.derived.formula if ind.derived else None,
         )
-    assert m is not None
-    if r.upper is not None:
+    assert margin is not None
+    if upper is not None:
         return reason(
-            f"between_{o.status}",
-            actual=with_unit(r.actual, ind.unit),
-            low=with_unit(r.threshold, ind.unit),
-            high=with_unit(r.upper, ind.unit),
-            margin=with_unit(abs(m), ind.unit),
+            f"between_{status}",
+            actual=with_unit(actual, ind.unit),
+            low=with_unit(threshold, ind.unit),
+            high=with_unit(upper, ind.unit),
+            margin=with_unit(abs(margin), ind.unit),
         )
     label = (
-        reference_label(ind, with_unit(r.reference, ind.unit))
+        reference_label(ind, with_unit(reference, ind.unit))
         if isinstance(ind.threshold, ReferenceThreshold)
         else THRESHOLD_LABELS[ind.threshold.kind]
     )
     operator = ind.operator
     assert operator != "between"
     # Equal to the threshold and not met: a strict operator (> or <); "short by 0" would puzzle.
-    code = "not_met_equal" if o.status == "not_met" and m == 0 else o.status
+    code = "not_met_equal" if status == "not_met" and margin == 0 else status
     return reason(
         code,
-        actual=with_unit(r.actual, ind.unit),
-        threshold=with_unit(r.threshold, ind.unit),
+        actual=with_unit(actual, ind.unit),
+        threshold=with_unit(threshold, ind.unit),
         threshold_label=label,
         op=OPERATOR_SYMBOLS[operator],
-        margin=with_unit(abs(m), ind.unit),
+        margin=with_unit(abs(margin), ind.unit),
+    )
+
+
+def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
+    r = o.resolved
+    return rule_reason(
+        ruleset,
+        r.indicator,
+        o.status,
+        missing=r.missing,
+        missing_inputs=r.missing_inputs,
+        actual=r.actual,
+        threshold=r.threshold,
+        upper=r.upper,
+        reference=r.reference,
+        margin=m,
     )
 
 

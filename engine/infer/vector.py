@@ -1,9 +1,9 @@
 """The vectorised evaluator: every rule of a ruleset for every county at once, in polars.
 
-It gives the same per-rule results as the durable-rules path (status, margin, completion,
-growth, score and the reason in both languages, character for character); durable-rules still
-decides every verdict, from one summary fact per county. The differential tests hold the two
-paths and a plain Decimal reference to each other.
+It decides what the durable-rules path decides (status, margin, completion, growth and score,
+integer for integer); the texts are added by :mod:`engine.explain.vector` and the verdicts are
+durable-rules', from one summary fact per county. The differential tests hold the two paths and
+a plain Decimal reference to each other.
 
 Exactness: no float is involved. Values enter as integers scaled by 10**SCALE (Int128, exact for
 every number the loader accepts), are rounded half-up to the indicator's precision in integer
@@ -18,22 +18,27 @@ path's own functions, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from string import Formatter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
-from engine.catalogue import REPORT as CATALOGUE
 from engine.compile.facts import _applicable, _derive
 from engine.decimals import MAX_SCALED, decimals_of, to_scaled
 from engine.errors import DataError
-from engine.explain.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason
-from engine.explain.result import names, reference_label, scope
-from engine.load.fast import FastTable
+from engine.infer.evaluator import (
+    OUTCOME_SCHEMA,
+    Advance,
+    Engine,
+    EvaluatorUnsupported,
+    IndicatorOutcomes,
+    Outcomes,
+    in_county,
+)
+from engine.load.fast import SCALE, FastTable
 from engine.model.county import CountyData, IndicatorValues
-from engine.model.result import Reason
 from engine.model.ruleset import (
     AbsoluteThreshold,
     BetweenThreshold,
@@ -46,17 +51,13 @@ from engine.model.ruleset import (
 if TYPE_CHECKING:
     from polars import Expr
 
-SCALE = 12  # decimals carried exactly; 10**12 × the loader's largest magnitude fits Int128
-#: Stands for the reference value while a reason is split around it (a private-use character:
-#: rulesets may hold no control character, and no ruleset text holds this one).
-_SLOT = "\ue000"
 INT = pl.Int128
-LANGS = ("zh", "en")
 
 
-class VectorUnsupported(Exception):
+class VectorUnsupported(EvaluatorUnsupported):
     """The data holds a number the vectorised path cannot carry exactly (more than SCALE
-    decimals); the caller falls back to the durable-rules path."""
+    decimals, or read by the fast loader and too large to compare); the caller falls back to
+    the durable-rules path, or to the general loader."""
 
 
 # -- exact integer arithmetic on columns -------------------------------------------------------
@@ -83,34 +84,6 @@ def _rescale(x: Expr, scale: int, precision: int) -> Expr:
     return _div_half_up(x, _lit(10 ** (scale - precision)))
 
 
-def _text(x: Expr, precision: int) -> Expr:
-    """An integer scaled by 10**precision as the Decimal path prints it: ``2.50``, ``-0.06``."""
-    digits = x.abs().cast(pl.String)
-    sign = pl.when(x < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    if precision == 0:
-        return pl.concat_str([sign, digits])
-    padded = digits.str.zfill(precision + 1)
-    return pl.concat_str(
-        [sign, padded.str.head(-precision), pl.lit("."), padded.str.tail(precision)]
-    )
-
-
-def _with_unit(text: Expr, unit: str) -> Expr:
-    return pl.concat_str([text, pl.lit(unit if unit in ("%", "‰") else f" {unit}")])
-
-
-def _fill(code: str, lang: str, params: dict[str, Expr | str]) -> Expr:
-    """A catalogue sentence with column parameters: the same wording as messages.render."""
-    parts: list[Expr] = []
-    for literal, field, _spec, _conv in Formatter().parse(CATALOGUE[code][lang]):
-        if literal:
-            parts.append(pl.lit(literal))
-        if field is not None:
-            value = params[field]
-            parts.append(pl.lit(value) if isinstance(value, str) else value)
-    return pl.concat_str(parts)
-
-
 # -- the values of one indicator for every county ----------------------------------------------
 
 
@@ -132,8 +105,8 @@ def _scaled(value: Decimal | None, *, multiplied: bool = False) -> int | None:
 
 @dataclass
 class _Column:
-    """Per county: the raw numbers (scaled), applicability, and for derived indicators why the
-    actual is missing."""
+    """Per county: the raw numbers (scaled by 10**SCALE), applicability, and for derived
+    indicators why the actual is missing."""
 
     actual: list[int | None] | pl.Series
     baseline: list[int | None] | pl.Series
@@ -145,33 +118,21 @@ class _Column:
     rows: list[int | None]  # the data row, for messages
 
 
-def in_county(exc: DataError, county: CountyData) -> DataError:
-    """A data error of one county of a batch, saying which."""
-    year = (
-        {"zh": f"({county.year}年)", "en": f" ({county.year})"}
-        if county.year
-        else {"zh": "", "en": ""}
-    )
-    return DataError(
-        code="in_county",
-        params={
-            "county": county.county,
-            "year": year,
-            "problem": {"zh": exc.text("zh"), "en": exc.text("en")},
-        },
-        file=exc.file or (county.data_file.name if county.data_file else None),
-        row=exc.row,
-        indicator=exc.indicator,
-        field=exc.field,
-    )
+@dataclass(frozen=True)
+class _Gathered:
+    """One county's numbers for one indicator, as :class:`_Column` holds them."""
+
+    actual: int | None
+    baseline: int | None
+    target: int | None
+    reference: int | None
+    applicable: bool
+    missing_actual: str
+    absent_inputs: tuple[str, ...]
+    row: int | None
 
 
-_Gathered = tuple[
-    int | None, int | None, int | None, int | None, bool, str, tuple[str, ...], int | None
-]
-
-
-def _gather(ruleset: Ruleset, ind: Indicator, counties: list[CountyData]) -> _Column:
+def _gather(ruleset: Ruleset, ind: Indicator, counties: Sequence[CountyData]) -> _Column:
     t = ind.threshold
     percent = isinstance(t, GrowthThreshold | ReferenceThreshold) and (
         getattr(t, "min_growth", None) is not None or getattr(t, "margin_percent", None) is not None
@@ -182,10 +143,16 @@ def _gather(ruleset: Ruleset, ind: Indicator, counties: list[CountyData]) -> _Co
             gathered.append(_gather_one(ruleset, ind, county, percent))
         except DataError as exc:
             raise in_county(exc, county) from None
-    if not gathered:
-        return _Column([], [], [], [], [], [], [], [])
-    a, b, tg, r, applicable, missing, absent, rows = (list(c) for c in zip(*gathered, strict=True))
-    return _Column(a, b, tg, r, applicable, missing, absent, rows)
+    return _Column(
+        actual=[g.actual for g in gathered],
+        baseline=[g.baseline for g in gathered],
+        target=[g.target for g in gathered],
+        reference=[g.reference for g in gathered],
+        applicable=[g.applicable for g in gathered],
+        missing_actual=[g.missing_actual for g in gathered],
+        absent_inputs=[g.absent_inputs for g in gathered],
+        rows=[g.row for g in gathered],
+    )
 
 
 def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, percent: bool) -> _Gathered:
@@ -199,15 +166,15 @@ def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, percent: b
             missing = "undefined"
         elif derivation.absent_inputs:
             missing, absent = "input", derivation.absent_inputs
-    return (
-        _scaled(numbers["actual"]),
-        _scaled(numbers["baseline"], multiplied=percent),
-        _scaled(numbers["target"]),
-        _scaled(raw.reference, multiplied=percent),
-        ind.applies_to is None or _applicable(ruleset, county, ind),
-        missing,
-        absent,
-        raw.row,
+    return _Gathered(
+        actual=_scaled(numbers["actual"]),
+        baseline=_scaled(numbers["baseline"], multiplied=percent),
+        target=_scaled(numbers["target"]),
+        reference=_scaled(raw.reference, multiplied=percent),
+        applicable=ind.applies_to is None or _applicable(ruleset, county, ind),
+        missing_actual=missing,
+        absent_inputs=absent,
+        row=raw.row,
     )
 
 
@@ -234,56 +201,66 @@ def _threshold(ind: Indicator) -> tuple[Expr, Expr | None, str | None]:
     if isinstance(t, BetweenThreshold):
         return _lit(to_scaled(t.min, p)), _lit(to_scaled(t.max, p)), None
     if isinstance(t, GrowthThreshold):
-        return _beyond(pl.col("b_raw"), t.min_increase, t.min_growth, ind), None, "baseline"
+        return _beyond(pl.col("baseline_raw"), t.min_increase, t.min_growth, ind), None, "baseline"
     if isinstance(t, ReferenceThreshold):
-        return _beyond(pl.col("r_raw"), t.margin, t.margin_percent, ind), None, "reference"
-    return _rescale(pl.col("t_raw"), SCALE, p), None, "target"
+        return (
+            _beyond(pl.col("reference_raw"), t.margin, t.margin_percent, ind),
+            None,
+            "reference",
+        )
+    return _rescale(pl.col("target_raw"), SCALE, p), None, "target"
 
 
 def _good(ind: Indicator, delta: Expr) -> Expr:
     return delta if ind.direction == "higher" else _neg(delta)
 
 
-def _indicator_frame(
-    ruleset: Ruleset, ind: Indicator, col: _Column, n: int
-) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """The compared values (county_index, A, T, applicable, missing) and the explained rows."""
+def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, n: int) -> pl.LazyFrame:
+    """Every column of OUTCOME_SCHEMA for one indicator (and the raw inputs), lazily."""
     p = ind.precision
     frame = pl.DataFrame(
         {
             "county_index": pl.Series(range(n), dtype=pl.UInt32),
-            "a_raw": pl.Series(col.actual, dtype=INT),
-            "b_raw": pl.Series(col.baseline, dtype=INT),
-            "t_raw": pl.Series(col.target, dtype=INT),
-            "r_raw": pl.Series(col.reference, dtype=INT),
+            "actual_raw": pl.Series(col.actual, dtype=INT),
+            "baseline_raw": pl.Series(col.baseline, dtype=INT),
+            "target_raw": pl.Series(col.target, dtype=INT),
+            "reference_raw": pl.Series(col.reference, dtype=INT),
             "applicable": pl.Series(col.applicable, dtype=pl.Boolean),
             "missing_actual": pl.Series(col.missing_actual, dtype=pl.String),
-            **_input_reasons(ruleset, ind, col),
         }
     ).lazy()
     threshold, upper, needs = _threshold(ind)
-    a, t = pl.col("A"), pl.col("T")
+    actual, target = pl.col("actual_scaled"), pl.col("threshold_scaled")
+    upper_bound, baseline = pl.col("upper_scaled"), pl.col("baseline_scaled")
     frame = frame.with_columns(
-        A=_rescale(pl.col("a_raw"), SCALE, p),
-        B=_rescale(pl.col("b_raw"), SCALE, p),
-        REF=_rescale(pl.col("r_raw"), SCALE, p),
-        T=threshold,
-        U=upper if upper is not None else pl.lit(None, dtype=INT),
+        actual_scaled=_rescale(pl.col("actual_raw"), SCALE, p),
+        baseline_scaled=_rescale(pl.col("baseline_raw"), SCALE, p),
+        reference_scaled=_rescale(pl.col("reference_raw"), SCALE, p),
+        threshold_scaled=threshold,
+        upper_scaled=upper if upper is not None else pl.lit(None, dtype=INT),
     )
     missing = (
-        pl.when(pl.col("A").is_null())
+        pl.when(actual.is_null())
         .then(pl.col("missing_actual"))
-        .when(pl.col("T").is_null())
+        .when(target.is_null())
         .then(pl.lit(needs))
     )
     frame = frame.with_columns(missing=missing.otherwise(pl.lit(None, dtype=pl.String)))
     comparable = pl.col("applicable") & pl.col("missing").is_null()
     op = ind.operator
-    met = {">=": a >= t, ">": a > t, "<=": a <= t, "<": a < t}.get(
-        op, (a >= t) & (a <= pl.col("U"))
+    met = {
+        ">=": actual >= target,
+        ">": actual > target,
+        "<=": actual <= target,
+        "<": actual < target,
+    }.get(op, (actual >= target) & (actual <= upper_bound))
+    margin = (
+        pl.min_horizontal(actual - target, upper_bound - actual)
+        if op == "between"
+        else _good(ind, actual - target)
     )
-    margin = pl.min_horizontal(a - t, pl.col("U") - a) if op == "between" else _good(ind, a - t)
-    num, den = (a, t) if ind.direction == "higher" else (t, a)
+    num, den = (actual, target) if ind.direction == "higher" else (target, actual)
+    gain = _good(ind, actual - baseline)
     frame = frame.with_columns(
         status=pl.when(~pl.col("applicable"))
         .then(pl.lit("not_applicable"))
@@ -292,30 +269,24 @@ def _indicator_frame(
         .when(met)
         .then(pl.lit("met"))
         .otherwise(pl.lit("not_met")),
-        M=pl.when(comparable).then(margin),
-        C10=pl.when(comparable & (den != 0)).then(_div_half_up(num * _lit(1000), den))
+        margin_scaled=pl.when(comparable).then(margin),
+        completion_tenths=pl.when(comparable & (den != 0)).then(_div_half_up(num * _lit(1000), den))
         if op != "between"
         else pl.lit(None, dtype=INT),
-        G10=pl.when(pl.col("B") > 0).then(
-            _div_half_up(_good(ind, a - pl.col("B")) * _lit(1000), pl.col("B"))
-        ),
-        over_50=(
-            (pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 50)
-        ).fill_null(False),
-        over_100=(
-            (pl.col("B") > 0) & (_good(ind, a - pl.col("B")) * 100 > pl.col("B") * 100)
-        ).fill_null(False),
+        growth_tenths=pl.when(baseline > 0).then(_div_half_up(gain * _lit(1000), baseline)),
+        over_50=((baseline > 0) & (gain * 100 > baseline * 50)).fill_null(False),
+        over_100=((baseline > 0) & (gain * 100 > baseline * 100)).fill_null(False),
     )
-    if ruleset.scored:
-        frame = frame.with_columns(S100=_score(ind))
-    values = frame.select("county_index", "A", "T", "applicable", "missing")
-    return values, _explained(ruleset, ind, frame, col)
+    frame = frame.with_columns(
+        score_hundredths=_score(ind) if ruleset.scored else pl.lit(None, dtype=INT)
+    )
+    return frame
 
 
 def _score(ind: Indicator) -> Expr:
     """Hundredths of a score, as engine.infer.scoring.rule_score computes it."""
-    a, t = pl.col("A"), pl.col("T")
-    num, den = (a, t) if ind.direction == "higher" else (t, a)
+    actual, target = pl.col("actual_scaled"), pl.col("threshold_scaled")
+    num, den = (actual, target) if ind.direction == "higher" else (target, actual)
     ratio = (
         _div_half_up(num * _lit(10_000), den).clip(0, 10_000)
         if ind.operator != "between"
@@ -333,168 +304,36 @@ def _score(ind: Indicator) -> Expr:
     )
 
 
-def _input_reasons(ruleset: Ruleset, ind: Indicator, col: _Column) -> dict[str, pl.Series]:
-    """A derived indicator's reason when inputs are missing: it names them, county by county."""
-    if ind.derived is None or not any(col.absent_inputs):
-        return {}
-    found = [
-        reason("input_missing", inputs=names([ruleset.data_items[i] for i in absent]))
-        if absent
-        else None
-        for absent in col.absent_inputs
-    ]
-    return {
-        f"input_{lang}": pl.Series(
-            [getattr(r, lang) if r else None for r in found], dtype=pl.String
+def _beyond_durable_rules(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """The compared values durable-rules could not take (beyond 2**53 at precision)."""
+    return frame.filter(
+        pl.col("applicable")
+        & pl.col("missing").is_null()
+        & (
+            (pl.col("actual_scaled").abs() > MAX_SCALED)
+            | (pl.col("threshold_scaled").abs() > MAX_SCALED)
         )
-        for lang in LANGS
-    }
+    ).select("county_index", "actual_scaled", "threshold_scaled")
 
 
-_equal_not_met = (pl.col("status") == "not_met") & (pl.col("M") == 0)
-
-
-def _explained(ruleset: Ruleset, ind: Indicator, frame: pl.LazyFrame, col: _Column) -> pl.LazyFrame:
-    """Texts: the numbers as the Decimal path prints them and the reason in both languages."""
-    p, unit = ind.precision, ind.unit
-    text = {name: _text(pl.col(name), p) for name in ("A", "T", "U", "B", "REF")}
-    margin_abs = _with_unit(_text(pl.col("M").abs(), p), unit)
-    actual, threshold = _with_unit(text["A"], unit), _with_unit(text["T"], unit)
-    reasons: dict[str, Expr] = {}
-    fixed = _fixed_reasons(ruleset, ind)
-    for lang in LANGS:
-        if ind.operator == "between":
-            judged = {
-                status: _fill(
-                    f"between_{status}",
-                    lang,
-                    {
-                        "actual": actual,
-                        "low": threshold,
-                        "high": _with_unit(text["U"], unit),
-                        "margin": margin_abs,
-                    },
-                )
-                for status in ("met", "not_met")
-            }
-        else:
-            if isinstance(ind.threshold, ReferenceThreshold):
-                before, after = getattr(reference_label(ind, _SLOT), lang).split(_SLOT)
-                label: Expr | str = pl.concat_str(
-                    [pl.lit(before), _with_unit(text["REF"], unit), pl.lit(after)]
-                )
-            else:
-                label = THRESHOLD_LABELS[ind.threshold.kind].get(lang)
-            symbol = OPERATOR_SYMBOLS[ind.operator]
-            judged = {
-                code: _fill(
-                    code,
-                    lang,
-                    {
-                        "actual": actual,
-                        "threshold": threshold,
-                        "threshold_label": label,
-                        "op": symbol,
-                        "margin": margin_abs,
-                    },
-                )
-                for code in ("met", "not_met", "not_met_equal")
-            }
-        branches = [
-            (pl.col("status") == "not_applicable", pl.lit(getattr(fixed["not_applicable"], lang)))
-        ]
-        if "not_met_equal" in judged:  # equal and not met: a strict operator (see explain.py)
-            branches.append((_equal_not_met, judged.pop("not_met_equal")))
-        branches += [(pl.col("status") == status, sentence) for status, sentence in judged.items()]
-        branches += [
-            (pl.col("missing") == code, pl.lit(getattr(fixed[f"{code}_missing"], lang)))
-            for code in ("actual", "target", "baseline", "reference", "undefined")
-        ]
-        expr = pl.when(branches[0][0]).then(branches[0][1])
-        for condition, value in branches[1:]:
-            expr = expr.when(condition).then(value)  # type: ignore[assignment]
-        reasons[lang] = expr.otherwise(pl.lit(None, dtype=pl.String))
-    frame = frame.with_columns(
-        reason_code=pl.when(pl.col("status") == "not_applicable")
-        .then(pl.lit("not_applicable"))
-        .when(pl.col("status") == "not_evaluated")
-        .then(pl.concat_str([pl.col("missing"), pl.lit("_missing")]))
-        .when(_equal_not_met if ind.operator != "between" else pl.lit(False))
-        .then(pl.lit("not_met_equal"))
-        .otherwise(
-            pl.concat_str(
-                [pl.lit("between_" if ind.operator == "between" else ""), pl.col("status")]
-            )
-        ),
-        reason_zh=reasons["zh"],
-        reason_en=reasons["en"],
-    )
-    if ind.derived is not None and any(col.absent_inputs):
-        is_input = (pl.col("status") == "not_evaluated") & (pl.col("missing") == "input")
-        frame = frame.with_columns(
-            pl.when(is_input)
-            .then(pl.col(f"input_{lang}"))
-            .otherwise(pl.col(f"reason_{lang}"))
-            .alias(f"reason_{lang}")
-            for lang in LANGS
-        )
-    none = pl.lit(None, dtype=pl.String)
-    return frame.select(
-        "county_index",
-        id=pl.lit(ind.id),
-        kind=pl.lit(ind.kind),
-        status="status",
-        actual=text["A"],
-        threshold=text["T"],
-        threshold_upper=text["U"] if ind.operator == "between" else none,
-        margin=_text(pl.col("M"), p),
-        completion=_text(pl.col("C10"), 1),
-        baseline=text["B"],
-        reference=text["REF"] if isinstance(ind.threshold, ReferenceThreshold) else none,
-        growth=_text(pl.col("G10"), 1),
-        score=_text(pl.col("S100"), 2) if ruleset.scored else none,
-        reason_code="reason_code",
-        reason_zh="reason_zh",
-        reason_en="reason_en",
-        over_50="over_50",
-        over_100="over_100",
-    )
-
-
-def _fixed_reasons(ruleset: Ruleset, ind: Indicator) -> dict[str, Reason]:
-    """Reasons that do not depend on the county's numbers."""
-    label = ind.threshold.label if isinstance(ind.threshold, ReferenceThreshold) else None
-    formula = ind.derived.formula if ind.derived else None
-    found = {
-        f"{code}_missing": reason(f"{code}_missing", label=label, formula=formula)
-        for code in ("actual", "target", "baseline", "reference", "undefined")
-    }
-    found["not_applicable"] = reason(
-        "not_applicable", scope=scope(ruleset, ind) if ind.applies_to is not None else None
-    )
-    return found
-
-
-def _too_large(
+def _refuse_too_large(
     ruleset: Ruleset,
-    counties: list[CountyData] | None,
-    checked: list[tuple[Indicator, _Column, pl.DataFrame]],
+    columns: list[_Column],
+    counties: Sequence[CountyData] | None,
+    hits_by_rule: list[pl.DataFrame],
 ) -> None:
     """The durable-rules path takes integers up to 2**53 only and refuses a comparable value
     beyond that; this path must refuse the same value with the same message (the first county,
     then the first indicator, actual before threshold)."""
     found: list[tuple[int, int, int, DataError]] = []
-    for rule_index, (ind, col, frame) in enumerate(checked):
-        hits = frame.filter(
-            pl.col("applicable")
-            & pl.col("missing").is_null()
-            & ((pl.col("A").abs() > MAX_SCALED) | (pl.col("T").abs() > MAX_SCALED))
-        )
+    for rule_index, (ind, col, hits) in enumerate(
+        zip(ruleset.indicators, columns, hits_by_rule, strict=True)
+    ):
         if hits.is_empty():
             continue
         if counties is None:  # read by the fast loader: let the general one name the row
             raise VectorUnsupported("a value too large to compare exactly")
-        i, a, t = hits.row(0)[:3]
+        i, a, t = hits.row(0)
         value = a if abs(a) > MAX_SCALED else t
         try:
             to_scaled(Decimal(value).scaleb(-ind.precision), ind.precision)
@@ -505,14 +344,39 @@ def _too_large(
         raise min(found, key=lambda hit: hit[:3])[3]
 
 
-def evaluate(ruleset: Ruleset, counties: list[CountyData]) -> pl.DataFrame:
-    """One row per county and indicator (counties in order, indicators in ruleset order): the
-    per-rule results as texts, exactly as the Decimal path prints them."""
+def _outcomes(
+    ruleset: Ruleset,
+    columns: list[_Column],
+    names: list[tuple[str, int | None]],
+    counties: Sequence[CountyData] | None,
+) -> Outcomes:
+    indicators, checks = [], []
+    for ind, col in zip(ruleset.indicators, columns, strict=True):
+        frame = _decided(ruleset, ind, col, len(names))
+        absent = col.absent_inputs if ind.derived is not None and any(col.absent_inputs) else None
+        indicators.append(IndicatorOutcomes(ind, frame.select(*OUTCOME_SCHEMA), absent))
+        checks.append(_beyond_durable_rules(frame))
+
+    def verify(hits: list[pl.DataFrame]) -> None:
+        _refuse_too_large(ruleset, columns, counties, hits)
+
+    return Outcomes(
+        ruleset=ruleset,
+        engine="vector",
+        counties=names,
+        indicators=indicators,
+        checks=checks,
+        verify=verify,
+    )
+
+
+def evaluate(ruleset: Ruleset, counties: Sequence[CountyData]) -> Outcomes:
+    """Every indicator for every county (counties in order, indicators in ruleset order)."""
     columns = [_gather(ruleset, ind, counties) for ind in ruleset.indicators]
-    return _evaluate(ruleset, columns, len(counties), counties)
+    return _outcomes(ruleset, columns, [(c.county, c.year) for c in counties], counties)
 
 
-def evaluate_table(ruleset: Ruleset, table: FastTable) -> pl.DataFrame:
+def evaluate_table(ruleset: Ruleset, table: FastTable) -> Outcomes:
     """The same for a table read by the fast loader (no derived or restricted indicators)."""
     n = len(table.counties)
     columns = [
@@ -528,23 +392,24 @@ def evaluate_table(ruleset: Ruleset, table: FastTable) -> pl.DataFrame:
         )
         for v in (table.values[ind.id] for ind in ruleset.indicators)
     ]
-    return _evaluate(ruleset, columns, n, None)
+    names = list(zip(table.counties, table.years, strict=True))
+    return _outcomes(ruleset, columns, names, None)
 
 
-def _evaluate(
-    ruleset: Ruleset, columns: list[_Column], n: int, counties: list[CountyData] | None
-) -> pl.DataFrame:
-    plans = [
-        _indicator_frame(ruleset, ind, col, n)
-        for ind, col in zip(ruleset.indicators, columns, strict=True)
-    ]
-    # One collect for all indicators: polars runs the independent plans in parallel.
-    done = pl.collect_all([plan for pair in plans for plan in pair])
-    values, frames = done[0::2], done[1::2]
-    _too_large(ruleset, counties, list(zip(ruleset.indicators, columns, values, strict=True)))
-    order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
-    return (
-        pl.concat(frames)
-        .with_columns(rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
-        .sort("county_index", "rule_index")
-    )
+class VectorEvaluator:
+    """Every rule for every county at once, in polars (nothing is computed until the outcomes
+    are collected, so ``advance`` is not told anything)."""
+
+    name: Final[Engine] = "vector"
+
+    def evaluate(
+        self,
+        ruleset: Ruleset,
+        counties: Sequence[CountyData],
+        *,
+        advance: Advance | None = None,
+    ) -> Outcomes:
+        return evaluate(ruleset, counties)
+
+
+VECTOR = VectorEvaluator()
