@@ -99,3 +99,32 @@ def test_an_annex_workbook_is_a_ruleset_wherever_a_ruleset_is(tmp_path: Path) ->
     assert [i.id for i in ruleset.indicators][:2] == ["rd_intensity", "high_tech_enterprises"]
     data = write(tmp_path, "指标,目标值,实际值\n全社会R&D经费支出占GDP比重,1.60,1.50\n", "c.csv")
     assert engine.assess(data, ruleset).rules[0].status == "not_met"
+
+
+def test_the_yaml_written_from_an_annex_is_the_same_ruleset(tmp_path: Path) -> None:
+    table = write(tmp_path, HEADER + ROWS)
+    yaml_file = tmp_path / "plan.yaml"
+    run = subprocess.run(
+        [
+            ASSESS,
+            "ruleset",
+            "from-annex",
+            str(table),
+            "-o",
+            str(yaml_file),
+            "--expected-share",
+            "75",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    text = yaml_file.read_text(encoding="utf-8")
+    assert "provenance: county plan annex, row 2" in text and "expected_min_share: 75" in text
+    from_yaml = engine.load_ruleset(yaml_file)
+    from_table = load_annex(table, expected_share=Decimal(75))
+    assert from_yaml.content_hash == from_table.content_hash
+    by_yaml, by_table = engine.assess(table, from_yaml), engine.assess(table, from_table)
+    # Identical results; only the ruleset's file name differs (plan.yaml against the table).
+    assert by_yaml.model_dump(exclude={"ruleset"}) == by_table.model_dump(exclude={"ruleset"})
+    assert by_yaml.ruleset.content_hash == by_table.ruleset.content_hash

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -258,6 +259,49 @@ def check_command(name: str, lang: str | None) -> None:
     exit code 2; or one line describing it (indicators, inputs, policy, what it extends, its
     hash), exit code 0."""
     sys.exit(check_ruleset(CheckRulesetOptions(ruleset=name, lang=lang or default_lang())))
+
+
+# -- from-annex ---------------------------------------------------------------------------------
+
+
+@ruleset_group.command(
+    "from-annex", short_help="A county's plan annex (xlsx or csv) written as a YAML ruleset."
+)
+@click.argument("annex", type=click.Path(path_type=Path), metavar="ANNEX")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The YAML file to write (default: standard output).",
+)
+@click.option(
+    "--expected-share",
+    default=None,
+    metavar="PERCENT",
+    help="The share of expected indicators to meet (default 80, an assumption).",
+)
+@lang_option("Language of the error messages. Default: Chinese when LANG is zh_*, else English.")
+def from_annex_command(
+    annex: Path, output: Path | None, expected_share: str | None, lang: str | None
+) -> None:
+    """Write the ruleset a plan annex stands for (序号, 类别, 指标名称, 单位, 指标属性, 基期值,
+    目标值 …; see docs/rulesets.md) as YAML: every row a target indicator, its provenance "county
+    plan annex, row N". Assessing with the YAML gives the same result as with the table."""
+    from engine.decimals import NumberFormatError, parse_number
+    from engine.load.annex import annex_yaml
+    from engine.report.output import write_atomically
+
+    try:  # a percentage as its text, never a binary float
+        share = None if expected_share is None else parse_number(expected_share)
+    except NumberFormatError as exc:
+        raise click.BadParameter(str(exc), param_hint="--expected-share") from None
+    with reporting_errors(lang or default_lang()):
+        text = annex_yaml(annex, expected_share=share)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomically(output, text, inputs=[annex])
+    sys.exit(EXIT_PASS)
 
 
 # -- schema -------------------------------------------------------------------------------------

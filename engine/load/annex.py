@@ -288,3 +288,32 @@ def load_annex(path: str | Path, *, expected_share: Decimal | None = None) -> Ru
 
     path = Path(path)
     return ruleset_from_data(annex_data(path, expected_share=expected_share), file=path)
+
+
+def annex_yaml(path: str | Path, *, expected_share: Decimal | None = None) -> str:
+    """The YAML ruleset equivalent to an annex table, for a province or county to refine:
+    loading it gives the same ruleset (same content hash) as loading the table."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+        # A decimal as its own text, read back as the same decimal (never a binary float).
+        text = f"{value:f}"
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int", text
+        )
+
+    _Dumper.add_representer(Decimal, decimal)
+    from engine.load.ruleset import ruleset_from_data
+
+    path = Path(path)
+    data = annex_data(path, expected_share=expected_share)
+    ruleset_from_data(data, file=path)  # validated like the table: nothing invalid is written
+    head = (
+        f"# Written by `assess ruleset from-annex {path.name}`: each indicator is a row of the\n"
+        "# county's plan annex (see its provenance). Refine names, precisions and the policy\n"
+        "# here; the file is then the county's ruleset.\n"
+    )
+    return head + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
