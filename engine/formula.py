@@ -54,6 +54,9 @@ MAX_FORMULA_DEPTH = 30
 MAX_RESULT = Decimal("1e50")
 #: The smallest non-zero magnitude of a number written in a formula.
 MIN_LITERAL = Decimal("1e-12")
+#: Inputs whose decimal exponent lies beyond ±100 give no value (a data cell's exponent has at
+#: most two digits, and magnitudes above 10¹² are refused): exact rationals stay small.
+MAX_INPUT_EXPONENT = 100
 _CONTEXT = Context(prec=60, traps=[DivisionByZero, InvalidOperation, Overflow])
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 #: Operators of one precedence: a chain of them is one level of nesting.
@@ -123,6 +126,10 @@ class Formula:
         zero, or a value beyond the largest magnitude an indicator may have)."""
         if any(not v.is_finite() for v in values.values()):  # a library caller's NaN or inf
             raise FormulaUndefined("no finite value")
+        if any(v and abs(v.adjusted()) > MAX_INPUT_EXPONENT for v in values.values()):
+            # 1e-999999 as an exact rational has a million-digit denominator; a cell cannot hold
+            # it (its exponent has two digits), only a library caller can.
+            raise FormulaUndefined("an input is beyond the range formulas compute with")
         exact = _evaluate(self.tree, values)
         if abs(exact) > MAX_RESULT:
             raise FormulaUndefined(f"larger in magnitude than 1e{MAX_RESULT.adjusted()}")
