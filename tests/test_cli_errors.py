@@ -214,6 +214,7 @@ def test_three_problems_as_json_on_stdout(tmp_path: Path) -> None:
 # -- digits and absurd numbers ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts the real command many times (.ci/run runs it)
 @pytest.mark.parametrize(
     "text",
     ["1e1000000", "9" * 1_000_000, "١.٦٨"],
@@ -268,6 +269,7 @@ def _zero(tmp_path: Path) -> Path:
     return tmp_path / "zero.csv"
 
 
+@pytest.mark.slow  # starts the real command many times (.ci/run runs it)
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
 @pytest.mark.parametrize(
     ("make", "said"),

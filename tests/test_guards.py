@@ -1000,6 +1000,7 @@ def test_derived_indicators_units_and_applicability_agree_with_the_reference(
     )
 
 
+@pytest.mark.slow  # every county of the national dataset (.ci/run runs it)
 def test_every_county_of_the_national_dataset_agrees_with_the_reference(tmp_path: Path) -> None:
     path = write_national(tmp_path / "national.csv")
     batch = engine.assess_batch(path, "provincial-2021")  # the fast path and the vector batch

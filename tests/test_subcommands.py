@@ -280,6 +280,7 @@ def test_monitor_runs_as_installed_and_writes_a_file(tmp_path: Path) -> None:
     assert proc.stdout == "" and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.slow  # starts the real command many times (.ci/run runs it)
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -447,6 +448,7 @@ def test_old_monitor_keeps_its_year_and_its_refusals() -> None:
     assert result.exit_code == 2 and "--year is for a file of one year" in result.output
 
 
+@pytest.mark.slow  # starts the real command many times (.ci/run runs it)
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -466,6 +468,7 @@ def test_an_old_spelling_refuses_what_it_never_used(args: list[str], says: str) 
 # -- options that cannot apply ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts the real command many times (.ci/run runs it)
 @pytest.mark.parametrize(
     ("args", "says"),
     [
