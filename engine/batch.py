@@ -24,7 +24,7 @@ from engine.compile.rules import compile_ruleset
 from engine.decimals import decimals_of
 from engine.errors import DataError
 from engine.explain.result import share_of, verdict_reasons
-from engine.explain.vector import explain
+from engine.explain.vector import EXPLAINED_COLUMNS, explain
 from engine.infer.evaluator import (
     TALLY_COUNTS,
     EvaluatorUnsupported,
@@ -44,25 +44,7 @@ from engine.model.ruleset import Indicator, Ruleset
 from engine.pipeline import References, assess_path, with_given_references
 
 #: Per-rule columns, in order; numbers are texts exactly as the single-county JSON prints them.
-RULE_COLUMNS = (
-    "county",
-    "year",
-    "id",
-    "kind",
-    "status",
-    "actual",
-    "threshold",
-    "threshold_upper",
-    "margin",
-    "completion",
-    "baseline",
-    "reference",
-    "growth",
-    "score",
-    "reason_code",
-    "reason_zh",
-    "reason_en",
-)
+RULE_COLUMNS = ("county", "year", *EXPLAINED_COLUMNS[: EXPLAINED_COLUMNS.index("over_50")])
 
 
 @dataclass(frozen=True)
