@@ -138,6 +138,20 @@ def _checked_text(text: LocalizedText) -> LocalizedText:
 #: A name, title or label of a ruleset: not blank, no control character.
 Text = Annotated[LocalizedText, AfterValidator(_checked_text)]
 
+#: A descriptive text of a ruleset (provenance, reconstruction, an assumption, a source's title):
+#: one text, or ``{zh, en}`` so that a Chinese report is Chinese throughout. See :func:`prose`.
+Prose = str | Text
+
+
+def prose(text: str | LocalizedText | None, lang: str) -> str | None:
+    """A descriptive text in ``lang``: a plain text is the same in both languages."""
+    if text is None or isinstance(text, str):
+        return text
+    return text.get(lang)
+
+
+Measure = Literal["stock", "annual", "cumulative"]
+
 
 class IndicatorInputs(Strict):
     """The values of one indicator for one county, as the threshold kinds see them."""
@@ -338,8 +352,19 @@ class Indicator(_RulesetModel):
     )
     direction: Direction = "higher"
     threshold: Threshold
-    provenance: str = Field(min_length=1, description="Where the indicator comes from.")
-    definition: str | None = None
+    provenance: Prose = Field(min_length=1, description="Where the indicator comes from.")
+    definition: Prose | None = None
+    measure: Measure | None = Field(
+        default=None,
+        description="What the value counts: a stock at the year's end, one year's flow (annual), "
+        "or a total over the construction period (cumulative).",
+    )
+    department: Prose | None = Field(
+        default=None, description="The department responsible for the value (责任单位)."
+    )
+    data_source: Prose | None = Field(
+        default=None, description="Where the value is taken from (数据来源)."
+    )
     derived: Derived | None = Field(
         default=None, description="Computed from the ruleset's inputs instead of read directly."
     )
@@ -442,7 +467,7 @@ class RawInput(_RulesetModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     name: Text
     unit: str = Field(min_length=1)
-    provenance: str | None = None
+    provenance: Prose | None = None
 
 
 class TextItem(_RulesetModel):
@@ -450,8 +475,8 @@ class TextItem(_RulesetModel):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     name: Text
-    provenance: str = Field(min_length=1)
-    definition: str | None = None
+    provenance: Prose = Field(min_length=1)
+    definition: Prose | None = None
 
 
 class Choice(_RulesetModel):
@@ -463,11 +488,11 @@ class Choice(_RulesetModel):
 
 class SourceDocument(_RulesetModel):
     id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    issuer: str | None = None
+    title: Prose = Field(min_length=1)
+    issuer: Prose | None = None
     date: str | None = None
     reference: str | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 _KINDS: dict[type, str] = {}  # filled in below, once the classes exist
@@ -538,10 +563,10 @@ class Ruleset(_RulesetModel):
     base_year: StrictInt | None = None
     target_year: StrictInt | None = None
     sources: list[SourceDocument] = Field(min_length=1)
-    reconstruction: str = Field(
+    reconstruction: Prose = Field(
         min_length=1, description="Plainly: what is reconstructed or assumed, and what is sourced."
     )
-    assumptions: list[str] = Field(default_factory=list)
+    assumptions: list[Prose] = Field(default_factory=list)
     verdict_policy: VerdictPolicy
     themes: list[Choice] = Field(
         default_factory=list, description="Construction themes indicators may apply to."
@@ -671,8 +696,11 @@ class IndicatorOverride(_RulesetModel):
     precision: StrictInt | None = Field(default=None, ge=0, le=6)
     direction: Direction | None = None
     threshold: Threshold | None = None
-    provenance: str | None = None
-    definition: str | None = None
+    provenance: Prose | None = None
+    definition: Prose | None = None
+    measure: Measure | None = None
+    department: Prose | None = None
+    data_source: Prose | None = None
     derived: Derived | None = None
     applies_to: Applicability | None = None
     weight: ExactDecimal | None = Field(default=None, ge=0)
@@ -693,8 +721,8 @@ class ExtendingRuleset(_RulesetModel):
     base_year: StrictInt | None = None
     target_year: StrictInt | None = None
     sources: list[SourceDocument] = Field(default_factory=list)
-    reconstruction: str | None = Field(default=None, min_length=1)
-    assumptions: list[str] = Field(default_factory=list)
+    reconstruction: Prose | None = Field(default=None, min_length=1)
+    assumptions: list[Prose] = Field(default_factory=list)
     verdict_policy: VerdictPolicy | None = None
     themes: list[Choice] = Field(default_factory=list)
     county_types: list[Choice] = Field(default_factory=list)

@@ -27,7 +27,7 @@ from engine.infer.scoring import SCORE_PLACES
 from engine.model.county import DataFile
 from engine.model.plan import Monitoring
 from engine.model.result import Result, RuleResult
-from engine.model.ruleset import Ruleset
+from engine.model.ruleset import Ruleset, prose
 from engine.report.cells import pct, plain, required
 from engine.report.document import (
     Banner,
@@ -355,12 +355,12 @@ def data_source_items(result: Result, lang: str) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def source_items(ruleset: Ruleset) -> tuple[Item, ...]:
+def source_items(ruleset: Ruleset, lang: str) -> tuple[Item, ...]:
     """The ruleset's sources: title (reference), then issuer and date."""
     return tuple(
         Item(
-            (src.title + (f" ({src.reference})" if src.reference else ""),),
-            details=tuple(extra for extra in (src.issuer, src.date) if extra),
+            ((prose(src.title, lang) or "") + (f" ({src.reference})" if src.reference else ""),),
+            details=tuple(extra for extra in (prose(src.issuer, lang), src.date) if extra),
         )
         for src in ruleset.sources
     )
@@ -378,7 +378,7 @@ def provenance(result: Result, lang: str, ruleset: Ruleset | None) -> Section:
             Section(
                 "reconstruction",
                 words["reconstruction"],
-                (Paragraph((ruleset.reconstruction.strip(),)),),
+                (Paragraph(((prose(ruleset.reconstruction, lang) or "").strip(),)),),
             )
         ]
         if ruleset.assumptions:
@@ -386,11 +386,17 @@ def provenance(result: Result, lang: str, ruleset: Ruleset | None) -> Section:
                 Section(
                     "assumptions",
                     words["assumptions"],
-                    (BulletList(tuple(Item((a,)) for a in ruleset.assumptions)),),
+                    (
+                        BulletList(
+                            tuple(Item((prose(a, lang) or "",)) for a in ruleset.assumptions)
+                        ),
+                    ),
                 )
             )
         if ruleset.sources:
-            basis.append(Section("sources", words["sources"], (BulletList(source_items(ruleset)),)))
+            basis.append(
+                Section("sources", words["sources"], (BulletList(source_items(ruleset, lang)),))
+            )
         parts.append(Section("basis", words["basis"], tuple(basis)))
     return Section("provenance", words["provenance"], tuple(parts))
 

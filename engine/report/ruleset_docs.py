@@ -20,11 +20,18 @@ from engine.model.ruleset import (
     ExpectedSharePolicy,
     GrowthThreshold,
     Indicator,
+    LocalizedText,
     ReferenceThreshold,
     Ruleset,
     TargetThreshold,
+    prose,
 )
 from engine.model.schema import result_schema_json, ruleset_schema_json
+
+
+def _en(text: str | LocalizedText | None) -> str:
+    """A ruleset's descriptive text on the (English) ruleset page."""
+    return prose(text, "en") or ""
 
 
 def _cell(text: object) -> str:
@@ -99,14 +106,14 @@ def render_page(ruleset: Ruleset) -> str:
         "",
         "## What is sourced and what is assumed",
         "",
-        rs.reconstruction.strip(),
+        _en(rs.reconstruction).strip(),
         "",
     ]
-    lines += [f"- {a}" for a in rs.assumptions]
+    lines += [f"- {_en(a)}" for a in rs.assumptions]
     lines += ["", "## Sources", ""]
     for src in rs.sources:
-        extra = "; ".join(x for x in (src.issuer, src.reference, src.date, src.note) if x)
-        lines.append(f"- `{src.id}`: {src.title}" + (f" ({extra})" if extra else ""))
+        extra = "; ".join(x for x in (_en(src.issuer), src.reference, src.date, _en(src.note)) if x)
+        lines.append(f"- `{src.id}`: {_en(src.title)}" + (f" ({extra})" if extra else ""))
     if rs.themes or rs.county_types:
         lines += ["", "## County themes and types", ""]
         lines += [f"- theme `{c.id}`: {c.name.zh} / {c.name.en}" for c in rs.themes]
@@ -145,11 +152,13 @@ def render_page(ruleset: Ruleset) -> str:
         lines.append(
             f"| {n} | `{ind.id}` | {_cell(ind.name.zh)} | {_cell(ind.name.en)} | "
             f"{_cell(ind.category.zh)} | {ind.kind} | {_cell(ind.unit)} | "
-            f"{ind.precision} | {_cell(rule)} |{weight} {_cell(ind.provenance)} |"
+            f"{ind.precision} | {_cell(rule)} |{weight} {_cell(_en(ind.provenance))} |"
         )
     if rs.text_items:
         lines += ["", "## Text items (carried into the report, not scored)", ""]
-        lines += [f"- `{t.id}`: {t.name.zh} / {t.name.en} ({t.provenance})" for t in rs.text_items]
+        lines += [
+            f"- `{t.id}`: {t.name.zh} / {t.name.en} ({_en(t.provenance)})" for t in rs.text_items
+        ]
     return "\n".join(lines) + "\n"
 
 
