@@ -621,7 +621,10 @@ def _item_values(
     problems.check()
     extra = {k.removeprefix("extra:"): v for k, v in cells.items() if k.startswith("extra:") and v}
     return IndicatorValues(
-        **numbers,
+        baseline=numbers.get("baseline"),
+        target=numbers.get("target"),
+        actual=numbers.get("actual"),
+        reference=numbers.get("reference"),
         unit=unit,
         converted_from=unit if factor is not None else None,
         source=cells.get("source") or None,

@@ -34,8 +34,16 @@ class IndicatorValues(BaseModel):
     source: ShownText | None = None
     note: ShownText | None = Field(default=None, description="Free text; a text item's content.")
     row: int | None = Field(default=None, description="Row in the data file (header is row 1).")
+    department: ShownText | None = Field(
+        default=None, description="The department responsible for the row (责任单位)."
+    )
+    evidence: tuple[ShownText, ...] | None = Field(
+        default=None,
+        description="The row's supporting evidence (佐证材料), one entry per item; None when "
+        "the file has no evidence column.",
+    )
     extra: dict[str, str] | None = Field(
-        default=None, description="Cells of columns the tool does not use (责任单位, 联系人 …)."
+        default=None, description="Cells of columns the tool does not use (联系人, 备注 …)."
     )
 
 

@@ -15,7 +15,11 @@ from pydantic import Field
 from engine.model.base import Frozen, Reason, Status, VerdictValue
 from engine.model.county import DataFile
 from engine.model.plan import Plan, WhatIf
-from engine.model.ruleset import Direction, IndicatorKind, LocalizedText, Operator
+from engine.model.ruleset import Direction, IndicatorKind, LocalizedText, Measure, Operator
+
+
+def _absent(value: object) -> bool:
+    return value is None
 
 
 class Notice(Frozen):
@@ -72,6 +76,24 @@ class RuleResult(Frozen):
     )
     source: str | None = None
     row: int | None = None
+    # Parts of the acceptance dossier, in the JSON only when known (so older results and files
+    # without these columns give the same JSON as before).
+    measure: Measure | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="What the value counts: stock, annual (one year's flow) or cumulative.",
+    )
+    department: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The department responsible (责任单位): the data's, else the ruleset's.",
+    )
+    evidence: list[str] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The supporting evidence (佐证材料) the data names for this indicator: file "
+        "names, document numbers or short texts. Absent when the data has no evidence column.",
+    )
 
 
 class Summary(Frozen):
