@@ -37,3 +37,10 @@ def conversion_factor(given: str, declared: str) -> Decimal | None:
         if match_key(given) in sizes and match_key(declared) in sizes:
             return sizes[match_key(given)] / sizes[match_key(declared)]
     return None
+
+
+def with_unit(value: Decimal | str | None, unit: str) -> str:
+    """``2.50%``, ``2.77 亿元``: percent-like units attach, others take a space."""
+    if value is None:
+        return "—"
+    return f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}"

@@ -61,7 +61,7 @@ def test_fail_exits_1_with_reasons() -> None:
 
 
 def test_list_rulesets_needs_no_file() -> None:
-    result = run("--list-rulesets")
+    result = run("ruleset", "list")
     assert result.exit_code == 0
     lines = {line.split("\t")[0]: line for line in result.output.splitlines()}
     from engine.load.ruleset import bundled_rulesets

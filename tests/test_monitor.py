@@ -136,10 +136,10 @@ def test_monitor_command(tmp_path: Path, fmt: str) -> None:
     run = CliRunner().invoke(
         assess_command,
         [
+            "monitor",
             str(write(tmp_path, ROWS_2021)),
             "-r",
             "provincial-2021",
-            "--monitor",
             "--format",
             fmt,
             "--lang",

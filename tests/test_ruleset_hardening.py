@@ -559,7 +559,7 @@ def test_the_command_exits_2_naming_the_file(tmp_path: Path, text: str, fragment
     output = cli(path)
     assert output.startswith(f"error: {path}"), output
     assert fragment in output
-    check = CliRunner().invoke(assess_command, ["--check-ruleset", str(path)])
+    check = CliRunner().invoke(assess_command, ["ruleset", "check", str(path)])
     assert check.exit_code == 2 and check.output.startswith(f"error: {path}"), check.output
 
 

@@ -175,13 +175,13 @@ def test_a_formula_reaching_beyond_its_inputs_is_refused_with_its_place(tmp_path
     data["indicators"][0]["derived"]["formula"] = "rd_expenditure.__class__"
     path = tmp_path / "r.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run("--check-ruleset", str(path))
+    result = run("ruleset", "check", str(path))
     assert result.exit_code == 2
     assert "indicator 'rd_intensity', field 'derived.formula'" in result.output
     assert "is not allowed in a formula" in result.output
     data["indicators"][0]["derived"]["formula"] = "rd_expenditure / population"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run("--check-ruleset", str(path))
+    result = run("ruleset", "check", str(path))
     assert result.exit_code == 2 and "unknown input 'population'" in result.output
 
 
@@ -257,7 +257,7 @@ def test_check_ruleset_lists_every_problem_at_once(tmp_path: Path) -> None:
     data["indicators"][3]["unknown_key"] = 1
     path = tmp_path / "r.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run("--check-ruleset", str(path))
+    result = run("ruleset", "check", str(path))
     assert result.exit_code == 2
     assert "3 problems" in result.output
     for fragment in (
@@ -271,7 +271,7 @@ def test_check_ruleset_lists_every_problem_at_once(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(engine.bundled_rulesets()))
 def test_check_ruleset_describes_every_bundled_ruleset(name: str) -> None:
-    result = run("--check-ruleset", name)
+    result = run("ruleset", "check", name)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"ok: {name} ")
     assert engine.load_ruleset(name).content_hash in result.output
@@ -358,7 +358,7 @@ def test_extends_resolves_relative_paths_and_chains(tmp_path: Path) -> None:
 def test_extends_cycles_are_detected(tmp_path: Path) -> None:
     _write(tmp_path, "a.yaml", CHILD.format(parent="b.yaml").replace("id: child", "id: a"))
     _write(tmp_path, "b.yaml", CHILD.format(parent="a.yaml").replace("id: child", "id: b"))
-    result = run("--check-ruleset", str(tmp_path / "a.yaml"))
+    result = run("ruleset", "check", str(tmp_path / "a.yaml"))
     assert result.exit_code == 2
     assert "extends cycle: a.yaml → b.yaml → a.yaml" in result.output
     _write(tmp_path, "self.yaml", CHILD.format(parent="self.yaml"))
@@ -434,7 +434,7 @@ def test_the_schema_describes_both_file_forms() -> None:
         "BetweenThreshold",
     }
     assert schema["$defs"]["Ruleset"]["additionalProperties"] is False
-    result = run("--ruleset-schema")
+    result = run("ruleset", "schema")
     assert result.exit_code == 0 and json.loads(result.output) == schema
 
 

@@ -217,17 +217,19 @@ def _spelling(param: click.Parameter) -> str:
 
 
 def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
-    """An old spelling: the pointer to the new one, then the new command's work."""
+    """An old spelling: the new command's work, with a pointer to the new spelling once the
+    call is accepted (a refused one gets its one error line, which names the new spelling)."""
     old, new, takes = _LEGACY[name]
-    legacy_note(old, new)
     for param in ctx.command.params:
         if not param.name or param.name == name or not _given(ctx, param.name):
             continue
         if param.name in _LEGACY or (takes is not None and param.name not in takes):
             raise click.UsageError(f"{old} takes no {_spelling(param)} (now '{new}')")
     if name == "list_rulesets":
+        legacy_note(old, new)
         return rulesets.list_rulesets()
     if name == "ruleset_schema":
+        legacy_note(old, new)
         return rulesets.print_schema()
     out = OutputOptions.parse(params["fmt"], params["output"], params["lang"])
     if name == "check_ruleset":
@@ -236,6 +238,7 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
         options = rulesets.CheckRulesetOptions(
             ruleset=params["check_ruleset"], lang=out.lang, errors_as_json=out.errors_as_json
         )
+        legacy_note(old, new)
         return rulesets.check_ruleset(options)
     if params["settings"] or params["want_plan"]:
         raise click.UsageError("--monitor is a report of its own; use --set or --plan without it")
@@ -243,7 +246,9 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
         raise click.UsageError("--monitor assesses one county with durable-rules (--engine rete)")
     if params["file"] is None or params["ruleset_name"] is None:
         raise click.UsageError("give a county FILE and --ruleset: assess monitor FILE -r NAME")
-    return monitoring.run(monitoring.parse(params))
+    monitor_options = monitoring.parse(params)
+    legacy_note(old, new)
+    return monitoring.run(monitor_options)
 
 
 # -- the command --------------------------------------------------------------------------------

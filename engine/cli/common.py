@@ -295,16 +295,11 @@ def report_input_error(exc: InputError, lang: str, *, as_json: bool) -> None:
     click.echo(f"error: {exc.describe(lang)}", err=True)
 
 
-def _stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
 def legacy_note(old: str, new: str) -> None:
-    """The pointer from an old spelling to its new one, for the person at the terminal. Not
-    for scripts: their standard error stays as it was (one ``error:`` line for bad input) for
-    the release the old spellings are kept."""
-    if _stderr_is_terminal():
-        click.echo(f"note: {old} is now '{new}'", err=True)
+    """The one-line pointer from an old spelling to its new one, on standard error (standard
+    output is unchanged, so a script reading it keeps working for the release the old
+    spellings are kept)."""
+    click.echo(f"note: {old} is now '{new}'", err=True)
 
 
 # -- options shared by the commands -------------------------------------------------------------

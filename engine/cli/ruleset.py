@@ -15,9 +15,7 @@ import click
 from engine.cli.common import EXIT_PASS, default_lang, lang_option, reporting_errors
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
-    from engine.model.ruleset import Indicator, Ruleset
+    from engine.model.ruleset import Ruleset
 
 
 @click.group(
@@ -103,46 +101,6 @@ _SHOW_WORDS = {
 }
 
 
-def threshold_text(ind: Indicator, lang: str) -> str:
-    """The rule in symbols and the user's words: ``≥ 目标值``, ``≥ 2.50``, ``≥ 基期值 + 10%``."""
-    from engine.explain.messages import FIELD_LABELS, OPERATOR_SYMBOLS
-    from engine.model.ruleset import (
-        AbsoluteThreshold,
-        BetweenThreshold,
-        GrowthThreshold,
-        TargetThreshold,
-    )
-
-    t = ind.threshold
-    if isinstance(t, BetweenThreshold):
-        return f"{t.min} ≤ {_SHOW_WORDS[lang]['actual']} ≤ {t.max}"
-    operator = ind.operator
-    assert operator != "between"
-    op = OPERATOR_SYMBOLS[operator]
-    sign = "+" if ind.direction == "higher" else "−"
-    if isinstance(t, TargetThreshold):
-        return f"{op} {FIELD_LABELS['target'].get(lang)}"
-    if isinstance(t, AbsoluteThreshold):
-        return f"{op} {_at_precision(t.value, ind.precision)}"
-    if isinstance(t, GrowthThreshold):
-        step = f"{t.min_increase}" if t.min_increase is not None else f"{t.min_growth}%"
-        return f"{op} {FIELD_LABELS['baseline'].get(lang)} {sign} {step}"
-    margin = f" {sign} {t.margin}" if t.margin else ""
-    if t.margin_percent:
-        margin = f" {sign} {t.margin_percent}%"
-    return f"{op} {t.label.get(lang)}{margin}"
-
-
-def _at_precision(value: Decimal, places: int) -> Decimal:
-    """``2.5`` at 2 decimals is ``2.50``: the value as it is compared; more decimals are kept."""
-    from decimal import Decimal
-
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent < places:
-        return value.quantize(Decimal(1).scaleb(-places))
-    return value
-
-
 def show(options: ShowOptions) -> int:
     """The ruleset's indicators as a table: id, Chinese and English name, unit, kind,
     threshold (and weight, for a scored ruleset)."""
@@ -182,7 +140,7 @@ def show(options: ShowOptions) -> int:
             ind.name.en,
             ind.unit,
             KIND_LABELS[ind.kind].get(lang),
-            threshold_text(ind, lang),
+            ind.threshold.describe(lang, precision=ind.precision, direction=ind.direction),
         ]
         if rs.scored:
             cells.append(str(ind.weight if ind.weight is not None else 1))

@@ -18,16 +18,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from engine.decimals import to_scaled
 from engine.errors import RulesetError
-from engine.model.ruleset import (
-    MAX_RULE_FIELDS,
-    AbsoluteThreshold,
-    BetweenThreshold,
-    Indicator,
-    Operator,
-    Ruleset,
-)
+from engine.model.ruleset import MAX_RULE_FIELDS, Ruleset
 
 #: durable-rules refuses a fact with more than 255 properties (``sid`` and ``id`` included), and
 #: hangs on more than 512 rules (two per indicator plus ``seen``). The one limit a ruleset meets
@@ -37,14 +29,6 @@ MAX_FACT_FIELDS = MAX_RULE_FIELDS
 
 SEEN_FIELD = "county"
 SEEN_RULE = "seen"
-
-# met / not-met condition operator for each comparison.
-_DURABLE_OPS: dict[Operator, tuple[str, str]] = {
-    ">=": ("$gte", "$lt"),
-    ">": ("$gt", "$lte"),
-    "<=": ("$lte", "$gt"),
-    "<": ("$lt", "$gte"),
-}
 
 
 def met_rule(indicator_id: str) -> str:
@@ -111,32 +95,6 @@ _VERDICT_NAME = (
 )
 
 
-def _conditions(
-    indicator: Indicator, fields: IndicatorFields
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    a = fields.actual
-    if isinstance(indicator.threshold, BetweenThreshold):
-        low = to_scaled(indicator.threshold.min, indicator.precision)
-        high = to_scaled(indicator.threshold.max, indicator.precision)
-        return (
-            {"m": {"$and": [{"$gte": {a: low}}, {"$lte": {a: high}}]}},
-            {"m": {"$or": [{"$lt": {a: low}}, {"$gt": {a: high}}]}},
-        )
-    operator = indicator.operator
-    assert operator != "between"
-    met_op, not_met_op = _DURABLE_OPS[operator]
-    right: int | dict[str, str]
-    if fields.threshold is None:
-        assert isinstance(indicator.threshold, AbsoluteThreshold)
-        right = to_scaled(indicator.threshold.value, indicator.precision)
-    else:
-        right = {"$m": fields.threshold}
-    return (
-        {"m": {met_op: {a: right}}},
-        {"m": {not_met_op: {a: right}}},
-    )
-
-
 def check_rule_fields(ruleset: Ruleset) -> None:
     """Refuse a ruleset whose rules compare more fields than durable-rules takes in one fact.
 
@@ -163,7 +121,9 @@ def _compile(ruleset: Ruleset) -> CompiledRuleset:
         threshold_field = None if indicator.threshold.constant else f"t{index}"
         f = IndicatorFields(actual=f"a{index}", threshold=threshold_field)
         fields[indicator.id] = f
-        met, not_met = _conditions(indicator, f)
+        met, not_met = indicator.threshold.durable_conditions(
+            f.actual, f.threshold, precision=indicator.precision, direction=indicator.direction
+        )
         rules[met_rule(indicator.id)] = {"all": [met], "run": met_rule(indicator.id)}
         rules[not_met_rule(indicator.id)] = {"all": [not_met], "run": not_met_rule(indicator.id)}
     rules[SEEN_RULE] = {"all": [{"m": {"$ex": {SEEN_FIELD: 1}}}], "run": SEEN_RULE}

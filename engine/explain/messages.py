@@ -5,12 +5,15 @@ The evaluator decides codes and parameters; only this module holds wording, in b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from engine.catalogue import REPORT as CATALOGUE
 from engine.model.result import Notice, Reason
 from engine.model.ruleset import LocalizedText
+from engine.model.thresholds import OPERATOR_SYMBOLS as OPERATOR_SYMBOLS
+from engine.model.thresholds import THRESHOLD_CLASSES, VALUE_WORDS
+from engine.units import with_unit as with_unit
 
 Param = str | int | Decimal | LocalizedText | None
 
@@ -152,16 +155,27 @@ COLUMNS: dict[str, LocalizedText] = {
     "progress": LocalizedText(zh="进度", en="Progress"),
     "projected": LocalizedText(zh="预计目标年值", en="Projected"),
     "monitor_status": LocalizedText(zh="进度状态", en="Status"),
+    "item": LocalizedText(zh="项目", en="Item"),
+    "file": LocalizedText(zh="编号或文件名", en="Id or file name"),
+    "version": LocalizedText(zh="版本或格式", en="Version or format"),
+    "sha256": LocalizedText(zh="SHA-256校验值", en="SHA-256"),
 }
 
 
-THRESHOLD_LABELS: dict[str, LocalizedText] = {
-    "target": LocalizedText(zh="目标值", en="target"),
-    "absolute": LocalizedText(zh="标准值", en="standard"),
-    "growth": LocalizedText(zh="增长要求值", en="growth requirement"),
-    "reference": LocalizedText(zh="参考值", en="reference value"),
-    "between": LocalizedText(zh="区间", en="range"),
-}
+class _ThresholdLabels(Mapping[str, LocalizedText]):
+    """Each threshold kind's name in the reports, from the kind itself (a live view)."""
+
+    def __getitem__(self, kind: str) -> LocalizedText:
+        return THRESHOLD_CLASSES[kind].label_words
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(THRESHOLD_CLASSES)
+
+    def __len__(self) -> int:
+        return len(THRESHOLD_CLASSES)
+
+
+THRESHOLD_LABELS: Mapping[str, LocalizedText] = _ThresholdLabels()
 
 STATUS_LABELS: dict[str, LocalizedText] = {
     "met": LocalizedText(zh="完成", en="met"),
@@ -183,9 +197,9 @@ PROGRESS_LABELS: dict[str, LocalizedText] = {
 }
 
 FIELD_LABELS: dict[str, LocalizedText] = {
-    "actual": LocalizedText(zh="实际值", en="actual"),
-    "target": LocalizedText(zh="目标值", en="target"),
-    "baseline": LocalizedText(zh="基期值", en="baseline"),
+    "actual": VALUE_WORDS["actual"],
+    "target": VALUE_WORDS["target"],
+    "baseline": VALUE_WORDS["baseline"],
     "reference": LocalizedText(zh="参考值", en="reference"),
     "input": LocalizedText(zh="基础数据", en="inputs"),
 }
@@ -217,13 +231,3 @@ def notice(code: str, indicator: str | None = None, **params: Param) -> Notice:
     return Notice(
         code=code, indicator=indicator, zh=render(code, "zh", params), en=render(code, "en", params)
     )
-
-
-OPERATOR_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-
-
-def with_unit(value: Decimal | None, unit: str) -> str:
-    """``2.50%``, ``2.77 亿元``: percent-like units attach, others take a space."""
-    if value is None:
-        return "—"
-    return f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}"

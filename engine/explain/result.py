@@ -13,7 +13,7 @@ from typing import Protocol
 
 from engine.compile.rules import REQUIREMENT_NOT_MET
 from engine.decimals import divide
-from engine.explain.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, notice, reason, with_unit
+from engine.explain.messages import OPERATOR_SYMBOLS, notice, reason, with_unit
 from engine.infer.evaluator import Tally
 from engine.infer.run import PERCENT_PLACES as PERCENT_PLACES
 from engine.infer.run import Inference, Outcome, completion, grew_more_than, growth, margin
@@ -32,7 +32,6 @@ from engine.model.result import (
 from engine.model.ruleset import (
     Indicator,
     LocalizedText,
-    ReferenceThreshold,
     Ruleset,
 )
 from engine.units import conversion_factor
@@ -48,27 +47,6 @@ def scope(ruleset: Ruleset, ind: Indicator) -> LocalizedText:
     return LocalizedText(zh="、".join(n.zh for n in chosen), en=", ".join(n.en for n in chosen))
 
 
-def reference_label(ind: Indicator, reference: str) -> LocalizedText:
-    """``provincial average 2.35% + 0.2%``: the reference (as text, with its unit) and the margin
-    the threshold adds."""
-    threshold = ind.threshold
-    assert isinstance(threshold, ReferenceThreshold)
-    unit = ind.unit
-    extra = {"zh": "", "en": ""}
-    sign = "+" if ind.direction == "higher" else "−"
-    if threshold.margin:
-        extra = {lang: f" {sign} {with_unit(threshold.margin, unit)}" for lang in extra}
-    elif threshold.margin_percent:
-        extra = {
-            "zh": f" {sign} {threshold.margin_percent}%",
-            "en": f" {sign} {threshold.margin_percent}%",
-        }
-    return LocalizedText(
-        zh=f"{threshold.label.zh}{reference}{extra['zh']},即",
-        en=f"{threshold.label.en} {reference}{extra['en']}, i.e.",
-    )
-
-
 def rule_reason(
     ruleset: Ruleset,
     ind: Indicator,
@@ -79,19 +57,19 @@ def rule_reason(
     actual: Decimal | None,
     threshold: Decimal | None,
     upper: Decimal | None,
-    reference: Decimal | None,
+    built_from: Decimal | None,
     margin: Decimal | None,
 ) -> Reason:
     """Why a rule has its status, in both languages, from the values it compared (rounded to
-    the indicator's precision) and its margin; shared by the single-county result and the
-    batch worded county by county (engine.explain.vector)."""
+    the indicator's precision), the county value the threshold was built from (see
+    :func:`built_from`) and its margin; shared by the single-county result and the batch worded
+    county by county (engine.explain.vector)."""
     if status == "not_applicable":
         return reason("not_applicable", scope=scope(ruleset, ind))
     if status == "not_evaluated":
-        t = ind.threshold
         return reason(
             f"{missing}_missing",
-            label=t.label if isinstance(t, ReferenceThreshold) else None,
+            label=ind.threshold.missing_label,
             inputs=names([ruleset.data_items[i] for i in missing_inputs]),
             formula=ind.derived.formula if ind.derived else None,
         )
@@ -104,11 +82,7 @@ def rule_reason(
             high=with_unit(upper, ind.unit),
             margin=with_unit(abs(margin), ind.unit),
         )
-    label = (
-        reference_label(ind, with_unit(reference, ind.unit))
-        if isinstance(ind.threshold, ReferenceThreshold)
-        else THRESHOLD_LABELS[ind.threshold.kind]
-    )
+    label = ind.threshold.explained_label(with_unit(built_from, ind.unit), ind.unit, ind.direction)
     operator = ind.operator
     assert operator != "between"
     # Equal to the threshold and not met: a strict operator (> or <); "short by 0" would puzzle.
@@ -134,9 +108,23 @@ def _rule_reason(ruleset: Ruleset, o: Outcome, m: Decimal | None) -> Reason:
         actual=r.actual,
         threshold=r.threshold,
         upper=r.upper,
-        reference=r.reference,
+        built_from=built_from(
+            r.indicator, threshold=r.threshold, baseline=r.baseline, reference=r.reference
+        ),
         margin=m,
     )
+
+
+def built_from(
+    ind: Indicator,
+    *,
+    threshold: Decimal | None,
+    baseline: Decimal | None,
+    reference: Decimal | None,
+) -> Decimal | None:
+    """The county value the indicator's threshold is built from (the threshold itself when it
+    is written in the ruleset or is the county's target)."""
+    return {"baseline": baseline, "reference": reference}.get(ind.threshold.needs or "", threshold)
 
 
 def rule_result(ruleset: Ruleset, o: Outcome) -> RuleResult:
@@ -160,7 +148,7 @@ def rule_result(ruleset: Ruleset, o: Outcome) -> RuleResult:
         margin=m,
         completion=completion(o),
         baseline=r.baseline,
-        reference=r.reference if isinstance(ind.threshold, ReferenceThreshold) else None,
+        reference=r.reference if ind.threshold.needs == "reference" else None,
         growth=growth(o),
         fired=o.fired,
         score=o.score,

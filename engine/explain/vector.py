@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from engine.catalogue import REPORT as CATALOGUE
-from engine.explain.messages import OPERATOR_SYMBOLS, THRESHOLD_LABELS, reason
-from engine.explain.result import names, reference_label, rule_reason, scope
+from engine.explain.messages import OPERATOR_SYMBOLS, reason
+from engine.explain.result import built_from, names, rule_reason, scope
 from engine.infer.evaluator import IndicatorOutcomes, Outcomes
 from engine.model.result import Reason, Status
-from engine.model.ruleset import Indicator, ReferenceThreshold, Ruleset
+from engine.model.ruleset import Indicator, Ruleset
 
 if TYPE_CHECKING:
     from polars import Expr
@@ -116,7 +116,7 @@ def _input_reasons(ruleset: Ruleset, absent_inputs: Sequence[tuple[str, ...]]) -
 
 def _fixed_reasons(ruleset: Ruleset, ind: Indicator) -> dict[str, Reason]:
     """Reasons that do not depend on the county's numbers."""
-    label = ind.threshold.label if isinstance(ind.threshold, ReferenceThreshold) else None
+    label = ind.threshold.missing_label
     formula = ind.derived.formula if ind.derived else None
     found = {
         f"{code}_missing": reason(f"{code}_missing", label=label, formula=formula)
@@ -159,13 +159,14 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
                 for status in ("met", "not_met")
             }
         else:
-            if isinstance(ind.threshold, ReferenceThreshold):
-                before, after = getattr(reference_label(ind, _SLOT), lang).split(_SLOT)
-                label: Expr | str = pl.concat_str(
-                    [pl.lit(before), _with_unit(text["reference"], unit), pl.lit(after)]
-                )
-            else:
-                label = THRESHOLD_LABELS[ind.threshold.kind].get(lang)
+            # The kind's words, with the county value it is built from where they name it.
+            words = ind.threshold.explained_label(_SLOT, unit, ind.direction).get(lang)
+            label: Expr | str = words
+            if _SLOT in words:
+                before, after = words.split(_SLOT)
+                source = ind.threshold.needs
+                value = _with_unit(text[source if source in text else "threshold"], unit)
+                label = pl.concat_str([pl.lit(before), value, pl.lit(after)])
             symbol = OPERATOR_SYMBOLS[ind.operator]
             judged = {
                 code: _fill(
@@ -237,7 +238,7 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
         margin=_text(pl.col("margin_scaled"), p),
         completion=_text(pl.col("completion_tenths"), 1),
         baseline=text["baseline"],
-        reference=text["reference"] if isinstance(ind.threshold, ReferenceThreshold) else none,
+        reference=text["reference"] if ind.threshold.needs == "reference" else none,
         growth=_text(pl.col("growth_tenths"), 1),
         score=_text(pl.col("score_hundredths"), 2) if ruleset.scored else none,
         reason_code="reason_code",
@@ -317,10 +318,15 @@ def _worded_by_rule(outcomes: Outcomes) -> pl.DataFrame:
                 actual=values["actual"],
                 threshold=values["threshold"],
                 upper=values["threshold_upper"],
-                reference=values["reference"],
+                built_from=built_from(
+                    ind,
+                    threshold=values["threshold"],
+                    baseline=values["baseline"],
+                    reference=values["reference"],
+                ),
                 margin=values["margin"],
             )
-            if not isinstance(ind.threshold, ReferenceThreshold):
+            if ind.threshold.needs != "reference":
                 values["reference"] = None
             row = {
                 "county_index": i,

@@ -39,14 +39,8 @@ from engine.infer.evaluator import (
 )
 from engine.load.fast import SCALE, FastTable
 from engine.model.county import CountyData, IndicatorValues
-from engine.model.ruleset import (
-    AbsoluteThreshold,
-    BetweenThreshold,
-    GrowthThreshold,
-    Indicator,
-    ReferenceThreshold,
-    Ruleset,
-)
+from engine.model.ruleset import Indicator, Ruleset
+from engine.model.thresholds import CountyValue
 
 if TYPE_CHECKING:
     from polars import Expr
@@ -133,10 +127,7 @@ class _Gathered:
 
 
 def _gather(ruleset: Ruleset, ind: Indicator, counties: Sequence[CountyData]) -> _Column:
-    t = ind.threshold
-    percent = isinstance(t, GrowthThreshold | ReferenceThreshold) and (
-        getattr(t, "min_growth", None) is not None or getattr(t, "margin_percent", None) is not None
-    )
+    percent = ind.threshold.multiplies
     gathered: list[_Gathered] = []
     for county in counties:
         try:
@@ -181,34 +172,28 @@ def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, percent: b
 # -- one indicator's rules, for every county ---------------------------------------------------
 
 
-def _beyond(base: Expr, amount: Decimal | None, percent: Decimal | None, ind: Indicator) -> Expr:
-    """base (scaled by 10**SCALE) moved in the good direction, rounded to precision once."""
-    sign = 1 if ind.direction == "higher" else -1
-    if percent is not None:
-        places = decimals_of(percent)
-        factor = int((100 + sign * percent).scaleb(places))  # scaled by 10**(places + 2)
-        return _rescale(base * _lit(factor), SCALE + places + 2, ind.precision)
-    return _rescale(
-        base + _lit(sign * int((amount or Decimal(0)).scaleb(SCALE))), SCALE, ind.precision
-    )
+class _PolarsColumns:
+    """The threshold kinds' arithmetic (engine.model.thresholds.Columns) on every county's
+    columns, scaled by 10**SCALE; each bound comes out rounded half-up to the precision, once."""
 
+    def __init__(self, ind: Indicator) -> None:
+        self.ind = ind
 
-def _threshold(ind: Indicator) -> tuple[Expr, Expr | None, str | None]:
-    """The threshold at precision, the upper bound (between), and what is missing without it."""
-    t, p = ind.threshold, ind.precision
-    if isinstance(t, AbsoluteThreshold):
-        return _lit(to_scaled(t.value, p)), None, None
-    if isinstance(t, BetweenThreshold):
-        return _lit(to_scaled(t.min, p)), _lit(to_scaled(t.max, p)), None
-    if isinstance(t, GrowthThreshold):
-        return _beyond(pl.col("baseline_raw"), t.min_increase, t.min_growth, ind), None, "baseline"
-    if isinstance(t, ReferenceThreshold):
-        return (
-            _beyond(pl.col("reference_raw"), t.margin, t.margin_percent, ind),
-            None,
-            "reference",
-        )
-    return _rescale(pl.col("target_raw"), SCALE, p), None, "target"
+    def constant(self, value: Decimal) -> Expr:
+        return _lit(to_scaled(value, self.ind.precision))
+
+    def county(self, name: CountyValue) -> Expr:
+        return _rescale(pl.col(f"{name}_raw"), SCALE, self.ind.precision)
+
+    def beyond(self, name: CountyValue, amount: Decimal | None, percent: Decimal | None) -> Expr:
+        base, ind = pl.col(f"{name}_raw"), self.ind
+        sign = 1 if ind.direction == "higher" else -1
+        if percent is not None:
+            places = decimals_of(percent)
+            factor = int((100 + sign * percent).scaleb(places))  # scaled by 10**(places + 2)
+            return _rescale(base * _lit(factor), SCALE + places + 2, ind.precision)
+        step = _lit(sign * int((amount or Decimal(0)).scaleb(SCALE)))
+        return _rescale(base + step, SCALE, ind.precision)
 
 
 def _good(ind: Indicator, delta: Expr) -> Expr:
@@ -229,7 +214,8 @@ def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, n: int) -> pl.LazyF
             "missing_actual": pl.Series(col.missing_actual, dtype=pl.String),
         }
     ).lazy()
-    threshold, upper, needs = _threshold(ind)
+    threshold, upper = ind.threshold.bounds(_PolarsColumns(ind))
+    needs = ind.threshold.needs
     actual, target = pl.col("actual_scaled"), pl.col("threshold_scaled")
     upper_bound, baseline = pl.col("upper_scaled"), pl.col("baseline_scaled")
     frame = frame.with_columns(

@@ -3,9 +3,8 @@
 A ruleset is data a provincial office can correct without touching code. Every model forbids
 unknown keys, so a misspelt key is an error, not a silently ignored line.
 
-Threshold kinds form a discriminated union on ``kind``. A kind only has to say how it resolves to
-a threshold for one county (:meth:`resolve`) and whether that threshold is a constant of the
-ruleset; the compiler and the evaluator ask nothing else of it, so new kinds slot in here.
+The parts (exact numbers, texts in two languages) are in :mod:`engine.model.parts`; the
+threshold kinds, one class each owning all its behaviour, in :mod:`engine.model.thresholds`.
 """
 
 from __future__ import annotations
@@ -13,16 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     StrictInt,
@@ -30,9 +24,36 @@ from pydantic import (
     model_validator,
 )
 
-from engine.decimals import MAX_MAGNITUDE, decimals_of, multiply, to_scaled
+from engine.decimals import decimals_of, to_scaled
 from engine.formula import Formula, FormulaError, parse_formula
-from engine.safe_text import has_control, visible_line
+from engine.model.parts import (
+    OPERATOR_SPELLINGS,
+    Direction,
+    ExactDecimal,
+    IndicatorKind,
+    LocalizedText,
+    Measure,
+    Operator,
+    OperatorField,
+    Prose,
+    RulesetPart,
+    Strict,
+    Text,
+    problems_text,
+    prose,
+)
+from engine.model.thresholds import (
+    THRESHOLD_CLASSES,
+    AbsoluteThreshold,
+    BetweenThreshold,
+    GrowthThreshold,
+    IndicatorInputs,
+    ReferenceThreshold,
+    Resolved,
+    TargetThreshold,
+    ThresholdKind,
+    threshold_union,
+)
 from engine.units import name_key
 
 #: durable-rules compares at most this many fields of one fact (it refuses a fact with more than
@@ -47,268 +68,15 @@ MAX_RULE_FIELDS = 250
 #: (Tianmen 28, Enshi 29, Hunan 15 indicators).
 MAX_INDICATORS = 63
 
-Operator = Literal[">=", ">", "<=", "<"]
-Direction = Literal["higher", "lower"]
-IndicatorKind = Literal["binding", "expected"]
-
-_OPERATOR_SPELLINGS = {"≥": ">=", "≤": "<=", "=>": ">=", "=<": "<="}
-
-
-def _exact(value: Any) -> Any:
-    """Numbers in a ruleset must come from their text: a binary float has already lost it."""
-    if isinstance(value, float):
-        raise ValueError("give the number as YAML text or a string, not a binary float")
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a boolean")
-    return value
-
-
-def _operator(value: Any) -> Any:
-    return _OPERATOR_SPELLINGS.get(value, value) if isinstance(value, str) else value
-
-
-ExactDecimal = Annotated[
-    Decimal,
-    BeforeValidator(_exact),
-    Field(allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE),
-]
-OperatorField = Annotated[Operator | None, BeforeValidator(_operator)]
-
-
-def _control_character(text: str) -> str | None:
-    """The first control character of ``text``, shown escaped (None when there is none)."""
-    if not has_control(text):
-        return None
-    return next(visible_line(c) for c in text if has_control(c))
-
-
-def problems_text(problems: list[str]) -> str:
-    """Several problems as one ValueError text: one per line (the loader lists them apart)."""
-    lines = [p.replace("\n", "\\n") for p in problems]
-    if len(lines) == 1:
-        return lines[0]
-    return f"{len(lines)} problems:\n  " + "\n  ".join(lines)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# A text in both languages: of a ruleset (then checked, see Text), or of a result (any text; the
-# reports show control characters escaped). No docstring: it would change the published schema.
-class LocalizedText(Strict):
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-class _RulesetModel(Strict):
-    """A part of a ruleset file. No text of a ruleset holds a control character (ESC, BEL, a
-    bidi override …): it would act on a terminal or hide what a report says (tab and newline
-    are text). Names and titles are LocalizedText, checked by :data:`Text`."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        texts = (
-            [value] if isinstance(value, str) else value if isinstance(value, list | dict) else []
-        )
-        for text in texts:
-            found = _control_character(text) if isinstance(text, str) else None
-            if found is not None:
-                raise ValueError(f"contains a control character ({found})")
-        return value
-
-
-def _checked_text(text: LocalizedText) -> LocalizedText:
-    problems = []
-    for lang in ("zh", "en"):
-        found = _control_character(text.get(lang))
-        if found is not None:
-            problems.append(f"field '{lang}': contains a control character ({found})")
-        elif not text.get(lang).strip():
-            problems.append(f"field '{lang}': is blank")
-    if problems:
-        raise ValueError("\n".join(problems))
-    return text
-
-
-#: A name, title or label of a ruleset: not blank, no control character.
-Text = Annotated[LocalizedText, AfterValidator(_checked_text)]
-
-#: A descriptive text of a ruleset (provenance, reconstruction, an assumption, a source's title):
-#: one text, or ``{zh, en}`` so that a Chinese report is Chinese throughout. See :func:`prose`.
-Prose = str | Text
-
-
-def prose(text: str | LocalizedText | None, lang: str) -> str | None:
-    """A descriptive text in ``lang``: a plain text is the same in both languages."""
-    if text is None or isinstance(text, str):
-        return text
-    return text.get(lang)
-
-
-Measure = Literal["stock", "annual", "cumulative"]
-
-
-class IndicatorInputs(Strict):
-    """The values of one indicator for one county, as the threshold kinds see them."""
-
-    actual: Decimal | None
-    target: Decimal | None
-    baseline: Decimal | None
-    reference: Decimal | None = None
-
-
-class Resolved(Strict):
-    """A threshold for one county, or the reason there is none (then the rule is not evaluated).
-
-    ``upper`` is the second bound of a two-sided (``between``) threshold.
-    """
-
-    value: Decimal | None
-    upper: Decimal | None = None
-    missing: Literal["target", "baseline", "reference"] | None = None
-
-
-class _ThresholdBase(_RulesetModel):
-    operator: OperatorField = Field(
-        default=None, description="Comparison of actual with threshold; default from direction."
-    )
-
-    #: True when the threshold is a constant of the ruleset (compiled into the rule itself).
-    constant: ClassVar[bool] = False
-
-    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
-        raise NotImplementedError
-
-
-class TargetThreshold(_ThresholdBase):
-    """The county's own declared target for the target year (the plan's annex value)."""
-
-    kind: Literal["target"]
-
-    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
-        if inputs.target is None:
-            return Resolved(value=None, missing="target")
-        return Resolved(value=inputs.target)
-
-
-class AbsoluteThreshold(_ThresholdBase):
-    """A fixed value written in the ruleset (e.g. a national standard)."""
-
-    kind: Literal["absolute"]
-    value: ExactDecimal
-    constant: ClassVar[bool] = True
-
-    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
-        return Resolved(value=self.value)
-
-
-def _beyond(
-    base: Decimal, amount: Decimal | None, percent: Decimal | None, direction: Direction
-) -> Decimal:
-    """``base`` moved in the good direction by an amount or by a percentage of itself (exact;
-    the caller rounds to the indicator's precision like any threshold)."""
-    sign = 1 if direction == "higher" else -1
-    if percent is not None:
-        return multiply(base, 1 + sign * percent / 100)
-    return base + sign * (amount or 0)
-
-
-class GrowthThreshold(_ThresholdBase):
-    """A minimum improvement over the base year, in the indicator's good direction: either a
-    growth in percent or an increase in the indicator's unit (one of the two).
-
-    The required value is ``baseline × (1 + min_growth/100)`` or ``baseline + min_increase``
-    (``× (1 − min_growth/100)`` and ``− min_increase`` for a lower-is-better indicator), rounded
-    half-up to the indicator's precision like any threshold.
-    """
-
-    kind: Literal["growth"]
-    min_growth: ExactDecimal | None = Field(
-        default=None, description="Minimum growth over the baseline, in percent."
-    )
-    min_increase: ExactDecimal | None = Field(
-        default=None, description="Minimum increase over the baseline, in the indicator's unit."
-    )
-
-    @model_validator(mode="after")
-    def _one_of(self) -> GrowthThreshold:
-        if (self.min_growth is None) == (self.min_increase is None):
-            raise ValueError(
-                "give exactly one of min_growth (percent) or min_increase (in the indicator's unit)"
-            )
-        return self
-
-    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
-        if inputs.baseline is None:
-            return Resolved(value=None, missing="baseline")
-        return Resolved(
-            value=_beyond(inputs.baseline, self.min_increase, self.min_growth, direction)
-        )
-
-
-class ReferenceThreshold(_ThresholdBase):
-    """A reference value supplied as data (e.g. the provincial average of the same indicator),
-    optionally with a margin in the good direction: in the indicator's unit or in percent."""
-
-    kind: Literal["reference"]
-    label: Text = Field(
-        default=LocalizedText(zh="参考值", en="reference value"),
-        description="What the reference is, e.g. 全省平均水平 / the provincial average.",
-    )
-    margin: ExactDecimal | None = Field(
-        default=None, description="Required margin beyond the reference, in the indicator's unit."
-    )
-    margin_percent: ExactDecimal | None = Field(
-        default=None, description="Required margin beyond the reference, in percent of it."
-    )
-
-    @model_validator(mode="after")
-    def _one_margin(self) -> ReferenceThreshold:
-        if self.margin is not None and self.margin_percent is not None:
-            raise ValueError("give margin or margin_percent, not both")
-        return self
-
-    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
-        if inputs.reference is None:
-            return Resolved(value=None, missing="reference")
-        return Resolved(
-            value=_beyond(inputs.reference, self.margin, self.margin_percent, direction)
-        )
-
-
-class BetweenThreshold(_ThresholdBase):
-    """Inclusive bounds written in the ruleset: met when ``min ≤ actual ≤ max``."""
-
-    kind: Literal["between"]
-    min: ExactDecimal
-    max: ExactDecimal
-    constant: ClassVar[bool] = True
-
-    @model_validator(mode="after")
-    def _bounds(self) -> BetweenThreshold:
-        if self.operator is not None:
-            raise ValueError("a between threshold takes no operator (both bounds are inclusive)")
-        if self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
-        return self
-
-    def resolve(self, inputs: IndicatorInputs, *, precision: int, direction: Direction) -> Resolved:
-        return Resolved(value=self.min, upper=self.max)
-
-
-Threshold = Annotated[
-    TargetThreshold | AbsoluteThreshold | GrowthThreshold | ReferenceThreshold | BetweenThreshold,
-    Field(discriminator="kind"),
-]
-THRESHOLD_KINDS = ("target", "absolute", "growth", "reference", "between")
-
-
-class Applicability(_RulesetModel):
+if TYPE_CHECKING:
+    Threshold: TypeAlias = ThresholdKind
+else:
+    Threshold = threshold_union()
+#: The ``kind:`` values of thresholds (a live view: a kind added later is in it).
+THRESHOLD_KINDS = THRESHOLD_CLASSES.keys()
+
+
+class Applicability(RulesetPart):
     """Which counties an indicator applies to; elsewhere it is *not applicable* and not counted."""
 
     themes: list[str] | None = Field(
@@ -319,7 +87,7 @@ class Applicability(_RulesetModel):
     )
 
 
-class Derived(_RulesetModel):
+class Derived(RulesetPart):
     """An indicator computed from raw inputs the county supplies."""
 
     formula: str = Field(min_length=1, description="Arithmetic over input ids: + - * / ( ).")
@@ -341,7 +109,7 @@ class Derived(_RulesetModel):
         return formula
 
 
-class Indicator(_RulesetModel):
+class Indicator(RulesetPart):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     name: Text
     category: Text
@@ -352,7 +120,7 @@ class Indicator(_RulesetModel):
     )
     direction: Direction = "higher"
     threshold: Threshold
-    provenance: Prose = Field(min_length=1, description="Where the indicator comes from.")
+    provenance: Prose = Field(description="Where the indicator comes from.")
     definition: Prose | None = None
     measure: Measure | None = Field(
         default=None,
@@ -375,33 +143,10 @@ class Indicator(_RulesetModel):
 
     @model_validator(mode="after")
     def _check_threshold(self) -> Indicator:
-        problems = []
-        constants: dict[str, Decimal] = {}
-        if isinstance(self.threshold, BetweenThreshold):
-            constants = {"threshold.min": self.threshold.min, "threshold.max": self.threshold.max}
-            if any(decimals_of(b) > self.precision for b in constants.values()):
-                problems.append(
-                    f"between bounds {self.threshold.min}..{self.threshold.max} are "
-                    f"finer than the indicator's precision of {self.precision} "
-                    "decimals"
-                )
-        else:
-            op = self.threshold.operator
-            if op is not None and (op in (">=", ">")) != (self.direction == "higher"):
-                problems.append(
-                    f"operator '{op}' contradicts direction '{self.direction}' "
-                    f"(higher is better takes >= or >, lower is better takes <= or <)"
-                )
-            if isinstance(self.threshold, AbsoluteThreshold):
-                constants = {"threshold.value": self.threshold.value}
-                if decimals_of(self.threshold.value) > self.precision:
-                    problems.append(
-                        f"threshold value {self.threshold.value} is finer than the indicator's "
-                        f"precision of {self.precision} decimals"
-                    )
+        problems = self.threshold.problems(precision=self.precision, direction=self.direction)
         # A constant threshold is compiled into the rule as value × 10^precision, which must be
         # an exact integer for the rule engine (engine.decimals.MAX_SCALED).
-        for field, value in constants.items():
+        for field, value in self.threshold.constants().items():
             try:
                 to_scaled(value, self.precision)
             except OverflowError as exc:
@@ -413,14 +158,10 @@ class Indicator(_RulesetModel):
     @property
     def operator(self) -> Operator | Literal["between"]:
         """The comparison in force: the declared one, or ≥ / ≤ from the direction."""
-        if isinstance(self.threshold, BetweenThreshold):
-            return "between"
-        if self.threshold.operator is not None:
-            return self.threshold.operator
-        return ">=" if self.direction == "higher" else "<="
+        return self.threshold.operator_for(self.direction)
 
 
-class ExpectedSharePolicy(_RulesetModel):
+class ExpectedSharePolicy(RulesetPart):
     """PASS when every binding indicator is met and at least a share of the expected ones is."""
 
     kind: Literal["binding_all_expected_share"]
@@ -436,7 +177,7 @@ class ExpectedSharePolicy(_RulesetModel):
         return self
 
 
-class WeightedScorePolicy(_RulesetModel):
+class WeightedScorePolicy(RulesetPart):
     """PASS when every binding indicator is met and the weighted score reaches the pass mark.
 
     Per indicator: 100 when met, else ``min(actual ÷ threshold, 1) × 100`` (``threshold ÷
@@ -460,7 +201,7 @@ VerdictPolicy = Annotated[ExpectedSharePolicy | WeightedScorePolicy, Field(discr
 POLICY_KINDS = ("binding_all_expected_share", "weighted_score")
 
 
-class RawInput(_RulesetModel):
+class RawInput(RulesetPart):
     """A raw value the county supplies for derived indicators (a row of the data, like an
     indicator, but not assessed itself)."""
 
@@ -470,25 +211,25 @@ class RawInput(_RulesetModel):
     provenance: Prose | None = None
 
 
-class TextItem(_RulesetModel):
+class TextItem(RulesetPart):
     """A free-text item carried into the report as written, never scored (e.g. 特色指标)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     name: Text
-    provenance: Prose = Field(min_length=1)
+    provenance: Prose
     definition: Prose | None = None
 
 
-class Choice(_RulesetModel):
+class Choice(RulesetPart):
     """One of the values a county attribute may take (a construction theme, a county type)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     name: Text
 
 
-class SourceDocument(_RulesetModel):
+class SourceDocument(RulesetPart):
     id: str = Field(min_length=1)
-    title: Prose = Field(min_length=1)
+    title: Prose
     issuer: Prose | None = None
     date: str | None = None
     reference: str | None = None
@@ -553,7 +294,7 @@ def _article(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
-class Ruleset(_RulesetModel):
+class Ruleset(RulesetPart):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str = Field(min_length=1)
     title: Text
@@ -564,7 +305,7 @@ class Ruleset(_RulesetModel):
     target_year: StrictInt | None = None
     sources: list[SourceDocument] = Field(min_length=1)
     reconstruction: Prose = Field(
-        min_length=1, description="Plainly: what is reconstructed or assumed, and what is sourced."
+        description="Plainly: what is reconstructed or assumed, and what is sourced."
     )
     assumptions: list[Prose] = Field(default_factory=list)
     verdict_policy: VerdictPolicy
@@ -685,7 +426,7 @@ class Ruleset(_RulesetModel):
 _KINDS.update({Indicator: "indicator", RawInput: "input", TextItem: "text item"})
 
 
-class IndicatorOverride(_RulesetModel):
+class IndicatorOverride(RulesetPart):
     """Fields of an inherited indicator replaced by a ruleset that extends another (each field
     is replaced whole; the id cannot change)."""
 
@@ -706,7 +447,7 @@ class IndicatorOverride(_RulesetModel):
     weight: ExactDecimal | None = Field(default=None, ge=0)
 
 
-class ExtendingRuleset(_RulesetModel):
+class ExtendingRuleset(RulesetPart):
     """The file form of a ruleset that extends another: its own id and version, then only what
     changes. Lists (sources, assumptions, themes, county types, inputs, indicators, text items)
     are added to the parent's; ``overrides`` replaces fields of inherited indicators; any other
@@ -721,7 +462,7 @@ class ExtendingRuleset(_RulesetModel):
     base_year: StrictInt | None = None
     target_year: StrictInt | None = None
     sources: list[SourceDocument] = Field(default_factory=list)
-    reconstruction: Prose | None = Field(default=None, min_length=1)
+    reconstruction: Prose | None = None
     assumptions: list[Prose] = Field(default_factory=list)
     verdict_policy: VerdictPolicy | None = None
     themes: list[Choice] = Field(default_factory=list)
@@ -732,3 +473,70 @@ class ExtendingRuleset(_RulesetModel):
     )
     indicators: list[Indicator] = Field(default_factory=list)
     text_items: list[TextItem] = Field(default_factory=list)
+
+
+def add_threshold_kind(kind: type[ThresholdKind]) -> None:
+    """Make a new threshold kind part of the ruleset language (see engine.model.thresholds):
+    the models that hold a threshold are rebuilt with it in their union."""
+    THRESHOLD_CLASSES[kind.kind_name()] = kind
+    _rebuild()
+
+
+def remove_threshold_kind(name: str) -> None:
+    """Take a kind added with :func:`add_threshold_kind` out again (tests use it)."""
+    del THRESHOLD_CLASSES[name]
+    _rebuild()
+
+
+def _rebuild() -> None:
+    union: Any = Union[tuple(THRESHOLD_CLASSES.values())]  # noqa: UP007 (a runtime tuple)
+    Indicator.model_fields["threshold"].annotation = union
+    Indicator.model_fields["threshold"].discriminator = "kind"
+    IndicatorOverride.model_fields["threshold"].annotation = threshold_union() | None
+    for model in (Indicator, IndicatorOverride, Ruleset, ExtendingRuleset):
+        model.model_rebuild(force=True)
+
+
+# Re-exported: the ruleset language's parts and kinds, where readers of a ruleset look for them.
+__all__ = [
+    "MAX_INDICATORS",
+    "MAX_RULE_FIELDS",
+    "OPERATOR_SPELLINGS",
+    "POLICY_KINDS",
+    "THRESHOLD_KINDS",
+    "AbsoluteThreshold",
+    "Applicability",
+    "BetweenThreshold",
+    "Choice",
+    "Derived",
+    "Direction",
+    "ExactDecimal",
+    "ExpectedSharePolicy",
+    "ExtendingRuleset",
+    "GrowthThreshold",
+    "Indicator",
+    "IndicatorInputs",
+    "IndicatorKind",
+    "IndicatorOverride",
+    "LocalizedText",
+    "Measure",
+    "Operator",
+    "OperatorField",
+    "Prose",
+    "RawInput",
+    "ReferenceThreshold",
+    "Resolved",
+    "Ruleset",
+    "RulesetPart",
+    "SourceDocument",
+    "Strict",
+    "TargetThreshold",
+    "Text",
+    "TextItem",
+    "ThresholdKind",
+    "VerdictPolicy",
+    "WeightedScorePolicy",
+    "add_threshold_kind",
+    "prose",
+    "remove_threshold_kind",
+]

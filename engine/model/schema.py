@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from engine.model.result import Result
-from engine.model.ruleset import _OPERATOR_SPELLINGS, ExtendingRuleset, Ruleset
+from engine.model.ruleset import OPERATOR_SPELLINGS, ExtendingRuleset, Ruleset
 
 
 def _tidy(node: Any) -> Any:
@@ -22,7 +22,7 @@ def _tidy(node: Any) -> Any:
     if isinstance(node, dict):
         tidy = {k: _tidy(v) for k, v in node.items() if k not in ("ge", "le")}
         if tidy.get("enum") == [">=", ">", "<=", "<"]:
-            tidy["enum"] = [*tidy["enum"], *_OPERATOR_SPELLINGS]
+            tidy["enum"] = [*tidy["enum"], *OPERATOR_SPELLINGS]
         return tidy
     if isinstance(node, list):
         return [_tidy(item) for item in node]

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from engine.decimals import divide, round_half_up
+from engine.decimals import divide
 from engine.explain.messages import FIELD_LABELS, VERDICT_LABELS, reason, with_unit
 from engine.explain.result import names
 from engine.infer.scoring import FULL, weighted_mean
@@ -28,6 +28,7 @@ from engine.model.county import CountyData
 from engine.model.plan import Change, Closest, Plan, Suggestion
 from engine.model.result import Reason, Result, RuleResult
 from engine.model.ruleset import ExpectedSharePolicy, LocalizedText, Ruleset
+from engine.model.thresholds import THRESHOLD_CLASSES
 from engine.pipeline import assess, prepare
 from engine.plan.whatif import apply_changes, assess_changed
 
@@ -39,16 +40,15 @@ _FIXABLE = ("not_met", "not_evaluated")
 
 def required_value(rule: RuleResult) -> Decimal | None:
     """The nearest value at the rule's precision that meets it; None without a threshold."""
-    t = rule.threshold
-    if t is None:
+    if rule.threshold is None:
         return None
-    step = Decimal(1).scaleb(-rule.precision)
-    if rule.operator == "between":
-        upper = rule.threshold_upper
-        assert upper is not None
-        return upper if rule.actual is not None and rule.actual > upper else t
-    moved = {">=": t, ">": t + step, "<=": t, "<": t - step}[rule.operator]
-    return round_half_up(moved, rule.precision)
+    return THRESHOLD_CLASSES[rule.threshold_kind].nearest_met(
+        threshold=rule.threshold,
+        upper=rule.threshold_upper,
+        actual=rule.actual,
+        precision=rule.precision,
+        operator=rule.operator,
+    )
 
 
 def _gap(rule: RuleResult, required: Decimal | None) -> Decimal | None:

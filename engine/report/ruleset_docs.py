@@ -12,18 +12,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from engine.explain.messages import OPERATOR_SYMBOLS
 from engine.load.ruleset import bundled_rulesets, load_ruleset
 from engine.model.ruleset import (
-    AbsoluteThreshold,
-    BetweenThreshold,
     ExpectedSharePolicy,
-    GrowthThreshold,
-    Indicator,
     LocalizedText,
-    ReferenceThreshold,
     Ruleset,
-    TargetThreshold,
     prose,
 )
 from engine.model.schema import result_schema_json, ruleset_schema_json
@@ -36,34 +29,6 @@ def _en(text: str | LocalizedText | None) -> str:
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def threshold_text(ind: Indicator) -> str:
-    """The rule in words and symbols, e.g. ``≥ baseline + 9``."""
-    t = ind.threshold
-    if isinstance(t, BetweenThreshold):
-        return f"{t.min} ≤ actual ≤ {t.max}"
-    operator = ind.operator
-    assert operator != "between"
-    op = OPERATOR_SYMBOLS[operator]
-    sign = "+" if ind.direction == "higher" else "−"
-    if isinstance(t, TargetThreshold):
-        return f"{op} the county's target"
-    if isinstance(t, AbsoluteThreshold):
-        return f"{op} {t.value}"
-    if isinstance(t, GrowthThreshold):
-        if t.min_increase is not None:
-            return f"{op} baseline {sign} {t.min_increase}"
-        return f"{op} baseline × (1 {sign} {t.min_growth} %)"
-    assert isinstance(t, ReferenceThreshold)
-    margin = (
-        f" {sign} {t.margin}"
-        if t.margin
-        else f" × (1 {sign} {t.margin_percent} %)"
-        if t.margin_percent
-        else ""
-    )
-    return f"{op} {t.label.en}{margin}"
 
 
 def render_page(ruleset: Ruleset) -> str:
@@ -140,7 +105,7 @@ def render_page(ruleset: Ruleset) -> str:
         "|---|---|---|---|---|---|---|---|---|" + ("---|" if rs.scored else "") + "---|",
     ]
     for n, ind in enumerate(rs.indicators, start=1):
-        rule = threshold_text(ind)
+        rule = ind.threshold.describe("en", precision=ind.precision, direction=ind.direction)
         if ind.direction == "lower":
             rule += " (lower is better)"
         if ind.derived is not None:
