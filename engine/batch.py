@@ -17,30 +17,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from engine.compile.rules import compile_ruleset
 from engine.decimals import decimals_of
-from engine.errors import DataError
+from engine.errors import DataError, RuleEngineError
 from engine.explain.result import share_of, verdict_reasons
 from engine.explain.vector import EXPLAINED_COLUMNS, explain
 from engine.infer.evaluator import (
     TALLY_COUNTS,
     EvaluatorUnsupported,
     Outcomes,
+    Tally,
     evaluator,
     make_tally,
 )
 from engine.infer.evaluator import Advance as Advance
 from engine.infer.evaluator import Engine as Engine
-from engine.infer.run import decide_verdict
+from engine.infer.run import Verdict, decide_verdict, verdict_fact
 from engine.load.county import ReadOptions
 from engine.load.fast import FastTable, read_fast
 from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData
-from engine.model.result import Reason
-from engine.model.ruleset import Indicator, Ruleset
+from engine.model.ruleset import Ruleset
 from engine.pipeline import References, assess_path, with_given_references
 
 #: Per-rule columns, in order; numbers are texts exactly as the single-county JSON prints them.
@@ -93,88 +94,137 @@ def _tallies(ruleset: Ruleset, rules: pl.DataFrame) -> pl.DataFrame:
     return rules.group_by("county_index", maintain_order=True).agg(aggregates).sort("county_index")
 
 
-def _score(weighted: int, weight_total: int) -> Decimal:
-    """Weighted mean of scores held in hundredths, rounded half-up to hundredths."""
-    if weight_total == 0:
-        return Decimal("0.00")
-    hundredths = (2 * weighted + weight_total) // (2 * weight_total)  # both ≥ 0
-    return Decimal(hundredths).scaleb(-2)
+def _score_hundredths() -> pl.Expr:
+    """Weighted mean of scores held in hundredths, rounded half-up to hundredths (both sums
+    are ≥ 0; no weight at all scores 0)."""
+    weighted, total = pl.col("weighted"), pl.col("weight_total")
+    return (
+        pl.when(total == 0)
+        .then(pl.lit(0, dtype=pl.Int128))
+        .otherwise((2 * weighted + total) // (2 * total))
+    )
+
+
+#: What decides a county's verdict and its reasons: its tally (with the score), and which
+#: binding rules are not met or not evaluated. Counties with the same case share both.
+_CASE = (*TALLY_COUNTS, "score_hundredths", "binding_not_met_ids", "binding_not_evaluated_ids")
+
+
+def _cases(ruleset: Ruleset, rules: pl.DataFrame) -> pl.DataFrame:
+    """Per county (in order): its tally, growth profile and case columns, all in polars."""
+    tallies = _tallies(ruleset, rules)
+    if ruleset.scored:
+        tallies = tallies.with_columns(score_hundredths=_score_hundredths())
+    else:
+        tallies = tallies.with_columns(score_hundredths=pl.lit(None, dtype=pl.Int128))
+    binding = rules.filter(pl.col("kind") == "binding")
+    short = binding.group_by("county_index").agg(
+        binding_not_met_ids=pl.col("id").filter(pl.col("status") == "not_met"),
+        binding_not_evaluated_ids=pl.col("id").filter(pl.col("status") == "not_evaluated"),
+    )
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    return tallies.join(short, on="county_index", how="left", maintain_order="left").with_columns(
+        pl.col("binding_not_met_ids").fill_null(empty),
+        pl.col("binding_not_evaluated_ids").fill_null(empty),
+    )
+
+
+def _decide(ruleset: Ruleset, cases: pl.DataFrame, *, per_county: bool) -> tuple[pl.DataFrame, int]:
+    """Each distinct case's verdict, decided by durable-rules, and its reasons; and how many
+    verdict sessions ran. The verdict rules see nothing but the summary fact's integers, so
+    durable-rules decides each distinct fact once, and the counties that share it take its
+    decision; with ``per_county`` (the rete evaluator) it decides every county's fact in a
+    session of its own, and a fact decided two ways is an error."""
+    compiled = compile_ruleset(ruleset)
+    binding = {i.id: i for i in ruleset.indicators if i.kind == "binding"}
+    decided: dict[tuple[int, ...], Verdict] = {}  # verdict fact → durable-rules' verdict
+    sessions = 0
+    if per_county:
+        for row in cases.select(_CASE).iter_rows(named=True):
+            tally = _tally_of(ruleset, row)
+            verdict = decide_verdict(compiled, tally)
+            sessions += 1
+            fact = tuple(verdict_fact(tally).values())
+            if decided.setdefault(fact, verdict) != verdict:
+                raise RuleEngineError("durable-rules decided one summary fact two ways")
+    distinct = cases.select(_CASE).unique(maintain_order=True)
+    columns: dict[str, list[object]] = {name: [] for name in _DECIDED}
+    for row in distinct.iter_rows(named=True):
+        tally = _tally_of(ruleset, row)
+        fact = tuple(verdict_fact(tally).values())
+        if fact not in decided:
+            decided[fact] = decide_verdict(compiled, tally)
+            sessions += 1
+        verdict = decided[fact]
+        share = share_of(tally.expected_met, tally.expected_total)
+        by_status = {
+            status: [binding[x] for x in row[f"binding_{status}_ids"]]
+            for status in ("not_met", "not_evaluated")
+        }
+        reasons = verdict_reasons(ruleset, tally, verdict.rules, by_status, share)
+        for name, value in (
+            ("verdict", verdict.value),
+            ("expected_share", _str(share)),
+            ("score", _str(tally.score)),
+            ("pass_mark", _str(tally.pass_mark)),
+            ("reason_codes", [r.code for r in reasons]),
+            ("reasons_zh", [r.zh for r in reasons]),
+            ("reasons_en", [r.en for r in reasons]),
+        ):
+            columns[name].append(value)
+    verdicts = distinct.with_columns(
+        pl.Series(name, values, dtype=SUMMARY_SCHEMA[name]) for name, values in columns.items()
+    )
+    return verdicts, sessions
+
+
+def _tally_of(ruleset: Ruleset, row: dict[str, Any]) -> Tally:
+    hundredths = row["score_hundredths"]
+    return make_tally(ruleset, row, None if hundredths is None else Decimal(hundredths).scaleb(-2))
+
+
+_DECIDED = (
+    "verdict",
+    "expected_share",
+    "score",
+    "pass_mark",
+    "reason_codes",
+    "reasons_zh",
+    "reasons_en",
+)
 
 
 def _verdicts(
-    ruleset: Ruleset, counties: Sequence[tuple[str, int | None]], rules: pl.DataFrame
+    ruleset: Ruleset,
+    counties: Sequence[tuple[str, int | None]],
+    rules: pl.DataFrame,
+    *,
+    per_county: bool = False,
 ) -> pl.DataFrame:
-    """Tally each county in polars, then let durable-rules decide its verdict."""
-    compiled = compile_ruleset(ruleset)
-    binding = {i.id: i for i in ruleset.indicators if i.kind == "binding"}
-    short = (
-        rules.filter(
-            pl.col("kind") == "binding", pl.col("status").is_in(["not_met", "not_evaluated"])
-        )
-        .group_by("county_index", "status", maintain_order=True)
-        .agg(pl.col("id"))
+    """Every county's tally in polars; durable-rules decides each distinct case's verdict;
+    the cases' verdicts and reasons joined back onto the counties. Every county must get one."""
+    cases = _cases(ruleset, rules)
+    verdicts, _sessions = _decide(ruleset, cases, per_county=per_county)
+    keys = pl.DataFrame(
+        {
+            "county_index": pl.Series(range(len(counties)), dtype=pl.UInt32),
+            "county": pl.Series([n for n, _ in counties], dtype=pl.String),
+            "year": pl.Series([y for _, y in counties], dtype=pl.Int32),
+        }
     )
-    shortfalls: dict[tuple[int, str], list[Indicator]] = {
-        (i, status): [binding[x] for x in ids] for i, status, ids in short.iter_rows()
-    }
-    rows = []
-    worded: dict[tuple[object, ...], list[Reason]] = {}  # many counties share their reasons
-    for row in _tallies(ruleset, rules).iter_rows(named=True):
-        score = _score(row["weighted"], row["weight_total"]) if ruleset.scored else None
-        tally = make_tally(ruleset, row, score)
-        verdict = decide_verdict(compiled, tally)
-        i = row["county_index"]
-        share = share_of(tally.expected_met, tally.expected_total)
-        by_status = {s: shortfalls.get((i, s), []) for s in ("not_met", "not_evaluated")}
-        key = (tally, tuple(verdict.rules), *(tuple(x.id for x in v) for v in by_status.values()))
-        if key not in worded:
-            worded[key] = verdict_reasons(ruleset, tally, verdict.rules, by_status, share)
-        reasons = worded[key]
-        rows.append(
-            {
-                "county_index": i,
-                "county": counties[i][0],
-                "year": counties[i][1],
-                "verdict": verdict.value,
-                "binding_met": tally.binding_met,
-                "binding_total": tally.binding_total,
-                "binding_not_evaluated": tally.binding_not_evaluated,
-                "expected_met": tally.expected_met,
-                "expected_total": tally.expected_total,
-                "expected_not_evaluated": tally.expected_not_evaluated,
-                "expected_share": _str(share),
-                "score": _str(tally.score),
-                "pass_mark": _str(tally.pass_mark),
-                "not_applicable": tally.not_applicable,
-                "growth_over_50": row["growth_over_50"],
-                "growth_over_100": row["growth_over_100"],
-                "reason_codes": [r.code for r in reasons],
-                "reasons_zh": [r.zh for r in reasons],
-                "reasons_en": [r.en for r in reasons],
-            }
-        )
-    return _summary_frame(rows)
+    summary = keys.join(
+        cases.join(verdicts, on=list(_CASE), how="left", nulls_equal=True, maintain_order="left"),
+        on="county_index",
+        how="left",
+        maintain_order="left",
+    )
+    if summary.height != len(counties) or summary["verdict"].null_count():
+        raise RuleEngineError("a county was left without a verdict")
+    return summary.select(pl.col(name).cast(dtype) for name, dtype in SUMMARY_SCHEMA.items())
 
 
 def _str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
-
-
-def _summary_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
-    """Column by column: much faster than polars reading a list of dicts with list cells. A
-    list column is built from its distinct values (counties share their reasons) and gathered,
-    since polars converts nested Python lists slowly."""
-    columns = {}
-    for name, dtype in SUMMARY_SCHEMA.items():
-        values = [r[name] for r in rows]
-        if isinstance(dtype, pl.List):
-            index: dict[tuple[object, ...], int] = {}
-            keys = [index.setdefault(tuple(v), len(index)) for v in values]  # type: ignore[arg-type]
-            distinct = pl.Series(name, [list(v) for v in index], dtype=dtype)
-            columns[name] = distinct.gather(pl.Series(keys, dtype=pl.UInt32))
-        else:
-            columns[name] = pl.Series(name, values, dtype=dtype)
-    return pl.DataFrame(columns)
 
 
 SUMMARY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -220,7 +270,7 @@ def _batch(outcomes: Outcomes) -> Batch:
     """The outcomes worded (one collect), every verdict decided, the two tables joined."""
     ruleset, counties = outcomes.ruleset, outcomes.counties
     rules = explain(outcomes)
-    summary = _verdicts(ruleset, counties, rules)
+    summary = _verdicts(ruleset, counties, rules, per_county=outcomes.engine == "rete")
     keys = pl.DataFrame(
         {
             "county_index": pl.Series(range(len(counties)), dtype=pl.UInt32),

@@ -22,7 +22,7 @@ from polars.testing import assert_frame_equal
 import engine
 from engine import pipeline
 from engine.batch import Batch, assess_batch, assess_counties
-from engine.compile.rules import VERDICT_PASS, compile_ruleset
+from engine.compile.rules import VERDICT_FAIL_RULES, VERDICT_PASS, compile_ruleset
 from engine.errors import DataError, RuleEngineError
 from engine.infer import run
 from engine.infer.durable_adapter import durable_rules
@@ -191,10 +191,14 @@ class _Counting:
         self.real = durable_rules()  # the process's own, whatever run.durable_rules says
         self.sessions: dict[str, int] = {}
         self.verdict_fired = verdict_fired
+        self.verdict_fired_total = 0  # verdict sessions in which exactly one side fired
 
     def fire(self, name: str, rules: Mapping[str, Any], fact: Mapping[str, int]) -> list[str]:
         self.sessions[name] = self.sessions.get(name, 0) + 1
         fired = self.real.fire(name, rules, fact)
+        if name.startswith("verdict_"):
+            failed = any(rule in VERDICT_FAIL_RULES for rule in fired)
+            self.verdict_fired_total += (VERDICT_PASS in fired) != failed
         if self.verdict_fired is not None and name.startswith("verdict_"):
             return list(self.verdict_fired)
         return fired
@@ -210,6 +214,7 @@ def test_durable_rules_decides_exactly_one_verdict_per_county(
     monkeypatch.setattr(run, "durable_rules", lambda: counting)
     batch = assess_counties(counties, ruleset, engine=name)  # type: ignore[arg-type]
     compiled = compile_ruleset(ruleset)
+    # The four counties' summary facts all differ, so each is decided once either way.
     assert counting.sessions.get(compiled.verdict_ruleset) == len(counties)
     assert counting.sessions.get(compiled.indicator_ruleset, 0) == (
         len(counties) if name == "rete" else 0
@@ -217,6 +222,40 @@ def test_durable_rules_decides_exactly_one_verdict_per_county(
     assert batch.summary["verdict"].to_list() == ["PASS", "FAIL", "FAIL", "FAIL"]
     for codes in batch.summary["reason_codes"].to_list():  # one side: the pass, or the failures
         assert codes == ["pass"] or "pass" not in codes
+
+
+def _verdict_facts(batch: Batch) -> list[tuple[int, ...]]:
+    """Each county's summary fact, recomputed from the summary table (not by the engine's
+    own function): what the verdict rules see."""
+    s = batch.summary
+    return list(
+        zip(
+            (s["binding_total"] - s["binding_met"] - s["binding_not_evaluated"]).to_list(),
+            s["binding_not_evaluated"].to_list(),
+            (s["expected_met"] * 10_000).to_list(),
+            (s["expected_total"] * 8_000).to_list(),  # provincial-2021 requires 80.00 %
+            strict=True,
+        )
+    )
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_one_verdict_session_per_distinct_summary_fact_on_the_vector_path(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vector path decides each distinct summary fact once in durable-rules, and every
+    county shares its fact's decision; rete still decides county by county. Both agree."""
+    ruleset = engine.load_ruleset("provincial-2021")
+    counties = load_counties(FOUR, ruleset) * 30  # 120 counties, 4 distinct facts
+    counting = _Counting()
+    monkeypatch.setattr(run, "durable_rules", lambda: counting)
+    batch = assess_counties(counties, ruleset, engine=name)  # type: ignore[arg-type]
+    facts = _verdict_facts(batch)
+    sessions = counting.sessions.get(compile_ruleset(ruleset).verdict_ruleset)
+    assert sessions == (len(set(facts)) if name == "vector" else len(counties))
+    assert len(set(facts)) == 4
+    assert batch.summary["verdict"].to_list() == ["PASS", "FAIL", "FAIL", "FAIL"] * 30
+    assert counting.verdict_fired_total == sessions  # exactly one side fired in each
 
 
 def _tally(binding_not_met: int = 0) -> Tally:
