@@ -232,6 +232,36 @@ REPORT: dict[str, dict[str, str]] = {
         "en": "The actual equals the target for all {count} indicators; please make sure the "
         "actual values were not copied from the targets.",
     },
+    # -- assess template and assess merge (engine/cli/template.py, engine/cli/merge.py) --
+    "template_written": {
+        "zh": "已写入{file}({rows}行)。",
+        "en": "Wrote {file} ({rows} rows).",
+    },
+    "template_written_department": {
+        "zh": "已写入{file}:{department},{rows}行。",
+        "en": "Wrote {file}: {department}, {rows} rows.",
+    },
+    "merge_other_version": {
+        "zh": "{file}是按规则集的另一版本(sha256:{made})制作的,已按现行版本(sha256:{now})读取。",
+        "en": "{file} was made for another version of the ruleset (sha256:{made}); it was read "
+        "with the current one (sha256:{now}).",
+    },
+    "merge_missing_head": {
+        "zh": "尚有{count}行未填报:",
+        "en": "{count} rows are still empty:",
+    },
+    "merge_missing": {
+        "zh": "  {seq}{name}:{fields}(责任单位:{department})",
+        "en": "  {seq}{name}: {fields} (owed by {department})",
+    },
+    "merge_complete": {
+        "zh": "所有指标均已填报。",
+        "en": "Every indicator is filled in.",
+    },
+    "merge_written": {
+        "zh": "已合并{count}个文件,写入{file}。",
+        "en": "Merged {count} files into {file}.",
+    },
 }
 
 # Where an input error is: the words around file, row, indicator and field.
@@ -742,6 +772,49 @@ ERRORS: dict[str, dict[str, str]] = {
     "stdout_unwritable": {
         "zh": "无法写入标准输出：{reason}。",
         "en": "cannot write the report: {reason}",
+    },
+    # -- assess template and assess merge (engine/cli/template.py, engine/load/merge.py) --
+    "template_output_not_xlsx": {
+        "zh": "不是.xlsx文件名；填报表是.xlsx工作簿，请给出以.xlsx结尾的文件名。",
+        "en": "is not an .xlsx file name; the form is an .xlsx workbook: give a name ending in "
+        ".xlsx",
+    },
+    "template_output_folder": {
+        "zh": "既不是已有的文件夹，也不是.xlsx文件名；--by-department需要一个文件夹或“名称.xlsx”"
+        "（各部门的文件为“名称-部门.xlsx”）。",
+        "en": "is neither an existing folder nor an .xlsx file name; --by-department takes a "
+        "folder or NAME.xlsx (each department's workbook is NAME-department.xlsx)",
+    },
+    "merge_conflict": {
+        "zh": "“{name}”的{column}有两个不同的值：{first}第{first_row}行为{first_value}，"
+        "{second}第{second_row}行为{second_value}；请核实后只保留正确的一个，再合并。",
+        "en": "'{name}' has two different {column} values: {first_value} in {first} row "
+        "{first_row}, {second_value} in {second} row {second_row}; keep the right one and "
+        "merge again",
+    },
+    "merge_other_ruleset": {
+        "zh": "是规则集“{found}”的填报表，不是“{expected}”的；请只合并同一规则集的填报表。",
+        "en": "is a form of ruleset '{found}', not of '{expected}'; merge the forms of one "
+        "ruleset only",
+    },
+    "merge_rulesets_differ": {
+        "zh": "是规则集“{second}”的填报表，而{other}是“{first}”的；请只合并同一规则集的填报表。",
+        "en": "is a form of ruleset '{second}', while {other} is one of '{first}'; merge the "
+        "forms of one ruleset only",
+    },
+    "merge_ruleset_unknown": {
+        "zh": "没有标明规则集（表头上方的“规则集：”一行）；请用--ruleset指定规则集。",
+        "en": "does not name its ruleset (the 'Ruleset:' line above the header); give it with "
+        "--ruleset",
+    },
+    "merge_ruleset_not_bundled": {
+        "zh": "是规则集“{id}”的填报表，该规则集不是内置规则集；请用--ruleset给出它的文件。",
+        "en": "is a form of ruleset '{id}', which is not bundled; give its file with --ruleset",
+    },
+    "merge_counties_differ": {
+        "zh": "县（市、区）为“{second}”，而{other}为“{first}”；请只合并同一个县的填报表。",
+        "en": "names the county '{second}', while {other} names '{first}'; merge one county's "
+        "forms only",
     },
 }
 
