@@ -232,6 +232,42 @@ REPORT: dict[str, dict[str, str]] = {
         "en": "The actual equals the target for all {count} indicators; please make sure the "
         "actual values were not copied from the targets.",
     },
+    # -- the acceptance dossier (engine/load/county.py, engine/load/evidence.py,
+    # engine/pipeline.py): the one reason, then notices --
+    "evidence_missing": {
+        "zh": "未评价:数值已达到要求,但缺少佐证材料(或所列文件不在佐证材料目录中);"
+        "按 --require-evidence 视为未评价。",
+        "en": "Not evaluated: the value meets the requirement, but no evidence (佐证材料) is "
+        "listed, or a file it lists is not in the evidence folder; --require-evidence counts "
+        "it as not evaluated.",
+    },
+    "met_without_evidence": {
+        "zh": "{name}:已完成,但未列佐证材料(缺佐证材料)。",
+        "en": "{name}: met, but no evidence (佐证材料) is listed for it.",
+    },
+    "evidence_file_missing": {
+        "zh": "第{row}行“{field}”所列佐证材料“{entry}”不在佐证材料目录{folder}中。",
+        "en": "Row {row}, {field}: the evidence file '{entry}' is not in the evidence folder "
+        "{folder}.",
+    },
+    "kind_differs_binding": {
+        "zh": "第{row}行“{field}”为“{text}”,而规则集{ruleset}中该指标({id})为约束性指标;"
+        "按规则集的约束性评估。",
+        "en": "Row {row}, {field}: the table says '{text}', but ruleset {ruleset} makes this "
+        "indicator ({id}) binding; it is assessed as binding.",
+    },
+    "kind_differs_expected": {
+        "zh": "第{row}行“{field}”为“{text}”,而规则集{ruleset}中该指标({id})为预期性指标;"
+        "按规则集的预期性评估。",
+        "en": "Row {row}, {field}: the table says '{text}', but ruleset {ruleset} makes this "
+        "indicator ({id}) expected; it is assessed as expected.",
+    },
+    "kind_unreadable": {
+        "zh": "第{row}行“{field}”为“{text}”,不是约束性或预期性;已忽略,按规则集{ruleset}中该指标"
+        "({id})的属性评估。",
+        "en": "Row {row}, {field}: '{text}' is neither 约束性 (binding) nor 预期性 (expected); "
+        "ignored, the indicator ({id}) is assessed as ruleset {ruleset} has it.",
+    },
     # -- assess template and assess merge (engine/cli/template.py, engine/cli/merge.py) --
     "template_written": {
         "zh": "已写入{file}({rows}行)。",
@@ -514,6 +550,48 @@ ERRORS: dict[str, dict[str, str]] = {
     "text_item_twice": {
         "zh": "文字项“{id}”在备注和实际值两列都有文字；请保留一处。",
         "en": "text item '{id}' has text in both note and actual; keep one",
+    },
+    # -- the acceptance dossier (engine/load/county.py, engine/load/evidence.py,
+    # engine/load/annex.py, engine/pipeline.py) --
+    "evidence_dir_invalid": {
+        "zh": "佐证材料目录“{path}”不存在或不是目录；请给出存放佐证材料的目录。",
+        "en": "the evidence folder '{path}' does not exist or is not a folder; give the folder "
+        "that holds the evidence files",
+    },
+    "evidence_column_absent": {
+        "zh": "{option}需要佐证材料列（表头：{aliases}），但文件中没有该列；"
+        "请添加该列或去掉此选项。",
+        "en": "{option} needs an evidence column (headed {aliases}), and the file has none; add "
+        "the column or leave the option out",
+    },
+    "evidence_for_batch": {
+        "zh": "{option}用于核对一个县的验收材料，此文件包含{count}个县或年份；请逐县核对。",
+        "en": "{option} checks one county's dossier, and this file holds {count} counties or "
+        "years; check them one county at a time",
+    },
+    "evidence_name_outside": {
+        "zh": "佐证材料“{entry}”指向佐证材料目录{folder}之外（绝对路径、越出目录的“..”或"
+        "指向目录外的符号链接），未予核对；请填写目录内的相对文件名。",
+        "en": "the evidence '{entry}' points outside the evidence folder {folder} (an absolute "
+        "path, a '..' above it, or a symbolic link out of it) and was not checked; give a file "
+        "name relative to the folder",
+    },
+    "evidence_name_invalid": {
+        "zh": "佐证材料“{entry}”含有控制字符，不是有效的文件名；请删除这些字符。",
+        "en": "the evidence '{entry}' holds control characters and is no valid file name; "
+        "remove them",
+    },
+    "expected_share_invalid": {
+        "zh": "--expected-share的值“{text}”无效：应为0至100之间、最多两位小数的百分数"
+        "（如75或66.67）。",
+        "en": "--expected-share '{text}' is not valid: give a percentage from 0 to 100 with at "
+        "most 2 decimals (such as 75 or 66.67)",
+    },
+    "expected_share_scored": {
+        "zh": "规则集“{ruleset}”按加权得分判定（合格线{pass_mark}分），不按预期性指标完成比例，"
+        "--expected-share不适用。",
+        "en": "ruleset '{ruleset}' decides by a weighted score (pass mark {pass_mark}), not by a "
+        "share of expected indicators, so --expected-share does not apply",
     },
     # -- workbooks (engine/load/xlsx.py) --
     "xlsx_area_too_large": {

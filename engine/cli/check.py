@@ -77,6 +77,24 @@ class CheckOptions:
             raise click.UsageError(
                 "--set and --plan are for one county; the csv report is a batch's summary table"
             )
+        evidence = [
+            option
+            for option, given in (
+                ("--evidence-dir", self.data.evidence_dir is not None),
+                ("--require-evidence", self.data.require_evidence),
+            )
+            if given
+        ]
+        if evidence and self.batch:
+            raise click.UsageError(
+                f"{' and '.join(evidence)} {'check' if len(evidence) > 1 else 'checks'} one "
+                "county's dossier; a batch (--format csv, --engine vector) reports no evidence"
+            )
+        if self.data.require_evidence and self.planning:
+            raise click.UsageError(
+                "--require-evidence decides one assessment's verdict; --set and --plan assess "
+                "modified copies without it (use --evidence-dir to see the evidence checked)"
+            )
         check_output(self.kinds, self.out)
 
     @property
@@ -123,7 +141,12 @@ class CheckJob:
 
 def build(options: CheckOptions) -> CheckJob:
     read = options.data.read_options()
-    return CheckJob(options, read, build_ruleset(options.data))
+    ruleset = build_ruleset(options.data)
+    if options.data.expected_share is not None:
+        from engine.load.annex import with_expected_share
+
+        ruleset = with_expected_share(ruleset, options.data.expected_share)
+    return CheckJob(options, read, ruleset)
 
 
 def execute(job: CheckJob) -> int:
@@ -304,6 +327,30 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
     help="Add the gap to PASS: for a FAIL, the fewest changes that pass (every failed binding "
     "indicator, then the expected ones with the smallest gaps), checked by the engine and given "
     "as --set options; for a PASS, the smallest margins.",
+)
+@click.option(
+    "--expected-share",
+    metavar="PERCENT",
+    default=None,
+    help="The share of expected indicators to meet (0–100, at most 2 decimals), replacing the "
+    "ruleset's (80 for provincial-2021 and plan annexes); the report prints the share used. "
+    "Refused for a weighted-score ruleset.",
+)
+@click.option(
+    "--evidence-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="The folder of the dossier's evidence files: every file the evidence column "
+    "(佐证材料) names must be in it (looked up by name, never opened); a missing one is a "
+    "warning, a name leaving the folder an error. One county only.",
+)
+@click.option(
+    "--require-evidence",
+    is_flag=True,
+    help="A met indicator without evidence (none listed, or a listed file not in "
+    "--evidence-dir) is not evaluated, so it counts against the verdict. One county only, not "
+    "with --set or --plan.",
 )
 # The old spellings, kept for one release; 'assess --help' lists them with their new ones.
 @click.option("--year", type=int, default=None, hidden=True)

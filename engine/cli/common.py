@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,7 +44,8 @@ def default_lang() -> str:
 class InputOptions:
     """The county data to read and how: the file, the ruleset it is checked against, and what
     the file itself does not say (reference values, theme, county type, sheet, county name,
-    missing-data markers)."""
+    missing-data markers); for the default command also the share of expected indicators that
+    replaces the ruleset's, and how the dossier's evidence is checked."""
 
     file: Path
     ruleset: str
@@ -53,6 +55,12 @@ class InputOptions:
     sheet: str | None = None
     county: str | None = None
     missing_markers: tuple[str, ...] = ()
+    #: --expected-share P: replaces the ruleset's expected_min_share.
+    expected_share: Decimal | None = None
+    #: --evidence-dir DIR: every file the evidence column names must be in DIR.
+    evidence_dir: Path | None = None
+    #: --require-evidence: a met indicator without evidence is not evaluated.
+    require_evidence: bool = False
 
     @classmethod
     def parse(cls, params: Mapping[str, Any]) -> InputOptions:
@@ -66,6 +74,9 @@ class InputOptions:
             sheet=params["sheet"],
             county=params["county_name"],
             missing_markers=tuple(params["missing_markers"]),
+            expected_share=expected_share(params.get("expected_share")),
+            evidence_dir=params.get("evidence_dir"),
+            require_evidence=bool(params.get("require_evidence")),
         )
 
     def read_options(self) -> ReadOptions:
@@ -76,6 +87,8 @@ class InputOptions:
             sheet=self.sheet,
             county=self.county,
             missing_markers=self.missing_markers or DEFAULT_MISSING_MARKERS,
+            evidence_dir=self.evidence_dir,
+            require_evidence=self.require_evidence,
         )
 
     def command_line(self) -> str:
@@ -90,12 +103,36 @@ class InputOptions:
             ("--county-type", self.county_type),
             ("--sheet", self.sheet),
             ("--county", self.county),
+            ("--expected-share", self.expected_share),
+            ("--evidence-dir", self.evidence_dir),
         ):
             if value is not None:
                 words += [option, str(value)]
         for marker in self.missing_markers:
             words += ["--missing-marker", marker]
+        if self.require_evidence:
+            words.append("--require-evidence")
         return " ".join(quote(w) for w in words)
+
+
+def expected_share(text: str | None) -> Decimal | None:
+    """--expected-share P as an exact decimal: a number from 0 to 100 with at most 2 decimals
+    (a trailing % allowed), else a usage error naming the option."""
+    if text is None:
+        return None
+    from engine.decimals import NumberFormatError, decimals_of, parse_number
+
+    try:
+        share = parse_number(text, percent_allowed=True)
+    except NumberFormatError:
+        share = None
+    if share is None or not 0 <= share <= 100 or decimals_of(share) > 2:
+        raise click.BadParameter(
+            f"'{text}' is not a percentage from 0 to 100 with at most 2 decimals (such as 75 "
+            "or 66.67)",
+            param_hint="--expected-share",
+        )
+    return Decimal(f"{share:f}")  # 1e1 is 10: the share as the report prints it
 
 
 @dataclass(frozen=True)

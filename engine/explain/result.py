@@ -158,6 +158,12 @@ def rule_result(ruleset: Ruleset, o: Outcome) -> RuleResult:
         converted_from=r.values.converted_from if r.values else None,
         source=r.values.source if r.values else None,
         row=r.values.row if r.values else None,
+        # The dossier: the data row's department, else the ruleset's (its Chinese text, the
+        # body's official name, whatever the report's language); the row's evidence.
+        measure=ind.measure,
+        department=(r.values.department if r.values else None)
+        or (ind.department if isinstance(ind.department, str | None) else ind.department.zh),
+        evidence=list(r.values.evidence) if r.values and r.values.evidence is not None else None,
     )
 
 

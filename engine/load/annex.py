@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from engine.decimals import NumberFormatError, parse_number
+from engine.decimals import NumberFormatError, decimals_of, parse_number
 from engine.errors import InputError, Problems, RulesetError
-from engine.load.county import header_key
+from engine.load.county import KIND_WORDS, header_key
 from engine.load.table import read_table
 from engine.model.ruleset import Ruleset
 from engine.units import match_key, name_key
@@ -44,19 +44,12 @@ ANNEX_COLUMNS: dict[str, tuple[str, ...]] = {
     "department": ("责任单位", "牵头单位", "责任部门"),
     "data_source": ("数据来源", "来源"),
     "actual": ("完成值", "实际值", "现值", "实际完成值", "actual"),
-    "evidence": ("佐证材料", "佐证", "证明材料"),
+    "evidence": ("佐证材料", "佐证资料", "佐证", "证明材料", "evidence"),
     "note": ("备注", "note"),
 }
 REQUIRED = ("name", "unit", "kind", "target")
 _BY_ALIAS = {header_key(a): c for c, aliases in ANNEX_COLUMNS.items() for a in aliases}
-_KINDS = {
-    "约束性": "binding",
-    "约束": "binding",
-    "binding": "binding",
-    "预期性": "expected",
-    "预期": "expected",
-    "expected": "expected",
-}
+_KINDS = KIND_WORDS
 _DIRECTIONS = {
     "越高越好": "higher",
     "正向": "higher",
@@ -279,6 +272,9 @@ def _indicator(
         "threshold": {"kind": "target"},
         "provenance": f"county plan annex, row {row.row}",
     }
+    for column in ("department", "data_source"):  # 责任单位, 数据来源: only when filled
+        if cells.get(column):
+            indicator[column] = cells[column]
     return indicator
 
 
@@ -288,6 +284,54 @@ def load_annex(path: str | Path, *, expected_share: Decimal | None = None) -> Ru
 
     path = Path(path)
     return ruleset_from_data(annex_data(path, expected_share=expected_share), file=path)
+
+
+def with_expected_share(ruleset: Ruleset, share: Decimal) -> Ruleset:
+    """The ruleset with its expected share replaced (``assess FILE -r X --expected-share P``).
+
+    A plan annex or completion table is read again with the share given, exactly as ``assess
+    ruleset from-annex --expected-share P`` writes it (same content hash). Any other ruleset is
+    the same ruleset with ``expected_min_share`` replaced, its policy's basis saying so and a
+    first assumption naming the share given and the one it replaces, so every report's basis
+    shows it; its content hash changes accordingly. A weighted-score ruleset is refused
+    (``expected_share_scored``); ``share`` must lie in 0–100 with at most 2 decimals."""
+    from engine.load.ruleset import ANNEX_SUFFIXES, ruleset_from_data
+    from engine.model.ruleset import ExpectedSharePolicy
+
+    if not (0 <= share <= 100) or decimals_of(share) > 2:
+        raise RulesetError(
+            code="expected_share_invalid", params={"text": f"{share}"}, field="--expected-share"
+        )
+    policy = ruleset.verdict_policy
+    if not isinstance(policy, ExpectedSharePolicy):
+        raise RulesetError(
+            code="expected_share_scored",
+            params={"ruleset": ruleset.id, "pass_mark": f"{getattr(policy, 'pass_mark', '')}"},
+            field="--expected-share",
+        )
+    source = ruleset.source_path
+    if source is not None and source.suffix.lower() in ANNEX_SUFFIXES:
+        return load_annex(source, expected_share=share)
+    data = ruleset.model_dump(exclude_defaults=True)
+    old = policy.expected_min_share
+    data["verdict_policy"] = {
+        **data["verdict_policy"],
+        "expected_min_share": share,
+        "basis": f"{policy.basis.rstrip()} [--expected-share {share}: the share given on the "
+        f"command line replaces the ruleset's {old}]",
+    }
+    data["assumptions"] = [
+        {
+            "zh": f"预期性指标完成比例要求按命令行 --expected-share 取{share}%(规则集原为{old}%)。",
+            "en": f"The share of expected indicators to meet is {share} %, given with "
+            f"--expected-share (the ruleset says {old} %).",
+        },
+        *data.get("assumptions", []),
+    ]
+    changed = ruleset_from_data(data, file=source or Path(f"{ruleset.id}.yaml"))
+    changed._source_path = source
+    changed._ancestors = ruleset.ancestors
+    return changed
 
 
 def annex_yaml(path: str | Path, *, expected_share: Decimal | None = None) -> str:

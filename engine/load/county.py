@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict
 
 from engine.decimals import MAX_MAGNITUDE, NumberFormatError, parse_number
 from engine.errors import DataError, Problems
+from engine.load.evidence import EvidenceFolder, look_up, split_entries
 from engine.load.table import RawTable, read_table
 from engine.model.county import CountyData, DataFile, IndicatorValues, IntakeNote
 from engine.model.ruleset import Indicator, RawInput, Ruleset, TextItem
@@ -40,7 +42,25 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "单位", "计量单位"),
     "source": ("source", "数据来源", "来源"),
     "note": ("note", "备注"),
+    "department": ("department", "责任单位", "牵头单位", "责任部门"),
+    "evidence": ("evidence", "佐证材料", "佐证资料", "证明材料", "佐证"),
+    "kind": ("kind", "指标属性", "属性", "指标性质", "指标类型"),
     "seq": ("no", "no.", "#", "序号"),  # a row counter: read and ignored
+}
+#: Columns that describe a row rather than give its values: a row with only these filled (and no
+#: indicator) is a remark, skipped like a section row. 责任单位 is also kept with the row's
+#: unused cells (``extra``), as before it was read into ``department``: it does not change the
+#: assessment.
+DESCRIPTIVE = ("seq", "department", "evidence", "kind")
+KEPT_AS_EXTRA = ("department",)
+#: What an 指标属性 cell may say (compared after match_key): binding or expected.
+KIND_WORDS = {
+    "约束性": "binding",
+    "约束": "binding",
+    "binding": "binding",
+    "预期性": "expected",
+    "预期": "expected",
+    "expected": "expected",
 }
 REQUIRED = ("indicator", "actual")
 #: Units of counted things: a negative value is a typing error, not data.
@@ -90,11 +110,18 @@ def _is_column_name(text: str) -> bool:
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How a county file is read (the command's --sheet, --missing-marker and --county)."""
+    """How a county file is read (the command's --sheet, --missing-marker and --county), and
+    how its evidence column (佐证材料) is checked: ``evidence_dir`` is the folder every file it
+    names must be in (--evidence-dir; looked up by name only, see engine/load/evidence.py);
+    ``require_evidence`` makes a met indicator without evidence not evaluated
+    (--require-evidence; one county only, applied by engine.pipeline). Either needs the file to
+    have an evidence column, and a file of one county."""
 
     sheet: str | None = None
     missing_markers: tuple[str, ...] = DEFAULT_MISSING_MARKERS
     county: str | None = None
+    evidence_dir: Path | None = None
+    require_evidence: bool = False
 
     def __post_init__(self) -> None:
         for marker in self.missing_markers:
@@ -110,6 +137,11 @@ class ReadOptions:
     @property
     def markers(self) -> frozenset[str]:
         return frozenset(_fold(m) for m in self.missing_markers if _fold(m))
+
+    @property
+    def checks_evidence(self) -> bool:
+        """An evidence option is given: the dossier of one county is checked."""
+        return self.evidence_dir is not None or self.require_evidence
 
 
 def _fold(text: str) -> str:
@@ -130,8 +162,9 @@ def _canonical_columns(
     extra: dict[int, str] = {}
     for i, text in enumerate(header):
         name = column_of(text)
-        if name is None:
+        if name is None or name in KEPT_AS_EXTRA:
             extra[i] = text
+        if name is None:
             continue
         if name in index:
             raise DataError(
@@ -227,6 +260,8 @@ class _Intake:
     notes: list[IntakeNote]
     kinds: dict[tuple[int, str], str]  # (file row, canonical column) → special cell kind
     problems: Problems  # of the rows so far; the values add theirs, then all are raised
+    ruleset: Ruleset
+    folder: EvidenceFolder | None = None  # --evidence-dir: where the named files must be
 
     @property
     def names(self) -> dict[str, str]:
@@ -245,13 +280,37 @@ def _skippable(cells: Sequence[str | None]) -> str | None:
     return None
 
 
-def _rows(path: Path, ruleset: Ruleset, required: tuple[str, ...], options: ReadOptions) -> _Intake:
+def _rows(
+    path: Path,
+    ruleset: Ruleset,
+    required: tuple[str, ...],
+    options: ReadOptions,
+    *,
+    dossier: bool = True,
+) -> _Intake:
     """The non-blank rows of a long-format file, each with its ruleset item, grouped by county
-    and year in the order they first appear; every problem found is reported at once."""
+    and year in the order they first appear; every problem found is reported at once.
+    ``dossier`` false: the evidence options do not apply (a reference file)."""
+    checks_evidence = dossier and options.checks_evidence
+    folder = (
+        EvidenceFolder.at(options.evidence_dir)
+        if dossier and options.evidence_dir is not None
+        else None
+    )
     table: RawTable = read_table(path, _is_column_name, sheet=options.sheet)
     header_row = table.rows[0] - 1 if table.rows else 1
     cols = _canonical_columns(table.header, path, header_row, required)
     names = cols.names
+    if checks_evidence and "evidence" not in cols.index:
+        raise DataError(
+            code="evidence_column_absent",
+            params={
+                "option": _evidence_options(options),
+                "aliases": "、".join(COLUMN_ALIASES["evidence"]),
+            },
+            file=path,
+            row=header_row,
+        )
     lookup = _Lookup(ruleset)
     problems = Problems(path)
     notes: list[IntakeNote] = []
@@ -276,7 +335,7 @@ def _rows(path: Path, ruleset: Ruleset, required: tuple[str, ...], options: Read
             skipped[kind].append(row_no)
             ended = ended or kind == "footer"
             continue
-        if not any(cells.get(k) for k in cols.index if k != "seq") and not any(
+        if not any(cells.get(k) for k in cols.index if k not in DESCRIPTIVE) and not any(
             raw_cells[i] for i in cols.extra
         ):
             continue  # a blank line, or only a row number
@@ -286,7 +345,9 @@ def _rows(path: Path, ruleset: Ruleset, required: tuple[str, ...], options: Read
         with problems.catching():
             key = cells.get("indicator")
             if not key:
-                if not any(cells.get(k) for k in cols.index if k not in ("seq", "indicator")):
+                if not any(
+                    cells.get(k) for k in cols.index if k not in (*DESCRIPTIVE, "indicator")
+                ):
                     skipped["section"].append(row_no)  # only kept columns filled: a remark
                     continue
                 raise DataError(
@@ -329,6 +390,13 @@ def _rows(path: Path, ruleset: Ruleset, required: tuple[str, ...], options: Read
     if len(groups) > 1 and None in {county for county, _ in groups}:
         blank = next(rows[0][0] for (county, _), rows in groups.items() if county is None)
         raise DataError(code="county_empty", file=path, row=blank, field=names.get("county"))
+    if checks_evidence and len(groups) > 1:
+        raise DataError(
+            code="evidence_for_batch",
+            params={"option": _evidence_options(options), "count": len(groups)},
+            file=path,
+            field=names.get("county") or names.get("year"),
+        )
     if cols.extra:
         notes.append(
             IntakeNote(code="columns_kept", params={"columns": "、".join(cols.extra.values())})
@@ -336,7 +404,15 @@ def _rows(path: Path, ruleset: Ruleset, required: tuple[str, ...], options: Read
     for kind, rows in skipped.items():
         if rows:
             notes.append(IntakeNote(code=f"{kind}_rows_skipped", params={"rows": _rows_text(rows)}))
-    return _Intake(groups, cols, table.data_file, notes, kinds, problems)
+    return _Intake(groups, cols, table.data_file, notes, kinds, problems, ruleset, folder)
+
+
+def _evidence_options(options: ReadOptions) -> str:
+    given = [
+        *(["--evidence-dir"] if options.evidence_dir is not None else []),
+        *(["--require-evidence"] if options.require_evidence else []),
+    ]
+    return " / ".join(given)
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -405,7 +481,7 @@ def load_county(
     path = Path(path)
     options = options or ReadOptions()
     if county is not None:
-        options = ReadOptions(options.sheet, options.missing_markers, county)
+        options = replace(options, county=county)
     intake = _rows(path, ruleset, REQUIRED, options)
     if len(intake.groups) > 1:
         listed = ", ".join(
@@ -455,7 +531,7 @@ def load_references(
     unit and source; one row per indicator."""
     path = Path(path)
     options = options or ReadOptions()
-    intake = _rows(path, ruleset, ("indicator", "reference"), options)
+    intake = _rows(path, ruleset, ("indicator", "reference"), options, dossier=False)
     names = intake.names
     if len(intake.groups) > 1:
         raise DataError(
@@ -550,8 +626,9 @@ def _item_values(
     notes: list[IntakeNote],
 ) -> IndicatorValues:
     names = intake.names
+    dossier = _dossier(ind, cells, intake, path, row, options, notes)
     if isinstance(ind, TextItem):
-        return _text_values(ind, cells, names, path, row)
+        return _text_values(ind, cells, names, path, row, dossier)
     unit, factor = _unit_of(ind, cells, names, path, row)
     data_unit = unit if factor is not None and unit is not None else ind.unit
     percent = match_key(data_unit) == "%"
@@ -631,7 +708,88 @@ def _item_values(
         note=cells.get("note") or None,
         row=row,
         extra=extra or None,
+        **dossier,
     )
+
+
+class _Dossier(TypedDict, total=False):
+    department: str
+    evidence: tuple[str, ...]
+
+
+def _dossier(
+    item: DataItem,
+    cells: dict[str, str | None],
+    intake: _Intake,
+    path: Path,
+    row: int,
+    options: ReadOptions,
+    notes: list[IntakeNote],
+) -> _Dossier:
+    """A row's part of the acceptance dossier: its department (责任单位), its evidence (佐证材料:
+    an empty tuple for a blank cell, None without the column), each file it names looked up in
+    the evidence folder, and its 指标属性 compared with the ruleset's kind."""
+    names = intake.names
+    found: _Dossier = {}
+    department = cells.get("department")
+    if department and _fold(department) not in options.markers:
+        found["department"] = department
+    if "evidence" in names:
+        entries = split_entries(cells.get("evidence"), options.markers)
+        found["evidence"] = entries
+        if intake.folder is not None:
+            _look_up(intake.folder, entries, item, path, row, names["evidence"], notes)
+    said = cells.get("kind")
+    if said and isinstance(item, Indicator) and _fold(said) not in options.markers:
+        kind = KIND_WORDS.get(match_key(said))
+        if kind != item.kind:
+            notes.append(
+                IntakeNote(
+                    code="kind_unreadable" if kind is None else f"kind_differs_{item.kind}",
+                    row=row,
+                    field=names["kind"],
+                    indicator=item.id,
+                    params={"text": said, "ruleset": intake.ruleset.id, "id": item.id},
+                )
+            )
+    return found
+
+
+def _look_up(
+    folder: EvidenceFolder,
+    entries: tuple[str, ...],
+    item: DataItem,
+    path: Path,
+    row: int,
+    field: str,
+    notes: list[IntakeNote],
+) -> None:
+    """The files a row names, in the evidence folder: a name leaving the folder or holding a
+    control character is an error; a file not there is a warning naming the entry."""
+    problems = Problems(path)
+    for lookup in look_up(folder, entries):
+        if lookup.found == "missing":
+            notes.append(
+                IntakeNote(
+                    code="evidence_file_missing",
+                    row=row,
+                    field=field,
+                    indicator=item.id,
+                    params={"entry": lookup.entry, "folder": folder.given},
+                )
+            )
+        elif lookup.found in ("outside", "invalid"):
+            problems.add(
+                DataError(
+                    code=f"evidence_name_{lookup.found}",
+                    params={"entry": lookup.entry, "folder": folder.given},
+                    file=path,
+                    row=row,
+                    indicator=item.id,
+                    field=field,
+                )
+            )
+    problems.check()
 
 
 def _fraction_notes(
@@ -681,7 +839,12 @@ def _fraction_notes(
 
 
 def _text_values(
-    item: TextItem, cells: dict[str, str | None], names: dict[str, str], path: Path, row: int
+    item: TextItem,
+    cells: dict[str, str | None],
+    names: dict[str, str],
+    path: Path,
+    row: int,
+    dossier: _Dossier,
 ) -> IndicatorValues:
     """A text item's text is its note (or, as bureaus often type it, its actual cell)."""
     for column in ("baseline", "target", "reference"):
@@ -704,4 +867,9 @@ def _text_values(
             indicator=item.id,
             field=names["actual"],
         )
-    return IndicatorValues(note=note or actual or None, source=cells.get("source") or None, row=row)
+    return IndicatorValues(
+        note=note or actual or None,
+        source=cells.get("source") or None,
+        row=row,
+        **dossier,
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated
 
@@ -14,6 +15,10 @@ from engine.safe_text import visible
 #: Text from data, with control characters shown escaped (engine/safe_text.py): whatever built
 #: the data, a terminal or a document never receives an escape sequence from it.
 ShownText = Annotated[str, AfterValidator(visible)]
+
+#: Between two entries of an evidence (佐证材料) cell: ；, ; or a line break (Alt+Enter in Excel).
+#: Commas and 、 stay inside an entry (titles and document numbers hold them).
+EVIDENCE_SEPARATORS = re.compile(r"[;；\r\n]+")
 
 
 class IndicatorValues(BaseModel):
@@ -90,35 +95,47 @@ class CountyData(BaseModel):
     def from_mapping(
         cls,
         county: str,
-        values: Mapping[str, Mapping[str, str | int | Decimal | None]],
+        values: Mapping[str, Mapping[str, str | int | Decimal | Sequence[str] | None]],
         *,
         theme: str | None = None,
         county_type: str | None = None,
     ) -> CountyData:
         """Build county data in code: ``{"rd_intensity": {"actual": "2.1", "target": "2.0"}}``.
 
-        Keys per row: baseline, target, actual, reference (numbers) and note (text). Strings are
-        parsed like data-file cells (``"1,234"``, ``"2.5%"``); floats are refused because they
-        have already lost the decimal text.
+        Keys per row: baseline, target, actual, reference (numbers), note and department
+        (texts), and evidence (a list of entries, or one text split like a 佐证材料 cell at
+        ``；``, ``;`` and line breaks). Strings are parsed like data-file cells (``"1,234"``,
+        ``"2.5%"``); floats are refused because they have already lost the decimal text.
         """
         parsed: dict[str, IndicatorValues] = {}
         for indicator, fields in values.items():
             numbers: dict[str, Decimal | None] = {}
             for key in ("baseline", "target", "actual", "reference"):
                 raw = fields.get(key)
-                if isinstance(raw, float | bool):
+                if isinstance(raw, float | bool) or not isinstance(raw, str | int | Decimal | None):
                     kind = type(raw).__name__
                     raise TypeError(f"{indicator}.{key}: give str, int or Decimal, not {kind}")
                 if isinstance(raw, str):
                     numbers[key] = parse_number(raw, percent_allowed=True)
                 else:
                     numbers[key] = Decimal(raw) if raw is not None else None
-            note = fields.get("note")
+            note, department = fields.get("note"), fields.get("department")
+            evidence = fields.get("evidence")
+            if isinstance(evidence, str):
+                evidence = tuple(
+                    e.strip() for e in EVIDENCE_SEPARATORS.split(evidence) if e.strip()
+                )
+            elif evidence is not None and not (
+                isinstance(evidence, Sequence) and all(isinstance(e, str) for e in evidence)
+            ):
+                raise TypeError(f"{indicator}.evidence: give a list of texts, or one text")
             parsed[indicator] = IndicatorValues(
                 baseline=numbers["baseline"],
                 target=numbers["target"],
                 actual=numbers["actual"],
                 reference=numbers["reference"],
                 note=None if note is None else str(note),
+                department=None if department is None else str(department),
+                evidence=None if evidence is None else tuple(evidence),
             )
         return cls(county=county, values=parsed, theme=theme, county_type=county_type)
