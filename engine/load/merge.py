@@ -28,15 +28,7 @@ from typing import Literal
 from engine.errors import DataError, InputError, Problems
 from engine.load.county import DataItem, ReadOptions, column_of, header_key, load_county
 from engine.model.county import CountyData
-from engine.model.ruleset import (
-    GrowthThreshold,
-    Indicator,
-    LocalizedText,
-    ReferenceThreshold,
-    Ruleset,
-    TargetThreshold,
-    prose,
-)
+from engine.model.ruleset import Indicator, LocalizedText, Ruleset, prose
 
 Role = Literal["indicator", "input", "text"]
 #: The number columns a template may have, in the order they appear.
@@ -158,7 +150,7 @@ class TemplateRow:
 
 def has_reference(ruleset: Ruleset) -> bool:
     """Some indicator is compared with a reference value given as data (a 参考值 column)."""
-    return any(isinstance(i.threshold, ReferenceThreshold) for i in ruleset.indicators)
+    return any(i.threshold.needs == "reference" for i in ruleset.indicators)
 
 
 def columns_for(ruleset: Ruleset, *, county: bool) -> tuple[str, ...]:
@@ -255,12 +247,8 @@ def needed(row: TemplateRow, filled: Mapping[str, Filled]) -> tuple[str, ...]:
     assert isinstance(row.item, Indicator)
     ind = row.item
     fields = ["actual"]
-    if isinstance(ind.threshold, TargetThreshold):
-        fields.append("target")
-    elif isinstance(ind.threshold, GrowthThreshold):
-        fields.append("baseline")
-    elif isinstance(ind.threshold, ReferenceThreshold):
-        fields.append("reference")
+    if ind.threshold.needs is not None:  # the county value its threshold is built from
+        fields.append(ind.threshold.needs)
     inputs = ind.derived.parsed.inputs if ind.derived is not None else []
     missing = []
     for name in fields:
