@@ -851,6 +851,86 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "无法写入标准输出：{reason}。",
         "en": "cannot write the report: {reason}",
     },
+    # -- the web page and its API (engine/serve) --
+    "serve_too_large": {
+        "zh": "上传的内容超过{limit}字节的上限，未读取；请上传较小的文件。",
+        "en": "the upload is larger than the limit of {limit} bytes and was not read; upload a "
+        "smaller file",
+    },
+    "serve_file_missing": {
+        "zh": "没有上传文件；请选择{what}。",
+        "en": "no file was uploaded; choose {what}",
+    },
+    "serve_file_type": {
+        "zh": "不是可读取的文件类型（{suffix}）；请上传{accepted}文件。",
+        "en": "is not a file type that can be read ({suffix}); upload a {accepted} file",
+    },
+    "serve_ruleset_missing": {
+        "zh": "没有选择规则集；请选择内置规则集，或上传规则集（YAML）或规划指标附表。",
+        "en": "no ruleset was chosen; choose a bundled ruleset or upload a ruleset (YAML) or a "
+        "plan annex",
+    },
+    "serve_ruleset_twice": {
+        "zh": "既选择了内置规则集又上传了规则集文件；请只用其中一个。",
+        "en": "both a bundled ruleset and a ruleset file were given; use one of them",
+    },
+    "serve_ruleset_unknown": {
+        "zh": "没有名为{name}的内置规则集；可选：{choices}。",
+        "en": "there is no bundled ruleset named {name}; the bundled ones are {choices}",
+    },
+    "serve_one_county": {
+        "zh": "模拟测算和差距计算只用于一个县的数据；此文件含{count}个县或年份"
+        "（多年数据请用中期监测）。",
+        "en": "the what-if and the gap to PASS are for one county; this file holds {count} "
+        "counties or years (use Monitor for several years)",
+    },
+    "serve_field_invalid": {
+        "zh": "表单内容无效：{reason}。",
+        "en": "the form is not valid: {reason}",
+    },
+    "serve_county_not_found": {
+        "zh": "数据表中没有{county}的数据。",
+        "en": "the table holds no data for {county}",
+    },
+    "serve_timeout": {
+        "zh": "处理超过{seconds}秒，已停止，未作结论；文件可能过大或过于复杂。",
+        "en": "processing took longer than {seconds} seconds and was stopped, no verdict was "
+        "made; the file may be too large or too complex",
+    },
+    "serve_slow_upload": {
+        "zh": "上传在{seconds}秒内未完成，已停止。",
+        "en": "the upload did not finish within {seconds} seconds and was stopped",
+    },
+    "serve_bad_request": {
+        "zh": "请求无法解析：{reason}。",
+        "en": "the request cannot be read: {reason}",
+    },
+    "serve_token": {
+        "zh": "需要访问口令：请打开服务启动时显示的带 token 的网址，"
+        "或在请求头中提供 Authorization: Bearer 口令。",
+        "en": "an access token is required: open the address with ?token=… that the server "
+        "printed when it started, or send Authorization: Bearer TOKEN",
+    },
+    "serve_cross_site": {
+        "zh": "拒绝来自其他网站或页面的提交；请在本服务的页面上操作。",
+        "en": "a submission from another site or page is refused; use this server's own page",
+    },
+    "serve_host": {
+        "zh": "拒绝：{host}不是本服务的地址。",
+        "en": "refused: {host} is not this server's address",
+    },
+    "serve_not_found": {
+        "zh": "没有这个地址：{path}。",
+        "en": "there is no such address: {path}",
+    },
+    "serve_method": {
+        "zh": "此地址不接受{method}请求。",
+        "en": "this address does not take {method} requests",
+    },
+    "serve_internal": {
+        "zh": "内部错误，未作结论；请把文件和操作告诉维护人员。",
+        "en": "an internal error, no verdict was made; please report the file and what you did",
+    },
     # -- assess template and assess merge (engine/cli/template.py, engine/load/merge.py) --
     "template_output_not_xlsx": {
         "zh": "不是.xlsx文件名；填报表是.xlsx工作簿，请给出以.xlsx结尾的文件名。",

@@ -13,6 +13,7 @@ from engine.cli.common import EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_PASS
 from engine.cli.merge import merge_command
 from engine.cli.monitor import monitor_command
 from engine.cli.ruleset import ruleset_group
+from engine.cli.serve import serve_command
 from engine.cli.template import template_command
 
 #: The command run when the first argument names no other: ``assess FILE --ruleset NAME``.
@@ -99,6 +100,7 @@ def assess_command() -> None:
 assess_command.add_command(check_command)
 assess_command.add_command(monitor_command)
 assess_command.add_command(ruleset_group)
+assess_command.add_command(serve_command)
 assess_command.add_command(template_command)
 assess_command.add_command(merge_command)
 
