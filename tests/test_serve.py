@@ -473,6 +473,30 @@ def test_several_counties_checked_give_the_summary_and_no_plan(site: Running) ->
     assert planned.status_code == 422 and 'data-code="serve_one_county"' in planned.text
 
 
+def test_every_data_text_is_escaped(site: Running) -> None:
+    hostile = '<img src=x onerror="alert(1)">'
+    table = (SCENARIOS / "hubei-four-counties.csv").read_text(encoding="utf-8")
+    table = table.replace("示例县甲", hostile.replace('"', '""').join('""'))
+    named = f"{hostile}.csv"
+    with site.client() as client:
+        province = client.post(
+            "/province",
+            files={"file": (named, table.encode())},
+            data={"ruleset": "provincial-2021"},
+        )
+        one = "\n".join(line for line in table.splitlines() if line.startswith(('"<img', "county")))
+        county = client.post(
+            "/check", files={"file": ("one.csv", one.encode())}, data={"ruleset": "provincial-2021"}
+        )
+    assert province.status_code == 200, province.text[:2000]
+    assert county.status_code == 200, county.text[:2000]
+    for page in (province.text, county.text):
+        assert "<img" not in page and 'onerror="' not in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in province.text
+    # In the embedded report the name is escaped twice: by the report, then as an attribute.
+    assert "&amp;lt;img" in county.text
+
+
 def test_the_monitoring_page(site: Running) -> None:
     with site.client() as client:
         response = client.post(

@@ -63,6 +63,8 @@ NAV = (
 #: Files and fields a form may hold (a merge takes several returns).
 MAX_FILES = 50
 MAX_FIELDS = 400
+#: Request bodies read at once (each up to the size limit, in memory while it is read).
+MAX_READERS = 8
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -114,6 +116,8 @@ class Site:
     config: ServeConfig
     env: jinja2.Environment = field(init=False)
     limiter: anyio.CapacityLimiter | None = field(init=False, default=None)
+    #: Bodies read at once: each may be the size limit, and is held in memory while read.
+    readers: anyio.CapacityLimiter | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.env = jinja2.Environment(
@@ -145,15 +149,20 @@ class Site:
     async def form(self, request: Request) -> Fields:
         """The request's form, read within the size limit and the upload deadline; uploads
         read into memory and the parser's spooled files closed at once."""
+        if self.readers is None:
+            self.readers = anyio.CapacityLimiter(MAX_READERS)
         try:
             with anyio.fail_after(self.config.upload_timeout):
-                form = await request.form(
-                    max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=self.config.max_body
-                )
-                try:
-                    return await Fields.read(form)
-                finally:
-                    await form.close()
+                async with self.readers:
+                    form = await request.form(
+                        max_files=MAX_FILES,
+                        max_fields=MAX_FIELDS,
+                        max_part_size=self.config.max_body,
+                    )
+                    try:
+                        return await Fields.read(form)
+                    finally:
+                        await form.close()
         except TimeoutError:
             raise Refusal.say(
                 408, "serve_slow_upload", params={"seconds": f"{self.config.upload_timeout:g}"}
@@ -183,7 +192,7 @@ class Site:
             w=words(lang),
             nav=NAV,
             page={"error": "check"}.get(page, page),
-            path=request.url.path if request.method == "GET" else "/",
+            path=request.url.path if request.method == "GET" else dict(NAV).get(page, "/"),
             generator=generator_name(),
             **context,
         )
