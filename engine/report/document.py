@@ -8,10 +8,11 @@ their own. Status symbols and colours are defined here, once, for every format.
 The model is as small as the formats need:
 
 - a `Document` has a title, head lines (`Fact`: label, value, fingerprint), sections and a
-  footer line;
+  footer line, and for a format with pages a mark every page carries (a simulation's) and the
+  words of a page number;
 - a `Section` has a heading (or none) and blocks; a section may hold sections;
 - blocks: `Banner` (the verdict), `Paragraph`, `BulletList`, `Warning`, `Note`, `CodeBlock`,
-  `Table`, `Chart`;
+  `Table`, `Chart`, `Blank` (a place left for the reader to write in: the dossier's drafts);
 - a table's cells are typed: `Text`, `Number` (the exact Decimal, its unit and the decimals a
   spreadsheet shows), `Status`, `Verdict`;
 - inline text is a tuple of runs: plain strings, `Code` (an id or a hash) and `Ref` (an id
@@ -261,6 +262,14 @@ class CodeBlock:
 
 
 @dataclass(frozen=True)
+class Blank:
+    """A place left for the reader to write in (a draft's part the county writes itself): a
+    format shows ``runs`` marked as a blank to fill (grey italic), to be replaced."""
+
+    runs: Runs
+
+
+@dataclass(frozen=True)
 class Banner:
     """The verdict: ``label`` ("Verdict"), the verdict, its reasons, and the summary lines."""
 
@@ -311,7 +320,9 @@ class Section:
     page: str | None = None
 
 
-Block = Banner | Paragraph | BulletList | Warning | Note | CodeBlock | Table | Chart | Section
+Block = (
+    Banner | Paragraph | BulletList | Warning | Note | CodeBlock | Table | Chart | Blank | Section
+)
 
 
 # The document ----------------------------------------------------------------------------------
@@ -339,6 +350,13 @@ class Document:
     date: date | None = None
     #: The name of the first page, for a format with pages (an xlsx sheet).
     page: str | None = None
+    #: The title and the head on a page of their own (a cover), for a format with pages (Word).
+    cover: bool = False
+    #: What every page (or the top of a page-less format) must say: a simulation's warning.
+    mark: str | None = None
+    #: A page number in words, ``{page}`` and ``{pages}`` its places ("第{page}页,共{pages}页"),
+    #: for a format that numbers its pages.
+    page_numbers: str | None = None
 
     def section(self, id: str) -> Section | None:
         """The section (at any depth) with this id."""

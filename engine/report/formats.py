@@ -5,10 +5,12 @@ batch, a monitoring view) and a function. Most formats lay out a Document (engin
 document.py), which the builders (build.py) make once from the subject; JSON and CSV write the
 subject's data itself. A new format is a renderer module and one line in FORMATS:
 
-    "docx": Format(name="docx", description="a Word report", binary=True, kinds=COUNTY,
-                   render=_lazy("engine.report.docx")),
+    "odt": Format(name="odt", description="an OpenDocument report", binary=True,
+                  kinds=COUNTY, render=_lazy("engine.report.odt")),
 
-where engine/report/docx.py has ``render(document, *, lang, layout) -> bytes``.
+where engine/report/odt.py has ``render(document, *, lang, layout) -> bytes``. A format that
+lays out a document of its own rather than the subject's report names its builder
+(``builder=``: docx and completion-xlsx lay out the dossier, engine/report/dossier.py).
 
 Renderer modules are imported when first used, so that one county in text does not load the
 HTML, spreadsheet or batch code (start-up time, docs/performance.md).
@@ -51,6 +53,9 @@ class Format:
     render: Renderer
     document: bool = True
     companions: Callable[[Any], list[tuple[str, str | bytes]]] | None = None
+    #: The document a document format lays out when it is not the subject's report (build
+    #: below): ``builder(subject, *, lang, ruleset, assessed_on, command, generator, limit)``.
+    builder: Callable[..., Document] | None = None
 
 
 class UnsupportedFormat(ValueError):
@@ -79,6 +84,16 @@ def _lazy(module: str, name: str = "render") -> Renderer:
         return function(*args, **kwargs)
 
     call.__qualname__ = f"{module}.{name}"
+    return call
+
+
+def _builder(module: str, name: str) -> Callable[..., Document]:
+    """The module's document builder, imported on the first call."""
+
+    def call(*args: Any, **kwargs: Any) -> Document:
+        function: Callable[..., Document] = getattr(importlib.import_module(module), name)
+        return function(*args, **kwargs)
+
     return call
 
 
@@ -127,6 +142,25 @@ FORMATS: dict[str, Format] = {
         binary=True,
         kinds=COUNTY,
         render=_lazy("engine.report.xlsx"),
+    ),
+    "docx": Format(
+        name="docx",
+        description="the self-evaluation report draft for the expert panel (Word): cover, "
+        "indicator summary, shortfalls (and --plan), the parts the county writes, the "
+        "completion table",
+        binary=True,
+        kinds=COUNTY,
+        render=_lazy("engine.report.docx"),
+        builder=_builder("engine.report.dossier", "self_evaluation_for"),
+    ),
+    "completion-xlsx": Format(
+        name="completion-xlsx",
+        description="the indicator completion table (指标完成情况表) for the expert panel, "
+        "as a spreadsheet",
+        binary=True,
+        kinds=COUNTY,
+        render=_lazy("engine.report.xlsx"),
+        builder=_builder("engine.report.dossier", "completion_for"),
     ),
     "csv": Format(
         name="csv",
@@ -227,7 +261,7 @@ def render(
     layout = Layout(color=color, width=width)
     if not found.document:
         return found.render(subject, lang=lang, layout=layout)
-    document = build(
+    document = (found.builder or build)(
         subject,
         lang=lang,
         ruleset=ruleset,
