@@ -13,7 +13,10 @@ Which evaluator and which loader a file gets is :func:`engine.pipeline.assess_pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -343,6 +346,110 @@ def assess_table(
     if progress is not None:
         progress(len(table.counties))
     return batch
+
+
+#: Counties assessed at once when a large batch is streamed (:class:`Chunked`): small enough to
+#: keep 100,000 counties with every rule explained within 1.5 GiB, large enough that polars'
+#: per-call costs vanish (docs/performance.md).
+CHUNK_COUNTIES = 10_000
+
+
+class Chunked:
+    """A batch too large to hold at once. Its counties are assessed chunk by chunk (each a
+    :class:`Batch` of up to :data:`CHUNK_COUNTIES` counties, in input order) the first time it
+    is read, and each chunk's per-rule table is spooled, in Arrow's IPC format, to a private
+    temporary folder that lives as long as this object; the summary (a row per county) is kept.
+    The writers (engine/report/batch.py) read the spool back one chunk at a time."""
+
+    def __init__(self, ruleset: Ruleset, engine: Engine, counties: int, chunks: Iterator[Batch]):
+        self.ruleset, self.engine, self.counties = ruleset, engine, counties
+        self._chunks: Iterator[Batch] | None = chunks
+        self._summary: pl.DataFrame | None = None
+        self._parts: list[Path] = []
+        self._folder: Path | None = None
+
+    def _spool(self) -> None:
+        if self._chunks is None:
+            return
+        self._folder = Path(tempfile.mkdtemp(prefix="assess-batch-"))
+        weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
+        summaries = []
+        for n, chunk in enumerate(self._chunks):
+            summaries.append(chunk.summary)
+            part = self._folder / f"{n:06}.arrow"
+            chunk.rules.write_ipc(part)
+            self._parts.append(part)
+        self._summary, self._chunks = pl.concat(summaries), None
+
+    @property
+    def all_pass(self) -> bool:
+        return bool((self.summary["verdict"] == "PASS").all())
+
+    @property
+    def summary(self) -> pl.DataFrame:
+        """A row per county, in input order (the whole batch's)."""
+        self._spool()
+        assert self._summary is not None
+        return self._summary
+
+    def rule_chunks(self) -> Iterator[pl.DataFrame]:
+        """The per-rule table, chunk by chunk, in input order."""
+        self._spool()
+        for part in self._parts:
+            yield pl.read_ipc(part)
+
+    def rule_parts(self) -> list[Path]:
+        """The spooled per-rule tables (Arrow IPC files), in input order."""
+        self._spool()
+        return list(self._parts)
+
+    def collect(self) -> Batch:
+        """The whole batch in memory (for the formats that are not streamed)."""
+        return Batch(
+            ruleset=self.ruleset,
+            engine=self.engine,
+            summary=self.summary,
+            rules=pl.concat(list(self.rule_chunks())),
+        )
+
+
+def assess_table_in_chunks(
+    table: FastTable, ruleset: Ruleset, *, size: int | None = None
+) -> Chunked | None:
+    """A large table read by the fast loader, assessed ``size`` counties at a time by the
+    vectorised evaluator; None when a value is too large to compare exactly (the general
+    loader then names it). The first chunk is assessed here, before any output is written; the
+    fast loader admits only values the vectorised evaluator carries exactly (at most 12
+    decimals, magnitudes checked), so a later chunk cannot be refused."""
+    from engine.infer.vector import evaluate_table
+
+    size = size or CHUNK_COUNTIES
+    total = len(table.counties)
+    starts = range(0, total, size)
+
+    def chunks() -> Iterator[Batch]:
+        for n, start in enumerate(starts):
+            part = first if n == 0 else _batch(evaluate_table(ruleset, table.slice(start, size)))
+            yield _renumbered(part, start)
+
+    try:
+        first = _batch(evaluate_table(ruleset, table.slice(0, size)))
+    except EvaluatorUnsupported:
+        return None
+    return Chunked(ruleset, "vector", total, chunks())
+
+
+def _renumbered(batch: Batch, start: int) -> Batch:
+    """A chunk's county indices made the whole batch's."""
+    if start == 0:
+        return batch
+    index = pl.col("county_index") + start
+    return Batch(
+        ruleset=batch.ruleset,
+        engine=batch.engine,
+        summary=batch.summary.with_columns(index.cast(pl.UInt32)),
+        rules=batch.rules.with_columns(index.cast(pl.UInt32)),
+    )
 
 
 def assess_file(path: str | Path, ruleset: Ruleset) -> Batch | None:

@@ -40,7 +40,7 @@ from engine.model.result import Result, Status
 from engine.model.ruleset import Indicator, Ruleset
 
 if TYPE_CHECKING:
-    from engine.batch import Batch
+    from engine.batch import Batch, Chunked
 
 #: Reference values for ``reference`` thresholds (e.g. provincial averages): a file with columns
 #: indicator and reference, or ``{indicator id: value}``.
@@ -245,7 +245,8 @@ def assess_path(
     options: ReadOptions | None = None,
     batch: bool = False,
     progress: BatchStart | None = None,
-) -> Result | Batch:
+    stream: bool = False,
+) -> Result | Batch | Chunked:
     """Assess a county file (CSV or .xlsx), choosing how: the one place that choice is made.
 
     - **One county** (the file holds one county and one year), ``batch`` false and ``engine``
@@ -276,6 +277,11 @@ def assess_path(
         with contextlib.ExitStack() as stack:
             found = assess_path(file, ruleset, progress=lambda n, e: stack.enter_context(bar(n, e)))
 
+    ``stream``: a plain CSV of more than ``engine.batch.CHUNK_COUNTIES`` counties read by the
+    fast loader comes back as an :class:`engine.batch.Chunked`, assessed chunk by chunk as it
+    is written (for the formats that stream: JSON, NDJSON, Parquet), so that memory stays
+    bounded however many counties the file holds.
+
     Bad input raises :class:`engine.InputError` (``DataError`` naming the county of a batch);
     a rule-engine failure :class:`engine.RuleEngineError`.
     """
@@ -303,10 +309,15 @@ def assess_path(
         and (options is None or options == ReadOptions())
         and (wants_batch or _size(path) > FAST_PATH_FROM_BYTES)
     ):
-        from engine.batch import assess_table
+        from engine.batch import CHUNK_COUNTIES, assess_table, assess_table_in_chunks
         from engine.load.fast import read_fast
 
         table = read_fast(path, ruleset)  # a plain CSV, read and evaluated in polars
+        if table is not None and stream and len(table.counties) > CHUNK_COUNTIES:
+            chunked = assess_table_in_chunks(table, ruleset)
+            if chunked is not None:
+                start(chunked.counties, "vector")
+                return chunked
         if table is not None and (wants_batch or len(table.counties) > 1):
             fast = assess_table(table, ruleset, progress=start(len(table.counties), "vector"))
             if fast is not None:

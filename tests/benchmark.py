@@ -50,7 +50,7 @@ RULESET = "provincial-2021"
 SCENARIO = "scenarios/tianmen-2022.csv"
 BARE_IMPORT = "import polars, pydantic, click, durable.engine"
 ENGINES = ("vector", "rete")
-ZEN_MODES = ("each", "batch")
+ZEN_MODES = ("batch",)
 MARKER = "<!-- Everything below is written by tests/benchmark.py: regenerate, do not edit. -->"
 
 
@@ -63,11 +63,13 @@ class Preset:
 
 FULL = Preset(batch=2844, scaling=(10_000, 100_000), repeat=5)
 QUICK = Preset(batch=200, scaling=(500, 2_000), repeat=1)
-#: Goals of the issue.
-GOAL_BATCH_S = 0.5
-GOAL_RETE_RATIO = 5.0
-GOAL_FLAT = 1.5
-GOAL_SINGLE = 1.25
+#: Goals («Batch at the speed floor»): ratios of medians from the same run.
+GOAL_NATIONAL_RATIO = 2.0  # national batch, `assess` end to end ÷ the bare import
+GOAL_POLARS_RATIO = 2.0  # ours in process ÷ a hand-written polars evaluation
+GOAL_ZEN_RATIO = 1.0  # ours in process ÷ zen-engine's evaluate_batch: ahead of it
+GOAL_FLAT = 1.5  # time per county, slowest size ÷ fastest
+GOAL_SINGLE = 1.25  # one county, `assess` end to end ÷ the bare import
+GOAL_PEAK_MIB = 1536  # 100,000 counties, every rule explained, JSON
 
 INTRO = """\
 # Performance
@@ -154,8 +156,8 @@ def _child_ours(engine_name: str, data: Path, out: Path) -> dict[str, Any]:
     import engine.load.fast
     from engine.load.county import load_counties
     from engine.load.ruleset import load_ruleset
-    from engine.report.batch import batch_json
-    from engine.report.output import write_atomically
+    from engine.report.batch import batch_json_chunks
+    from engine.report.output import Streamed, write_atomically
 
     clock.lap("import")
     ruleset = load_ruleset(RULESET)
@@ -165,7 +167,7 @@ def _child_ours(engine_name: str, data: Path, out: Path) -> dict[str, Any]:
     if engine_name == "vector":
         _timed(engine.load.fast, "read_fast", inner, "read")
         _timed(engine.infer.vector, "evaluate_table", inner, "rules")
-        _timed(engine.batch, "_vector_verdicts", inner, "verdicts")
+        _timed(engine.batch, "_verdicts", inner, "verdicts")
         _timed(engine.infer.durable_adapter.DurableRules, "fire", inner, "durable")
         fast = engine.batch.assess_file(data, ruleset)
     if fast is not None:
@@ -184,9 +186,9 @@ def _child_ours(engine_name: str, data: Path, out: Path) -> dict[str, Any]:
         )
         clock.lap("evaluate")
         split = {}
-    text = batch_json(batch)
+    streamed = Streamed(lambda: batch_json_chunks(batch))  # made as it is written
     clock.lap("json")
-    write_atomically(out, text, inputs=[data])
+    write_atomically(out, streamed, inputs=[data])
     clock.lap("write")
     return {
         "phases": clock.phases,
@@ -199,8 +201,9 @@ def _child_ours(engine_name: str, data: Path, out: Path) -> dict[str, Any]:
 
 
 def _child_zen(jdm: Path, data: Path, out: Path, mode: str) -> dict[str, Any]:
-    """zen-engine: the same comparisons and verdict policy as a JDM graph, one verdict per
-    county; no explanations. Values enter as Python floats (zen turns them into decimals)."""
+    """zen-engine: the same comparisons and verdict policy as a JDM graph, every rule's status
+    and margin and a verdict per county, written as JSON; no reason sentences. Values enter as
+    Python floats (zen turns them into decimals)."""
     import csv
 
     clock = _Clock()
@@ -232,15 +235,99 @@ def _child_zen(jdm: Path, data: Path, out: Path, mode: str) -> dict[str, Any]:
     clock.lap("evaluate")
     verdicts = [a["result"]["verdict"] for a in answers]
     own = sorted(_zen_seconds(a["performance"]) for a in answers)
-    out.write_text(
-        json.dumps(dict(zip(contexts, verdicts, strict=True)), ensure_ascii=False), encoding="utf-8"
-    )
+    document = {
+        "verdicts": dict(zip(contexts, verdicts, strict=True)),
+        "rules": {
+            county: a["result"]["rules"] for county, a in zip(contexts, answers, strict=True)
+        },
+    }
+    out.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     clock.lap("write")
     return {
         "phases": clock.phases,
         "split": {"own": own[len(own) // 2]},
         "total": clock.total,
         "counties": len(verdicts),
+        "maxrss_kib": _maxrss_kib(),
+    }
+
+
+def _child_polars(data: Path, out: Path) -> dict[str, Any]:
+    """A hand-written polars evaluation of the same rules: every rule's status and margin (the
+    actual and the target as exact decimals rounded half-up to the indicator's precision), the
+    tallies and the verdict per county, written as JSON. No reasons, no validation: the floor a
+    columnar evaluation of the same task sits on."""
+    clock = _Clock()
+    import polars as pl
+
+    from engine.load.ruleset import load_ruleset
+    from engine.model.ruleset import ExpectedSharePolicy
+
+    clock.lap("import")
+    ruleset = load_ruleset(RULESET)
+    policy = ruleset.verdict_policy
+    assert isinstance(policy, ExpectedSharePolicy)
+    rules = pl.DataFrame(
+        {
+            "indicator": [i.id for i in ruleset.indicators],
+            "kind": [i.kind for i in ruleset.indicators],
+            "precision": [i.precision for i in ruleset.indicators],
+            "higher": [i.direction == "higher" for i in ruleset.indicators],
+        }
+    )
+    clock.lap("ruleset")
+    frame = pl.read_csv(data, infer_schema=False).join(rules, on="indicator")
+    clock.lap("read")
+    scale = 10**6  # every precision is at most 6: integers in millionths, rounded half-up
+    scaled = {}
+    for name in ("actual", "target"):  # the national file's values fit 64 bits in millionths
+        exact = (pl.col(name).cast(pl.Decimal(38, 12)) * scale).cast(pl.Int64)
+        step = pl.lit(10, dtype=pl.Int64).pow(6 - pl.col("precision"))
+        half = step // 2
+        scaled[name] = (
+            pl.when(exact >= 0).then((exact + half) // step).otherwise(-((-exact + half) // step))
+        )
+    frame = frame.with_columns(a=scaled["actual"], t=scaled["target"])
+    good = (
+        pl.when(pl.col("higher"))
+        .then(pl.col("a") - pl.col("t"))
+        .otherwise(pl.col("t") - pl.col("a"))
+    )
+    frame = frame.with_columns(
+        status=pl.when(pl.col("a").is_null() | pl.col("t").is_null())
+        .then(pl.lit("not_evaluated"))
+        .when(good >= 0)
+        .then(pl.lit("met"))
+        .otherwise(pl.lit("not_met")),
+        margin=good,
+    )
+    summary = frame.group_by("county", maintain_order=True).agg(
+        binding_met=((pl.col("kind") == "binding") & (pl.col("status") == "met")).sum(),
+        binding_total=(pl.col("kind") == "binding").sum(),
+        expected_met=((pl.col("kind") == "expected") & (pl.col("status") == "met")).sum(),
+        expected_total=(pl.col("kind") == "expected").sum(),
+    )
+    share = int(policy.expected_min_share * 100)
+    summary = summary.with_columns(
+        verdict=pl.when(
+            (pl.col("binding_met") == pl.col("binding_total"))
+            & (pl.col("expected_met") * 10_000 >= share * pl.col("expected_total"))
+        )
+        .then(pl.lit("PASS"))
+        .otherwise(pl.lit("FAIL"))
+    )
+    per_rule = frame.select("county", "indicator", "status", "margin")
+    clock.lap("evaluate")
+    out.write_text(
+        f'{{"summary": {summary.write_json()}, "rules": {per_rule.write_json()}}}',
+        encoding="utf-8",
+    )
+    clock.lap("write")
+    return {
+        "phases": clock.phases,
+        "split": {},
+        "total": clock.total,
+        "counties": summary.height,
         "maxrss_kib": _maxrss_kib(),
     }
 
@@ -253,10 +340,11 @@ def _zen_seconds(text: str) -> float:
 
 
 def zen_graph() -> dict[str, Any]:
-    """The provincial-2021 thresholds and verdict policy as a JDM decision graph: a collect
-    table with one rule per indicator (the value rounded to the indicator's precision against
-    the county's own target), an expression node counting the binding and expected rules met,
-    and a first-hit table deciding the verdict."""
+    """The provincial-2021 thresholds and verdict policy as a JDM decision graph: an expression
+    node giving every rule's status (met, not met, not evaluated when a value is missing) and
+    margin (the actual rounded to the indicator's precision against the county's own target,
+    in the good direction), one counting the binding and expected rules met, and a first-hit
+    table deciding the verdict (passing the rules through)."""
     from engine.load.ruleset import load_ruleset
     from engine.model.ruleset import ExpectedSharePolicy, TargetThreshold
 
@@ -266,42 +354,44 @@ def zen_graph() -> dict[str, Any]:
     assert all(isinstance(i.threshold, TargetThreshold) for i in ruleset.indicators)
 
     def rounded(ind_id: str, column: str, places: int) -> str:
-        value = f"{ind_id}.{column}"
-        return f"{value} == null ? null : round({value}, {places})"
+        return f"round({ind_id}.{column}, {places})"
 
-    inputs = [
-        {"id": f"in_{i.id}", "name": i.id, "field": rounded(i.id, "actual", i.precision)}
-        for i in ruleset.indicators
-    ]
-    rules = []
+    expressions = []
     for ind in ruleset.indicators:
+        a, t = rounded(ind.id, "actual", ind.precision), rounded(ind.id, "target", ind.precision)
+        missing = f"{ind.id}.actual == null or {ind.id}.target == null"
         operator = ">=" if ind.direction == "higher" else "<="
-        rule = {"_id": f"rule_{ind.id}", "_description": f"{ind.id} met"}
-        for other in ruleset.indicators:
-            rule[f"in_{other.id}"] = (
-                f"{operator} {rounded(ind.id, 'target', ind.precision)}" if other is ind else ""
-            )
-        rule["out_id"], rule["out_kind"] = json.dumps(ind.id), json.dumps(ind.kind)
-        rules.append(rule)
+        margin = f"{a} - {t}" if ind.direction == "higher" else f"{t} - {a}"
+        expressions += [
+            {
+                "id": f"status_{ind.id}",
+                "key": f"{ind.id}_status",
+                "value": f"{missing} ? 'not_evaluated' : ({a} {operator} {t} ? 'met' : 'not_met')",
+            },
+            {
+                "id": f"margin_{ind.id}",
+                "key": f"{ind.id}_margin",
+                "value": f"{missing} ? null : {margin}",
+            },
+        ]
+
+    def met(kind: str) -> str:
+        statuses = ", ".join(
+            f"$nodes.rules.{i.id}_status" for i in ruleset.indicators if i.kind == kind
+        )
+        return f"len(filter([{statuses}], # == 'met'))"
+
     binding = sum(i.kind == "binding" for i in ruleset.indicators)
     expected = len(ruleset.indicators) - binding
     at = {"x": 0, "y": 0}
     nodes = [
         {"id": "request", "type": "inputNode", "name": "Request", "position": at},
         {
-            "id": "met",
-            "type": "decisionTableNode",
-            "name": "met",
+            "id": "rules",
+            "type": "expressionNode",
+            "name": "rules",
             "position": at,
-            "content": {
-                "hitPolicy": "collect",
-                "inputs": inputs,
-                "rules": rules,
-                "outputs": [
-                    {"id": "out_id", "name": "id", "field": "id"},
-                    {"id": "out_kind", "name": "kind", "field": "kind"},
-                ],
-            },
+            "content": {"expressions": expressions},
         },
         {
             "id": "tally",
@@ -310,12 +400,9 @@ def zen_graph() -> dict[str, Any]:
             "position": at,
             "content": {
                 "expressions": [
-                    {
-                        "id": f"count_{k}",
-                        "key": f"{k}_met",
-                        "value": f"len(filter($nodes.met, #.kind == '{k}'))",
-                    }
-                    for k in ("binding", "expected")
+                    {"id": "binding_met", "key": "binding_met", "value": met("binding")},
+                    {"id": "expected_met", "key": "expected_met", "value": met("expected")},
+                    {"id": "rules", "key": "rules", "value": "$nodes.rules"},
                 ]
             },
         },
@@ -326,6 +413,7 @@ def zen_graph() -> dict[str, Any]:
             "position": at,
             "content": {
                 "hitPolicy": "first",
+                "passThrough": True,
                 "inputs": [
                     {"id": "binding", "name": "binding met", "field": "binding_met"},
                     {
@@ -360,6 +448,8 @@ def _child(argv: list[str]) -> None:
     kind, *rest = argv
     if kind == "zen":
         report = _child_zen(Path(rest[0]), Path(rest[1]), Path(rest[2]), rest[3])
+    elif kind == "polars":
+        report = _child_polars(Path(rest[0]), Path(rest[1]))
     else:
         report = _child_ours(kind, Path(rest[0]), Path(rest[1]))
     print(json.dumps(report))
@@ -546,6 +636,20 @@ def _measure(plan: Plan) -> dict[str, Series]:
         for e in ENGINES
     }
     jobs |= {f"lib-{e}": [*me, e, str(national), str(out / f"lib-{e}.json")] for e in ENGINES}
+    jobs["lib-polars"] = [*me, "polars", str(national), str(out / "polars.json")]
+    jobs |= {
+        f"cli-{fmt}": [
+            str(assess),
+            str(national),
+            "--ruleset",
+            RULESET,
+            "--format",
+            fmt,
+            "--output",
+            str(out / f"national.{fmt}"),
+        ]
+        for fmt in ("ndjson", "parquet")
+    }
     if plan.zen:
         jdm = plan.tmp / "provincial-2021.jdm.json"
         jdm.write_text(json.dumps(zen_graph(), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -560,8 +664,17 @@ def _measure(plan: Plan) -> dict[str, Series]:
             ]
             for mode in ZEN_MODES
         }
-    jobs |= {
-        f"scale-{size}": [*me, "vector", str(plan.files[size]), str(out / f"scale-{size}.json")]
+    jobs |= {  # the command, as a user runs it: above 10,000 counties it streams
+        f"scale-{size}": [
+            str(assess),
+            str(plan.files[size]),
+            "--ruleset",
+            RULESET,
+            "--format",
+            "json",
+            "--output",
+            str(out / f"scale-{size}.json"),
+        ]
         for size in plan.scaling
     }
     single = [str(assess), SCENARIO, "--ruleset", RULESET]
@@ -594,7 +707,7 @@ def _zen_agreement(out: Path, mode: str) -> tuple[int, int]:
         r["county"]: r["verdict"]
         for r in json.loads((out / "vector.json").read_text(encoding="utf-8"))["summary"]
     }
-    theirs = json.loads((out / f"zen-{mode}.json").read_text(encoding="utf-8"))
+    theirs = json.loads((out / f"zen-{mode}.json").read_text(encoding="utf-8"))["verdicts"]
     return sum(ours.get(k) == v for k, v in theirs.items()), len(ours)
 
 
@@ -640,34 +753,48 @@ def _report(
 
     vec_after = median(s["lib-vector"].after_imports())
     rete_after = median(s["lib-rete"].after_imports())
+    polars_after = median(s["lib-polars"].after_imports())
+    zen_after = median(s["zen-batch"].after_imports()) if plan.zen else float("nan")
     cli_ratio = s["cli-rete"].wall / s["cli-vector"].wall
     lib_ratio = rete_after / vec_after
+    national_ratio = s["cli-vector"].wall / s["single-import"].wall
+    polars_ratio = vec_after / polars_after
+    zen_ratio = vec_after / zen_after
     sizes = [n, *plan.scaling]
     per_county = {
-        size: median((s["lib-vector"] if size == n else s[f"scale-{size}"]).after_imports()) / size
-        for size in sizes
+        size: (s["cli-vector"] if size == n else s[f"scale-{size}"]).wall / size for size in sizes
     }
     flat = max(per_county.values()) / min(per_county.values())
     single_ratio = s["single-cli"].wall / s["single-import"].wall
+    big = plan.scaling[-1]
+    big_peak = s[f"scale-{big}"].peak_mib
 
     lines += [
         "### Goals",
         "",
         "| goal | measured | met |",
         "|---|---|---|",
-        f"| batch, vector, file to JSON after the imports ≤ {GOAL_BATCH_S} s | "
-        f"{vec_after:.3f} s | {_met(vec_after <= GOAL_BATCH_S)} |",
-        f"| batch, vector, `assess` end to end ≤ {GOAL_BATCH_S} s | "
-        f"{s['cli-vector'].wall:.3f} s | {_met(s['cli-vector'].wall <= GOAL_BATCH_S)} |",
-        f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, after the imports | "
-        f"{_fmt_x(lib_ratio)} | {_met(lib_ratio >= GOAL_RETE_RATIO)} |",
-        f"| batch, vector ≥ {GOAL_RETE_RATIO:.0f}× faster than rete, `assess` end to end | "
-        f"{_fmt_x(cli_ratio)} | {_met(cli_ratio >= GOAL_RETE_RATIO)} |",
-        f"| scaling: time per county flat within {GOAL_FLAT}× "
-        f"({', '.join(f'{x:,}' for x in sizes)} counties) | {_fmt_x(flat)} | "
-        f"{_met(flat <= GOAL_FLAT)} |",
-        f"| single county ≤ {GOAL_SINGLE}× the bare import | {_fmt_x(single_ratio)} | "
-        f"{_met(single_ratio <= GOAL_SINGLE)} |",
+        f"| national batch ({n:,} counties, every rule explained, JSON to a file), `assess` "
+        f"end to end ÷ the bare import ≤ {GOAL_NATIONAL_RATIO}× | {_fmt_x(national_ratio)} "
+        f"({s['cli-vector'].wall:.3f} s ÷ {s['single-import'].wall:.3f} s) | "
+        f"{_met(national_ratio <= GOAL_NATIONAL_RATIO)} |",
+        "| the same in process (CSV → per-rule status, margin, verdicts; ours also every "
+        "reason and the full JSON) ahead of zen-engine's `evaluate_batch` | "
+        + (
+            f"{_fmt_x(zen_ratio)} ({vec_after:.3f} s ÷ {zen_after:.3f} s) | "
+            f"{_met(zen_ratio < GOAL_ZEN_RATIO)} |"
+            if plan.zen
+            else "not measured (zen-engine not installed) | — |"
+        ),
+        f"| the same in process within {GOAL_POLARS_RATIO}× of a hand-written polars "
+        f"evaluation (status and margin per rule, verdicts) | {_fmt_x(polars_ratio)} "
+        f"({vec_after:.3f} s ÷ {polars_after:.3f} s) | {_met(polars_ratio <= GOAL_POLARS_RATIO)} |",
+        f"| one county (Tianmen), `assess` end to end ÷ the bare import ≤ {GOAL_SINGLE}× | "
+        f"{_fmt_x(single_ratio)} | {_met(single_ratio <= GOAL_SINGLE)} |",
+        f"| {big:,} counties, JSON, peak ≤ {GOAL_PEAK_MIB / 1024:.1f} GiB | "
+        f"{big_peak:,.0f} MiB | {_met(big_peak <= GOAL_PEAK_MIB)} |",
+        f"| time per county flat within {GOAL_FLAT}× ({', '.join(f'{x:,}' for x in sizes)} "
+        f"counties, `assess` end to end) | {_fmt_x(flat)} | {_met(flat <= GOAL_FLAT)} |",
         "",
     ]
 
@@ -742,35 +869,42 @@ def _report(
     ]
 
     lines += [
-        "### Scaling: the vector engine",
+        "### Scaling: the `assess` command, vector engine",
         "",
-        "| counties | CSV MiB | `wall` median s | after the imports, median s | "
-        "µs per county (after the imports) | µs per county (wall) | peak RSS MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"Above {10_000:,} counties the command streams: it assesses {10_000:,} counties at a "
+        "time and writes as it goes (engine.batch.Chunked), so memory stays bounded.",
+        "",
+        "| counties | CSV MiB | wall median s | µs per county | peak RSS MiB |",
+        "|---:|---:|---:|---:|---:|",
     ]
     for size in sizes:
-        ser = s["lib-vector"] if size == n else s[f"scale-{size}"]
+        ser = s["cli-vector"] if size == n else s[f"scale-{size}"]
         mib = plan.files[size].stat().st_size / 2**20
         lines.append(
             f"| {size:,} | {mib:,.1f} | {_fmt_s(ser.wall)} | "
-            f"{_fmt_s(median(ser.after_imports()))} | "
-            f"{per_county[size] * 1e6:,.0f} | {_fmt_us(ser.wall, size)} | "
-            f"{ser.peak_mib:,.0f} |"
+            f"{per_county[size] * 1e6:,.0f} | {ser.peak_mib:,.0f} |"
         )
-    slowest = max(per_county, key=lambda k: per_county[k])
-    fastest = min(per_county, key=lambda k: per_county[k])
-    big = plan.scaling[-1]
-    issue_sizes = max(per_county[x] for x in plan.scaling) / min(
-        per_county[x] for x in plan.scaling
-    )
-    rete_each = median(s["lib-rete"].after_imports()) / n
+    rete_each = rete_after / n
     lines += [
         "",
-        f"Time per county, slowest ({slowest:,}) ÷ fastest ({fastest:,}): "
-        f"{_fmt_x(flat)}; between {plan.scaling[0]:,} and {big:,} counties only: "
-        f"{_fmt_x(issue_sizes)}. The rete engine is not run at these sizes: at "
-        f"{rete_each * 1000:,.1f} ms a county (the batch above), {plan.scaling[0]:,} "
-        f"counties would take about {rete_each * plan.scaling[0]:,.0f} s a run.",
+        f"Time per county, slowest ÷ fastest: {_fmt_x(flat)}. The rete engine is not run at "
+        f"these sizes: at {rete_each * 1000:,.1f} ms a county (the batch above), "
+        f"{plan.scaling[0]:,} counties would take about {rete_each * plan.scaling[0]:,.0f} s.",
+        "",
+        "### Other batch formats (national file, `assess` end to end)",
+        "",
+        "| format | median s | peak RSS MiB |",
+        "|---|---:|---:|",
+        f"| JSON | {_fmt_s(s['cli-vector'].wall)} | {s['cli-vector'].peak_mib:,.0f} |",
+        f"| NDJSON (a county a line) | {_fmt_s(s['cli-ndjson'].wall)} | "
+        f"{s['cli-ndjson'].peak_mib:,.0f} |",
+        f"| Parquet (summary, and the rules beside it) | {_fmt_s(s['cli-parquet'].wall)} | "
+        f"{s['cli-parquet'].peak_mib:,.0f} |",
+        "",
+        f"A hand-written polars evaluation of the same rules (status and margin per rule, "
+        f"tallies and verdicts, no reasons: `_child_polars` in tests/benchmark.py) takes "
+        f"{polars_after:.3f} s in process after its imports; ours {vec_after:.3f} s "
+        f"({_fmt_x(polars_ratio)}).",
         "",
     ]
 
@@ -833,10 +967,7 @@ def _report(
             "verdicts equal to ours |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for mode, what in (
-            ("each", "`evaluate`, one call per county"),
-            ("batch", "`evaluate_batch`, all counties (native threads)"),
-        ):
+        for mode, what in (("batch", "`evaluate_batch`, all counties (native threads)"),):
             ser = s[f"zen-{mode}"]
             agree, total = _zen_agreement(out, mode)
             lines.append(
@@ -872,18 +1003,18 @@ def _report(
 ZEN_DOES = """\
 What the peer does: the same 28 comparisons (each actual value against the county's own target,
 both rounded to the indicator's precision with zen's `round`, `>=` or `<=` by the indicator's
-direction) in one *collect* decision table, an expression node counting the binding and expected
-rules met, and a *first*-hit table applying the verdict policy (all 8 binding, at least 80 % of
-the 20 expected). The graph is built from `rulesets/provincial-2021.yaml` by `zen_graph()` in
-`tests/benchmark.py`; the CSV is read with Python's `csv` module.
+direction), giving every rule's status (met, not met, or not evaluated when a value is missing)
+and margin in one expression node, an expression node counting the binding and expected rules
+met, and a *first*-hit table applying the verdict policy (all 8 binding, at least 80 % of the 20
+expected); every county's statuses, margins and verdict are written as JSON. The graph is built
+from `rulesets/provincial-2021.yaml` by `zen_graph()` in `tests/benchmark.py`; the CSV is read
+with Python's `csv` module.
 
-What it does not do: no per-rule result (status, margin, completion, growth), no reason
-sentences and no JSON of them: one verdict per county is written. A missing value is simply
-"not met" (no *not evaluated*), and nothing is validated (units, number syntax, duplicates).
-Values enter as Python floats, which zen converts to its decimals (arithmetic in zen is decimal,
-but the input passes through binary floating point; our engines never do). The timings are
-therefore a floor for a compiled rules engine doing the verdict alone, not a like-for-like
-comparison."""
+What it does not do: no completion, growth or reason sentences, no validation (units, number
+syntax, duplicates). Values enter as Python floats, which zen converts to its decimals
+(arithmetic in zen is decimal, but the input passes through binary floating point; our engines
+never do), and its margins come back as floats. Its statuses and verdicts agree with ours on
+every county of the national file (checked below)."""
 
 
 def main() -> None:

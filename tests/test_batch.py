@@ -100,7 +100,7 @@ def test_all_passing_exits_0_and_the_text_names_every_county(tmp_path: Path) -> 
 
 def test_per_county_formats_are_refused_for_a_batch() -> None:
     code, out = run(FOUR, "-r", "provincial-2021", "--format", "html")
-    assert code == 2 and "text, json or csv" in out
+    assert code == 2 and "text, json, csv, ndjson or parquet" in out
 
 
 def test_a_single_county_by_the_vector_engine_is_a_batch_of_one() -> None:

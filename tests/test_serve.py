@@ -384,6 +384,10 @@ def test_the_check_page_shows_the_html_report_and_offers_the_formats(site: Runni
         assert re.search(r"style-src 'self' 'sha256-[A-Za-z0-9+/=]+'", csp)
         for fmt in ("html", "xlsx", "md", "json"):
             assert f'value="{fmt}"' in page
+        from engine.report.formats import choices
+
+        for fmt in ("docx", "completion-xlsx"):  # the Word renderers, once registered
+            assert (f'value="{fmt}"' in page) == (fmt in choices("county"))
         fields = carried(page)
         assert fields["data_name"] == "tianmen-2022.xlsx"
         xlsx = client.post("/check/download", data={**fields, "format": "xlsx"})
@@ -391,6 +395,10 @@ def test_the_check_page_shows_the_html_report_and_offers_the_formats(site: Runni
         assert zipfile.is_zipfile(io.BytesIO(xlsx.content))
         assert "tianmen-2022-report.xlsx" in xlsx.headers["content-disposition"]
         as_json = client.post("/check/download", data={**fields, "format": "json"})
+        if "docx" in choices("county"):
+            word = client.post("/check/download", data={**fields, "format": "docx"})
+            assert word.status_code == 200, word.text[:500]
+            assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(word.content)).namelist()
     _, expected = cli(["tianmen-2022.xlsx", "-r", "provincial-2021", "--format", "json"], SCENARIOS)
     assert as_json.content == expected.encode()
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from engine.errors import InputError
     from engine.load.county import ReadOptions
     from engine.model.ruleset import Ruleset
+    from engine.report.output import Content
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -272,7 +273,7 @@ def deliver(document: Document, out: OutputOptions, inputs: Collection[Path]) ->
     from engine.errors import InputError
     from engine.report.output import write_outputs, writes_in_place
 
-    files: list[tuple[Path, str | bytes]] = [(out.output, document.content)]
+    files: list[tuple[Path, Content]] = [(out.output, document.content)]
     if document.beside:
         if writes_in_place(out.output):
             raise InputError(code="csv_needs_file", file=out.output, field="--output")
@@ -281,16 +282,17 @@ def deliver(document: Document, out: OutputOptions, inputs: Collection[Path]) ->
     write_outputs(files, inputs=list(inputs))
 
 
-def echo(report: str | bytes) -> None:
-    """The report on standard output; a full disk or a closed pipe is the user's device, said
-    in one line (exit 2), not a crash."""
+def echo(report: Content) -> None:
+    """The report on standard output (a streamed one chunk by chunk); a full disk or a closed
+    pipe is the user's device, said in one line (exit 2), not a crash."""
     from engine.errors import InputError
 
     try:
-        if isinstance(report, bytes):
-            sys.stdout.buffer.write(report)
-        else:
+        if isinstance(report, str):
             click.echo(report, nl=False)
+        else:
+            for chunk in [report] if isinstance(report, bytes) else report:
+                sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
     except BrokenPipeError:  # `assess … | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

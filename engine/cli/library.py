@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from engine.batch import Batch
+    from engine.batch import Batch, Chunked
     from engine.cli.common import InputOptions, OutputOptions
     from engine.load.county import ReadOptions
     from engine.model.county import CountyData
     from engine.model.plan import Monitoring
     from engine.model.result import Result
     from engine.model.ruleset import Ruleset
+    from engine.report.output import Content
 
 #: What the command reports: one county's result, a batch (several counties or county-years),
 #: the monitoring view of one county over its years.
@@ -44,17 +45,25 @@ def _format_choices(kind: Kind) -> tuple[str, ...]:
     return choices(kind)
 
 
+def streams(fmt: str) -> bool:
+    """Whether the format writes a large batch as it is assessed (engine.batch.Chunked)."""
+    from engine.report.formats import FORMATS
+
+    found = FORMATS.get(fmt)
+    return found is not None and found.streams
+
+
 @dataclass(frozen=True)
 class Document:
     """A rendered report: its content, and the files written beside it (with --output), each
     as the suffix that replaces the report's (``.rules.csv``) and its content."""
 
-    content: str | bytes
-    beside: tuple[tuple[str, str | bytes], ...] = ()
+    content: Content
+    beside: tuple[tuple[str, Content], ...] = ()
 
 
 def _render(
-    subject: Result | Batch | Monitoring,
+    subject: Result | Batch | Chunked | Monitoring,
     out: OutputOptions,
     *,
     ruleset: Ruleset,
@@ -87,7 +96,8 @@ def _assess(
     *,
     engine: str | None,
     batch: bool,
-) -> Result | Batch:
+    stream: bool = False,
+) -> Result | Batch | Chunked:
     """The file assessed by the library, which makes every choice (``engine.pipeline.
     assess_path``): one county's result by durable-rules, or a batch when the file holds several
     counties or county-years or ``batch`` asks for one; a progress bar on a terminal."""
@@ -106,6 +116,7 @@ def _assess(
             county_type=data.county_type,
             options=options,
             batch=batch,
+            stream=stream,
             progress=lambda total, used: stack.enter_context(_progress(total, used)),
         )
 

@@ -53,6 +53,17 @@ class FastTable:
     years: list[int | None]
     values: dict[str, dict[str, pl.Series]]  # indicator id → column → Int128 series
 
+    def slice(self, start: int, length: int) -> FastTable:
+        """The counties ``start`` … ``start + length − 1`` (a chunk of a large batch)."""
+        return FastTable(
+            counties=self.counties[start : start + length],
+            years=self.years[start : start + length],
+            values={
+                ind: {c: series.slice(start, length) for c, series in columns.items()}
+                for ind, columns in self.values.items()
+            },
+        )
+
 
 def _scaled(text: pl.Expr) -> pl.Expr:
     whole = text.str.extract(r"^-?([0-9]+)", 1)

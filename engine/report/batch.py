@@ -9,12 +9,17 @@ texts the single-county JSON prints ("2.50"), so nobody reads a binary float.
 
 from __future__ import annotations
 
+import io
 import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 
-from engine.batch import Batch
-from engine.report.output import FORMULA_PREFIXES, NUMBER_PATTERN
+from engine.batch import Batch, Chunked
+from engine.model.ruleset import Ruleset
+from engine.report.output import FORMULA_PREFIXES, NUMBER_PATTERN, Streamed
 
 SUMMARY_COLUMNS = (
     "county",
@@ -40,8 +45,13 @@ SUMMARY_COLUMNS = (
 
 def sorted_summary(batch: Batch) -> pl.DataFrame:
     """The failing counties first, the furthest from passing at the top; then by name."""
+    return sorted_summary_of(batch.summary)
+
+
+def sorted_summary_of(summary: pl.DataFrame) -> pl.DataFrame:
+    """:func:`sorted_summary` of a summary table."""
     return (
-        batch.summary.with_columns(
+        summary.with_columns(
             _fail=pl.col("verdict") == "PASS",
             _binding_short=pl.col("binding_met") - pl.col("binding_total"),
             _share=pl.col("expected_share").cast(pl.Decimal(10, 2)),
@@ -61,8 +71,7 @@ def sorted_summary(batch: Batch) -> pl.DataFrame:
     )
 
 
-def _ruleset(batch: Batch) -> dict[str, object]:
-    rs = batch.ruleset
+def _ruleset(rs: Ruleset) -> dict[str, object]:
     return {
         "id": rs.id,
         "version": rs.version,
@@ -71,25 +80,111 @@ def _ruleset(batch: Batch) -> dict[str, object]:
     }
 
 
-def batch_json(batch: Batch) -> str:
-    """One JSON document: the ruleset, the counts, the summary (sorted) and every rule result
-    (in input order). Stable: identical input gives identical bytes."""
-    summary = sorted_summary(batch).select(
-        *SUMMARY_COLUMNS, "reason_codes", "reasons_zh", "reasons_en"
-    )
-    rules = batch.rules.drop("county_index", "rule_index")
-    passed = int((batch.summary["verdict"] == "PASS").sum())
+def _head(ruleset: dict[str, object], engine: str, summary: pl.DataFrame) -> bytes:
+    passed = int((summary["verdict"] == "PASS").sum())
     head = json.dumps(
         {
-            "ruleset": _ruleset(batch),
-            "engine": batch.engine,
-            "counties": batch.summary.height,
+            "ruleset": ruleset,
+            "engine": engine,
+            "counties": summary.height,
             "passed": passed,
-            "failed": batch.summary.height - passed,
+            "failed": summary.height - passed,
         },
         ensure_ascii=False,
     )
-    return f'{head[:-1]}, "summary": {summary.write_json()}, "rules": {rules.write_json()}}}\n'
+    return head[:-1].encode()
+
+
+def _json_summary(summary: pl.DataFrame) -> bytes:
+    table = sorted_summary_of(summary).select(
+        *SUMMARY_COLUMNS, "reason_codes", "reasons_zh", "reasons_en"
+    )
+    return table.write_json().encode()
+
+
+#: Rule rows per call of polars' JSON writer: a slice's text is about 40 MB.
+_ROWS_PER_WRITE = 100_000
+
+
+def _json_rows(rules: pl.DataFrame) -> Iterator[bytes]:
+    """The rows of ``rules`` as the members of a JSON array (no brackets), comma-separated,
+    slice by slice; the bytes are those of ``rules.write_json()`` without its brackets."""
+    table = rules.drop("county_index", "rule_index")
+    for start in range(0, table.height, _ROWS_PER_WRITE):
+        text = table.slice(start, _ROWS_PER_WRITE).write_json()
+        yield (("," if start else "") + text[1:-1]).encode()
+
+
+def _rule_tables(subject: Batch | Chunked) -> Iterator[pl.DataFrame]:
+    if isinstance(subject, Batch):
+        yield subject.rules
+    else:
+        yield from subject.rule_chunks()
+
+
+def batch_json_chunks(subject: Batch | Chunked) -> Iterator[bytes]:
+    """One JSON document: the ruleset, the counts, the summary (sorted) and every rule result
+    (in input order), as chunks of bytes. Stable: identical input gives identical bytes, the
+    same whether the batch is held at once or streamed from its spool (engine.batch.Chunked)."""
+    yield _head(_ruleset(subject.ruleset), subject.engine, subject.summary)
+    yield b', "summary": ' + _json_summary(subject.summary) + b', "rules": ['
+    first = True
+    for rules in _rule_tables(subject):
+        for block in _json_rows(rules):
+            yield block if first or block.startswith(b",") else b"," + block
+            first = False
+    yield b"]}\n"
+
+
+def batch_json(batch: Batch) -> str:
+    """:func:`batch_json_chunks` as one text."""
+    return b"".join(batch_json_chunks(batch)).decode()
+
+
+def batch_ndjson_chunks(subject: Batch | Chunked) -> Iterator[bytes]:
+    """NDJSON: one county a line, in input order, each with its summary fields, its reasons
+    and its rules (the same texts as the JSON), chunk by chunk."""
+    columns = [*SUMMARY_COLUMNS, "reason_codes", "reasons_zh", "reasons_en", "rules"]
+    summary = subject.summary
+    for rules in _rule_tables(subject):
+        nested = (
+            rules.drop("rule_index")
+            .group_by("county_index", maintain_order=True)
+            .agg(rules=pl.struct(pl.exclude("county_index", "county", "year")))
+        )
+        lines = nested.join(summary, on="county_index", how="left", maintain_order="left")
+        yield lines.select(columns).write_ndjson().encode()
+
+
+def summary_parquet(subject: Batch | Chunked) -> bytes:
+    """The summary table as Parquet, sorted like the JSON's. Numbers are the JSON's texts: a
+    reader casts them (``pl.col("expected_share").cast(pl.Decimal(10, 2))``) and never meets a
+    binary float."""
+    buffer = io.BytesIO()
+    table = sorted_summary_of(subject.summary).select(
+        *SUMMARY_COLUMNS, "reason_codes", "reasons_zh", "reasons_en"
+    )
+    table.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def rules_parquet(subject: Batch | Chunked) -> Streamed:
+    """The per-rule table as Parquet (input order), written chunk by chunk by polars into a
+    private temporary file and handed out as it is read."""
+
+    def chunks() -> Iterator[bytes]:
+        with tempfile.TemporaryDirectory(prefix="assess-parquet-") as folder:
+            path = Path(folder) / "rules.parquet"
+            if isinstance(subject, Batch):
+                subject.rules.drop("county_index", "rule_index").write_parquet(path)
+            else:
+                scan = pl.scan_ipc(subject.rule_parts())
+                scan.drop("county_index", "rule_index").sink_parquet(path)
+            with path.open("rb") as file:
+                while block := file.read(1 << 24):
+                    yield block
+
+    return Streamed(chunks)
 
 
 #: Text columns of the CSV reports that hold numbers (``-0.05``): a plain number stays a number

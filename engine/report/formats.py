@@ -29,11 +29,12 @@ from engine.model.result import Result
 from engine.report.document import Document, Layout
 
 if TYPE_CHECKING:
-    from engine.batch import Batch
+    from engine.batch import Batch, Chunked
     from engine.model.ruleset import Ruleset
+    from engine.report.output import Content
 
 Kind = Literal["county", "batch", "monitor"]
-Renderer = Callable[..., str | bytes]
+Renderer = Callable[..., "Content"]
 
 COUNTY: frozenset[Kind] = frozenset({"county"})
 DOCUMENTS: frozenset[Kind] = frozenset({"county", "monitor"})
@@ -52,10 +53,12 @@ class Format:
     kinds: frozenset[Kind]
     render: Renderer
     document: bool = True
-    companions: Callable[[Any], list[tuple[str, str | bytes]]] | None = None
+    companions: Callable[[Any], list[tuple[str, Content]]] | None = None
     #: The document a document format lays out when it is not the subject's report (build
     #: below): ``builder(subject, *, lang, ruleset, assessed_on, command, generator, limit)``.
     builder: Callable[..., Document] | None = None
+    #: Renders a batch streamed chunk by chunk (engine.batch.Chunked) without holding it whole.
+    streams: bool = False
 
 
 class UnsupportedFormat(ValueError):
@@ -79,7 +82,7 @@ _KIND_NAMES: dict[Kind, str] = {
 def _lazy(module: str, name: str = "render") -> Renderer:
     """The module's function, imported on the first call."""
 
-    def call(*args: Any, **kwargs: Any) -> str | bytes:
+    def call(*args: Any, **kwargs: Any) -> Content:
         function: Renderer = getattr(importlib.import_module(module), name)
         return function(*args, **kwargs)
 
@@ -97,10 +100,10 @@ def _builder(module: str, name: str) -> Callable[..., Document]:
     return call
 
 
-def _companions(module: str, name: str) -> Callable[[Any], list[tuple[str, str | bytes]]]:
-    def call(subject: Any) -> list[tuple[str, str | bytes]]:
+def _companions(module: str, name: str) -> Callable[[Any], list[tuple[str, Content]]]:
+    def call(subject: Any) -> list[tuple[str, Content]]:
         function = getattr(importlib.import_module(module), name)
-        result: list[tuple[str, str | bytes]] = function(subject)
+        result: list[tuple[str, Content]] = function(subject)
         return result
 
     return call
@@ -121,6 +124,7 @@ FORMATS: dict[str, Format] = {
         kinds=EVERY,
         render=_lazy("engine.report.data", "render_json"),
         document=False,
+        streams=True,
     ),
     "md": Format(
         name="md",
@@ -172,6 +176,26 @@ FORMATS: dict[str, Format] = {
         document=False,
         companions=_companions("engine.report.data", "csv_companions"),
     ),
+    "ndjson": Format(
+        name="ndjson",
+        description="a batch as one JSON line per county (its summary and rules), streamed",
+        binary=False,
+        kinds=frozenset({"batch"}),
+        render=_lazy("engine.report.data", "render_ndjson"),
+        document=False,
+        streams=True,
+    ),
+    "parquet": Format(
+        name="parquet",
+        description="a batch's summary table as Parquet, for analysts (with --output X.parquet "
+        "the per-rule table goes to X.rules.parquet)",
+        binary=True,
+        kinds=frozenset({"batch"}),
+        render=_lazy("engine.report.data", "render_parquet"),
+        document=False,
+        companions=_companions("engine.report.data", "parquet_companions"),
+        streams=True,
+    ),
 }
 
 
@@ -191,9 +215,9 @@ def kind_of(subject: object) -> Kind:
         return "county"
     if isinstance(subject, Monitoring):
         return "monitor"
-    from engine.batch import Batch
+    from engine.batch import Batch, Chunked
 
-    if isinstance(subject, Batch):
+    if isinstance(subject, Batch | Chunked):
         return "batch"
     raise TypeError(f"nothing to report in a {type(subject).__name__}")
 
@@ -236,7 +260,7 @@ def build(
 
 
 def render(
-    subject: Result | Monitoring | Batch,
+    subject: Result | Monitoring | Batch | Chunked,
     fmt: str,
     *,
     lang: str,
@@ -247,10 +271,11 @@ def render(
     color: bool = False,
     width: int = 120,
     limit: int | None = None,
-) -> str | bytes:
-    """The report of ``subject`` (a Result, a Batch or a Monitoring) in format ``fmt``: text
-    (str) or bytes for a binary format. Raises UnsupportedFormat when the format does not
-    render this kind of subject.
+) -> Content:
+    """The report of ``subject`` (a Result, a Batch, a streamed batch or a Monitoring) in
+    format ``fmt``: text (str), bytes for a binary format, or bytes made as they are written
+    (a batch's JSON, NDJSON). Raises UnsupportedFormat when the format does not render this
+    kind of subject.
 
     ``ruleset`` adds its basis to a county's report; ``assessed_on`` is the date printed (and
     an xlsx's timestamps; default: the result's own date, if any); ``command`` the assess
@@ -259,10 +284,11 @@ def render(
     ``limit`` caps a batch's text summary at that many counties."""
     found = format_for(fmt, kind_of(subject))
     layout = Layout(color=color, width=width)
+    held = _held(subject, found)
     if not found.document:
-        return found.render(subject, lang=lang, layout=layout)
+        return found.render(held, lang=lang, layout=layout)
     document = (found.builder or build)(
-        subject,
+        held,
         lang=lang,
         ruleset=ruleset,
         assessed_on=assessed_on,
@@ -273,8 +299,17 @@ def render(
     return found.render(document, lang=lang, layout=layout)
 
 
-def companions(subject: Result | Monitoring | Batch, fmt: str) -> list[tuple[str, str | bytes]]:
+def companions(
+    subject: Result | Monitoring | Batch | Chunked, fmt: str
+) -> list[tuple[str, Content]]:
     """Files a format writes beside ``--output``: (suffix, content) pairs, the file being named
     ``output.stem + suffix`` (``X.csv`` → ``X.rules.csv``). Empty for most formats."""
     found = format_for(fmt, kind_of(subject))
-    return [] if found.companions is None else found.companions(subject)
+    return [] if found.companions is None else found.companions(_held(subject, found))
+
+
+def _held(subject: Result | Monitoring | Batch | Chunked, found: Format) -> Any:
+    """A streamed batch held whole for a format that does not stream."""
+    from engine.batch import Chunked
+
+    return subject.collect() if isinstance(subject, Chunked) and not found.streams else subject

@@ -25,7 +25,7 @@ import secrets
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,10 +104,29 @@ def _os_error(path: Path, exc: OSError, *, creating: bool = False) -> InputError
     return InputError(code="output_write_failed", params={"reason": _reason(exc)}, file=path)
 
 
+class Streamed:
+    """Content made as it is written (a large batch's JSON): the chunks of bytes ``make``
+    yields, produced once, when the file is written (:func:`write_outputs` takes it where it
+    takes bytes). ``text()`` gives it whole, for a caller that wants a string."""
+
+    def __init__(self, make: Callable[[], Iterable[bytes]]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._make())
+
+    def text(self) -> str:
+        return b"".join(self).decode("utf-8")
+
+
+#: What a report is: text (written as UTF-8), bytes, or bytes made as they are written.
+Content = str | bytes | Streamed
+
+
 @dataclass
 class _Target:
     path: Path  # as the user gave it: the name in every message
-    data: bytes
+    data: bytes | Streamed
     in_place: bool  # a stream or device, written where it is; else a temp file and a rename
     real: Path  # the resolved path of a regular file (what the rename replaces)
     identity: tuple[int, int] | None  # (st_dev, st_ino) when the target exists
@@ -159,7 +178,7 @@ def _refused_kind(mode: int) -> str:
     return "device" if stat.S_ISCHR(mode) else "special"
 
 
-def _inspect(path: Path, data: bytes) -> _Target:
+def _inspect(path: Path, data: bytes | Streamed) -> _Target:
     """What writing ``path`` means; raises when it must not or cannot be written."""
     alias = _alias_fd(path)
     try:
@@ -239,11 +258,12 @@ def _check(targets: list[_Target], inputs: Sequence[Path]) -> None:
                 raise InputError(code="output_named_twice", file=target.path)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+def _write_all(fd: int, data: bytes | Streamed) -> None:
+    for chunk in data if isinstance(data, Streamed) else (data,):
+        view = memoryview(chunk)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
 
 
 def _open_in_place(target: _Target) -> None:
@@ -351,7 +371,7 @@ def _rename_all(files: list[_Target]) -> None:
                     target.previous.unlink()
 
 
-def write_outputs(files: Sequence[tuple[Path, str | bytes]], *, inputs: Sequence[Path]) -> None:
+def write_outputs(files: Sequence[tuple[Path, Content]], *, inputs: Sequence[Path]) -> None:
     """Write every ``(path, content)`` (text as UTF-8, or bytes), all or nothing.
 
     Every target is checked first: none may be an input (compared by resolved path and by
@@ -382,6 +402,6 @@ def write_outputs(files: Sequence[tuple[Path, str | bytes]], *, inputs: Sequence
         _rename_all([t for t in targets if not t.in_place])
 
 
-def write_atomically(path: Path, content: str | bytes, *, inputs: Sequence[Path]) -> None:
+def write_atomically(path: Path, content: Content, *, inputs: Sequence[Path]) -> None:
     """Write one report file: :func:`write_outputs` of one."""
     write_outputs([(path, content)], inputs=inputs)

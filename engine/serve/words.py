@@ -61,7 +61,11 @@ WORDS: dict[str, dict[str, str]] = {
     "download": {"zh": "下载报告", "en": "Download the report"},
     "fmt_html": {"zh": "网页(HTML)", "en": "Web page (HTML)"},
     "fmt_xlsx": {"zh": "Excel(xlsx)", "en": "Excel (xlsx)"},
-    "fmt_docx": {"zh": "Word(docx)", "en": "Word (docx)"},
+    "fmt_docx": {"zh": "Word自评报告(docx)", "en": "Word report (docx)"},
+    "fmt_completion-xlsx": {
+        "zh": "指标完成情况表(xlsx)",
+        "en": "Completion table (xlsx)",
+    },
     "fmt_md": {"zh": "Markdown", "en": "Markdown"},
     "fmt_json": {"zh": "JSON", "en": "JSON"},
     "fmt_csv": {"zh": "CSV", "en": "CSV"},

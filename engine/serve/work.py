@@ -426,6 +426,10 @@ MEDIA = {
     "html": (".html", "text/html; charset=utf-8"),
     "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "completion-xlsx": (
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "md": (".md", "text/markdown; charset=utf-8"),
     "json": (".json", "application/json"),
     "csv": (".csv", "text/csv; charset=utf-8"),
@@ -505,6 +509,10 @@ def batch_xlsx(batch: Batch, lang: str) -> bytes:
     return out.getvalue()
 
 
+#: The part of a download's name that says what it is, where the format alone does not.
+TAILS = {"completion-xlsx": "completion"}
+
+
 def download_name(data: Upload, fmt: str, tail: str = "report") -> str:
     stem = Path(data.name).stem or "county"
-    return f"{stem}-{tail}{MEDIA[fmt][0]}"
+    return f"{stem}-{TAILS.get(fmt, tail)}{MEDIA[fmt][0]}"
