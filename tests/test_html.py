@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import engine
 from engine.cli import assess_command
+from engine.model.ruleset import prose
 from engine.report.html import render_html
 from engine.report.svg import clip
 
@@ -102,9 +103,9 @@ def test_scores_text_items_provenance_and_the_ruleset_chain() -> None:
     text = "".join(Page(render_html(chained, lang="en", ruleset=plan)).text)
     assert "provincial-2021" in text and plan.ancestors[0].content_hash in text
     for source in plan.sources:
-        assert source.title in text
+        assert prose(source.title, "en") in text
     for assumption in plan.assumptions:
-        assert assumption.strip() in text
+        assert (prose(assumption, "en") or "").strip() in text
     scored = engine.assess(ROOT / "tests/rulesets/st-monitoring/pass/county-d.csv", "st-monitoring")
     page = Page(render_html(scored, lang="en"))
     assert "Weighted score 83.00 (pass mark 60)." in "".join(page.text)

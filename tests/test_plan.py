@@ -137,8 +137,9 @@ def test_plan_for_a_binding_shortfall_is_that_indicator_at_its_target() -> None:
 
 def test_plan_for_too_few_expected_picks_the_smallest_relative_gap() -> None:
     # example-fail-expected: 15 of 20 expected met, 80 % needs 16. The five not met, by hand
-    # (gap ÷ target): energy_per_gdp 0.013 ÷ 0.480 = 2.7 %, innovation_platforms 2 ÷ 40 = 5.0 %,
-    # science_popularization_funds 20 ÷ 260 = 7.7 %, and two larger ones.
+    # (gap ÷ target): energy_per_gdp 0.013 ÷ 0.480 = 2.7 %, rd_expenditure 3500 ÷ 80000 = 4.4 %,
+    # innovation_platforms 2 ÷ 37 = 5.4 %, science_popularization_funds 20 ÷ 260 = 7.7 % and
+    # st_reward_funds 100 ÷ 1200 = 8.3 %.
     result = engine.gap_to_pass(SCENARIOS / "example-fail-expected.csv", "provincial-2021")
     plan = result.plan
     assert plan is not None and plan.binding == []

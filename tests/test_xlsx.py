@@ -13,6 +13,7 @@ import pytest
 
 import engine
 from engine.model.result import Result
+from engine.model.ruleset import prose
 from engine.report.xlsx import render_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,9 +100,9 @@ def test_summary_names_verdict_reasons_provenance_and_shortfalls(
     assert len(shortfalls) == 2
     assert shortfalls[0].startswith("孵化器、众创空间、星创天地数 (incubators, 预期性): 未完成")
     assert "(high_skill_talent, 预期性)" in shortfalls[1]
-    assert labelled(ws, "规则集说明")[0].value == plan.reconstruction.strip()
-    assert [c.value for c in labelled(ws, "假设")] == plan.assumptions
-    assert "天门市创建省级创新型县(市)实施方案 (天政办发〔2021〕23号)" in [
+    assert labelled(ws, "规则集说明")[0].value == (prose(plan.reconstruction, "zh") or "").strip()
+    assert [c.value for c in labelled(ws, "假设")] == [prose(a, "zh") for a in plan.assumptions]
+    assert "天门市创新型县(市)建设实施方案 (天政办发〔2021〕23号)" in [
         c.value for c in labelled(ws, "依据文件")
     ]
 
@@ -131,9 +132,8 @@ def test_the_chain_of_extended_rulesets_is_listed(tmp_path: Path) -> None:
         f"provincial-2021 1.0.0 ({parent.title.en})",
         f"sha256 {parent.content_hash}",
     ]
-    assert "天门市创建省级创新型县(市)实施方案 (天政办发〔2021〕23号)" in [
-        c.value for c in labelled(ws, "Sources")
-    ]
+    plan_title = "Tianmen's implementation plan for building an innovative county (city)"
+    assert f"{plan_title} (天政办发〔2021〕23号)" in [c.value for c in labelled(ws, "Sources")]
 
 
 def test_every_rule_is_a_row_with_numbers_at_its_precision(tmp_path: Path, tianmen: Result) -> None:
