@@ -310,6 +310,8 @@ def companions(
 
 def _held(subject: Result | Monitoring | Batch | Chunked, found: Format) -> Any:
     """A streamed batch held whole for a format that does not stream."""
+    if isinstance(subject, Result | Monitoring) or found.streams:
+        return subject  # (one county's report imports no batch code)
     from engine.batch import Chunked
 
-    return subject.collect() if isinstance(subject, Chunked) and not found.streams else subject
+    return subject.collect() if isinstance(subject, Chunked) else subject
