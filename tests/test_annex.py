@@ -101,6 +101,29 @@ def test_an_annex_workbook_is_a_ruleset_wherever_a_ruleset_is(tmp_path: Path) ->
     assert engine.assess(data, ruleset).rules[0].status == "not_met"
 
 
+def test_a_workbook_targets_precision_is_the_decimals_its_cell_shows(tmp_path: Path) -> None:
+    """1.60 typed into a cell formatted 0.00 is stored as the number 1.6 but shows 1.60: the
+    target is compared at 2 decimals, as the bureau wrote it (and as 1.60 in a CSV reads)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["指标名称", "单位", "指标属性", "目标值"])
+    sheet.append(["全社会R&D经费支出占GDP比重", "%", "约束性", 1.6])
+    sheet.append(["高新技术企业数", "家", "约束性", 40])
+    sheet["D2"].number_format = "0.00"
+    path = tmp_path / "annex.xlsx"
+    book.save(path)
+    ruleset = engine.load_ruleset(path)
+    assert [i.precision for i in ruleset.indicators] == [2, 0]
+    # 1.594 is 1.59 at 2 decimals, short of 1.60; at 1 decimal both are 1.6 and it would pass.
+    data = write(tmp_path, "指标,目标值,实际值\n全社会R&D经费支出占GDP比重,1.60,1.594\n", "c.csv")
+    rule = engine.assess(data, ruleset).rules[0]
+    assert (rule.actual, rule.threshold, rule.status) == (
+        Decimal("1.59"),
+        Decimal("1.60"),
+        "not_met",
+    )
+
+
 def test_the_yaml_written_from_an_annex_is_the_same_ruleset(tmp_path: Path) -> None:
     table = write(tmp_path, HEADER + ROWS)
     yaml_file = tmp_path / "plan.yaml"

@@ -156,9 +156,9 @@ def cell(sheet: Sheet, ref: str) -> tuple[str | None, str | None]:
         (0.2, "0%", "20%"),
         (1, "0%", "100%"),
         (0.123456, "0.00%", "12.3456%"),
-        (0.5, "#,##0.0%", "50%"),
+        (0.5, "#,##0.0%", "50.0%"),  # the decimals shown, padded, never rounded
         (-0.031, "0.0%;[Red]-0.0%", "-3.1%"),
-        (0.07, "[Red]0.00%", "7%"),
+        (0.07, "[Red]0.00%", "7.00%"),
     ],
 )
 def test_a_percent_cell_reads_as_the_percentage_shown(
@@ -175,7 +175,7 @@ def test_a_percent_cell_reads_as_the_percentage_shown(
     [
         (0.5, '0.0"%"', "0.5"),  # a quoted % is a literal: the number is not scaled
         (0.5, "0.0\\%", "0.5"),
-        (1234.5, "#,##0.00", "1234.5"),
+        (1234.5, "#,##0.00", "1234.50"),
         (0.0155, "@", "0.0155"),
     ],
 )
@@ -285,7 +285,7 @@ def test_iso_date_cells_are_dates(tmp_path: Path) -> None:
             "2022-01-05T12:00:00",
         ),
         ('<numFmt numFmtId="164" formatCode="[h]:mm"/>', 164, "1.5", "1900-01-01T12:00:00"),
-        ('<numFmt numFmtId="14" formatCode="0.00%"/>', 14, "0.5", "50%"),  # a redefined built-in
+        ('<numFmt numFmtId="14" formatCode="0.00%"/>', 14, "0.5", "50.00%"),  # a redefined built-in
     ],
 )
 def test_number_formats_of_the_styles_part(

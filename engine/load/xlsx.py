@@ -87,6 +87,8 @@ _ELAPSED = re.compile(r"[hHmMsS]+")
 # Built-in number formats (no code stored in the file) that show a percent or a date. 27–36 and
 # 50–58 are the East Asian date formats (yyyy"年"m"月"d"日" …) that Chinese Excel and WPS write.
 _BUILTIN_PERCENT = frozenset({9, 10})
+#: Built-in formats with fixed decimals: 0.00, #,##0.00, 0.00%, and the accounting ones.
+_BUILTIN_DECIMALS = {2: 2, 4: 2, 8: 2, 10: 2, 40: 2, 43: 2, 44: 2}
 _BUILTIN_DATE = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 
 
@@ -606,6 +608,21 @@ class _StylesReader(_Handler):
         self._cache[number] = sections
         return sections
 
+    def decimals(self, style: int, value: float) -> int:
+        """How many decimals the cell's format always shows for ``value`` (0 when none)."""
+        if not 0 <= style < len(self.style_formats):
+            return 0
+        number = self.style_formats[style]
+        code = self.codes.get(number)
+        if code is None:
+            return _BUILTIN_DECIMALS.get(number, 0)
+        sections = _fixed_decimals(code)
+        if value < 0 and len(sections) >= 2:
+            return sections[1]
+        if value == 0 and len(sections) >= 3:
+            return sections[2]
+        return sections[0]
+
     def kind(self, style: int, value: float) -> _SectionKind:
         """What the cell style shows for ``value``: the section of its format that applies."""
         if not 0 <= style < len(self.style_formats):
@@ -617,6 +634,54 @@ class _StylesReader(_Handler):
         if value == 0 and len(sections) >= 3:
             return sections[2]
         return sections[0]
+
+
+def _fixed_decimals(code: str) -> tuple[int, ...]:
+    """How many decimals each ``;``-section of a number format always shows (``0.00`` → 2,
+    ``#,##0.0#`` → 1: only the ``0`` placeholders are always shown); quoted text, escapes and
+    [brackets] are literal; a scientific section shows none of its own."""
+    found: list[int] = []
+    decimals, after_point, scientific = 0, False, False
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            close = code.find('"', i + 1)
+            i = len(code) if close < 0 else close + 1
+            continue
+        if ch in "\\_*":
+            i += 2
+            continue
+        if ch == "[":
+            close = code.find("]", i + 1)
+            i = len(code) if close < 0 else close + 1
+            continue
+        if ch == ";":
+            found.append(0 if scientific else decimals)
+            decimals, after_point, scientific = 0, False, False
+        elif ch == ".":
+            after_point = True
+        elif after_point and ch == "0":
+            decimals += 1  # # and ? are optional digits: shown only when there is one
+        elif after_point and ch not in "#?":
+            after_point = False
+        if ch in "eE":
+            scientific = True
+        i += 1
+    found.append(0 if scientific else decimals)
+    return tuple(found)
+
+
+def _padded(text: str, decimals: int) -> str:
+    """``2.5`` shown with 2 decimals is ``2.50``: trailing zeros added, never a digit rounded."""
+    if decimals <= 0 or "e" in text.lower():
+        return text
+    suffix = "%" if text.endswith("%") else ""
+    body = text.removesuffix("%")
+    whole, _, fraction = body.partition(".")
+    if len(fraction) >= decimals:
+        return text
+    return f"{whole}.{fraction.ljust(decimals, '0')}{suffix}"
 
 
 def _small_int(text: str | None) -> int | None:
@@ -859,10 +924,14 @@ class _SheetReader(_Handler):
         shown = self.book.styles.kind(style, number)
         if shown == "date":
             self._put(_serial_date(number, self.book.date1904) or _number_text(number), "date")
-        elif shown == "percent":
-            self._put(_percent_text(number), "percent", number=True)
         else:
-            self._put(_number_text(number), None, number=True)
+            # The decimals the cell shows (2.5 formatted 0.00 reads 2.50): what the person who
+            # typed it saw, and how a plan annex's target tells its precision.
+            decimals = self.book.styles.decimals(style, number)
+            if shown == "percent":
+                self._put(_padded(_percent_text(number), decimals), "percent", number=True)
+            else:
+                self._put(_padded(_number_text(number), decimals), None, number=True)
 
     def _missing_value(self, formula: str) -> None:
         """A formula Excel never computed: an error, if this sheet turns out to be the table."""
