@@ -19,13 +19,14 @@ from markdown_it import MarkdownIt
 import engine
 from engine.explain.messages import KIND_LABELS, STATUS_LABELS, WORDS
 from engine.model.result import Result
-from engine.model.ruleset import Ruleset
+from engine.model.ruleset import Ruleset, prose
 from engine.report import formats
 from engine.report.build import batch_document, county_document, monitoring_document
 from engine.report.document import (
     TONES,
     Banner,
     BulletList,
+    CodeBlock,
     Document,
     Layout,
     Number,
@@ -38,6 +39,7 @@ from engine.report.document import (
     plain,
 )
 from engine.report.formats import FORMATS, Format, UnsupportedFormat, choices, render
+from engine.report.planning import without_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -116,26 +118,36 @@ def test_every_format_says_the_same_summary_shortfalls_count_and_issuer(
     )
     not_applicable = words["not_applicable_count"].format(n=s.not_applicable)
     shortfalls = [
-        f"{r.name.get(lang)} ({r.id}, {KIND_LABELS[r.kind].get(lang)}): {getattr(r.reason, lang)}"
+        f"{r.name.get(lang)} ({KIND_LABELS[r.kind].get(lang)}): {getattr(r.reason, lang)}"
         for r in result.rules
         if r.status in ("not_met", "not_evaluated")
     ]
     assert shortfalls
+    reasons = [without_ids(getattr(r, lang), result, lang) for r in result.verdict_reasons]
+    assert any(r != getattr(v, lang) for r, v in zip(reasons, result.verdict_reasons, strict=True))
     expected = [
         summary,
         not_applicable,
         *shortfalls,
-        *(getattr(reason, lang) for reason in result.verdict_reasons),
+        *reasons,
         words["shortfalls"],
         ISSUER,
         "示科发〔2021〕1号",
-        ruleset.reconstruction.strip(),
+        (prose(ruleset.reconstruction, lang) or "").strip(),
         *(getattr(w, lang) for w in result.warnings),
+        words["technical"],  # the technical information, last, in every format
+        result.ruleset.content_hash,
+        *(r.id for r in result.rules),
     ]
     for fmt in ("text", "md", "html", "xlsx"):
         page = flat(shown(result, fmt, lang, ruleset))
         for text in expected:
             assert flat(text) in page, (fmt, text)
+        # The body names indicators; ids and fingerprints are in the technical information.
+        body = page[: page.rindex(flat(words["technical"]))]
+        assert result.ruleset.content_hash not in body, fmt
+        for rule in result.rules:
+            assert f"({rule.id}" not in body and f"{rule.id})" not in body, (fmt, rule.id)
 
 
 def test_status_symbols_come_from_one_palette(kinds: tuple[Result, Ruleset]) -> None:
@@ -147,13 +159,14 @@ def test_status_symbols_come_from_one_palette(kinds: tuple[Result, Ruleset]) -> 
     assert isinstance(md, str) and isinstance(html, str)
     for rule in shortfalls:
         symbol = TONES[rule.status].symbol
-        assert flat(f"{symbol} {rule.name.en} ({rule.id},") in text
-        assert f"- {symbol} {rule.name.en} (`{rule.id}`," in md
+        assert flat(f"{symbol} {rule.name.en} ({rule.kind}):") in text
+        assert f"- {symbol} {rule.name.en} ({rule.kind}):" in md
         assert f'<span class="status {rule.status}">{symbol}</span> ' in html
     for rule in result.rules:  # a status in a table: symbol and word on screen and in HTML
         label = STATUS_LABELS[rule.status].en
         assert flat(f"{TONES[rule.status].symbol} {label}") in text
-        assert f'<td class="status {rule.status}">{TONES[rule.status].symbol} {label}</td>' in html
+        cell = f'<td class="status {rule.status} c-status">{TONES[rule.status].symbol} {label}</td>'
+        assert cell in html
     for status, tone in TONES.items():  # one colour per status: CSS, charts and cells
         assert f"--{status}: {tone.colour};" in html
     assert f'fill="{TONES["not_met"].colour}"' in html
@@ -176,15 +189,29 @@ def test_the_builder_writes_one_section_per_part(kinds: tuple[Result, Ruleset]) 
         "charts",
         "growth",
         "provenance",
+        "technical",
     ]
     assert document.date == date(2026, 1, 2)
-    assert [f.label for f in document.meta] == [
-        "County",
-        "Ruleset",
-        "Data file",
-        "Reference file",
-        "Date of assessment",
+    # The head names the ruleset by its title; files and fingerprints are technical.
+    assert [f.label for f in document.meta] == ["County", "Ruleset", "Date of assessment"]
+    assert not any(f.sha256 for f in document.meta)
+    assert document.meta[1].value == (ruleset.title.en,) and document.mark is None
+    assert document.page_numbers == "Page {page} of {pages}"
+    technical = document.section("technical")
+    assert technical is not None
+    assert [b.id for b in technical.blocks if isinstance(b, Section)] == [
+        "technical-files",
+        "technical-ids",
+    ]  # no command given: no command lines
+    (files,) = [b for s in technical.blocks if isinstance(s, Section) for b in s.blocks][:1]
+    assert isinstance(files, Table)
+    assert [[cell_text(c) for c in row.cells][:2] for row in files.rows] == [
+        ["Ruleset", ruleset.id],
+        ["Data file", "county-fail.csv"],
+        ["Reference file", "provincial-averages.csv"],
     ]
+    assert result.data_file is not None
+    assert cell_text(files.rows[1].cells[3]) == result.data_file.sha256
     (banner,) = document.sections[0].blocks
     assert isinstance(banner, Banner) and banner.verdict.value == "FAIL"
     assert banner.lines[-1] == "1 indicators do not apply to this county; not counted."
@@ -221,9 +248,23 @@ def test_the_builder_writes_one_section_per_part(kinds: tuple[Result, Ruleset]) 
         "charts",
         "growth",
         "provenance",
+        "technical",
     ]
     plan = document.section("plan")
     assert plan is not None and plan.page == "What-if and plan"
+    # A what-if is a simulation: its title, every page and its banner say so.
+    assert document.title is not None and document.title.startswith("Simulation")
+    assert document.mark == WORDS["en"]["mark_simulated"]
+    (simulated,) = document.sections[0].blocks
+    assert isinstance(simulated, Banner) and simulated.simulated
+    assert simulated.label == "Simulated verdict"
+    assert simulated.lines[-1] == "The data as filed (unchanged): FAIL."
+    commands = document.section("technical-commands")
+    assert commands is not None
+    assert planned.plan is not None and planned.plan.verdict == "PASS"  # nothing more to set
+    assert [b.text for b in commands.blocks if isinstance(b, CodeBlock)] == [
+        "assess x.csv -r provincial-2021 --set rd_intensity=1.80 --plan",
+    ]
     assert "basis" not in [s.id for s in document.sections]  # no ruleset given: no basis
 
     view = engine.monitor(SCENARIOS / "tianmen-2020-2022.csv", "provincial-2021")
@@ -252,7 +293,8 @@ def test_cells_are_typed_and_numbers_exact(kinds: tuple[Result, Ruleset]) -> Non
         status = cells["status"]
         assert isinstance(status, Status) and status.value == rule.status
         name = cells["indicator"]
-        assert isinstance(name, Text) and name.code == rule.id
+        assert isinstance(name, Text) and name.text == rule.name.en and name.code is None
+        assert cells["id"] == Text(rule.id)  # a column of its own (a spreadsheet shows it)
         assert cell_text(actual) == ("—" if rule.actual is None else str(rule.actual))
 
 
@@ -344,7 +386,7 @@ def test_a_new_format_is_a_renderer_and_one_registry_line(
     for rule in result.rules:
         if rule.status in ("not_met", "not_evaluated"):
             symbol = TONES[rule.status].symbol
-            assert f"{symbol} {rule.name.en} ({rule.id}, {rule.kind}): {rule.reason.en}" in lines
+            assert f"{symbol} {rule.name.en} ({rule.kind}): {rule.reason.en}" in lines
     assert "1 indicators do not apply to this county; not counted." in lines
     assert any(line.endswith(f", {ISSUER}, 2021-04") for line in lines)
     view = engine.monitor(SCENARIOS / "tianmen-2020-2022.csv", "provincial-2021")
@@ -371,7 +413,7 @@ def test_warnings_and_text_items_have_their_sections(tmp_path: Path) -> None:
         assert all(flat(w.zh) in page for w in warned.warnings), fmt
     hunan = engine.assess(ROOT / "tests/rulesets/hunan/pass/county-a.csv", "hunan")
     ids = [s.id for s in county_document(hunan, lang="en").sections]
-    assert ids[-2:] == ["text-items", "provenance"]
+    assert ids[-3:] == ["text-items", "provenance", "technical"]
 
 
 # Layout options the renderers keep --------------------------------------------------------------
@@ -421,3 +463,18 @@ def test_one_county_in_text_loads_no_other_renderer() -> None:
         "engine.report.xlsx",
     ):
         assert heavy not in loaded
+
+
+def test_a_blank_is_shown_by_every_reading_format() -> None:
+    """A place left for the reader to write in (the dossier's drafts) renders everywhere."""
+    from engine.report.document import Blank
+
+    document = Document(
+        title="t", meta=(), sections=(Section("s", "h", (Blank(("【由县(市、区)填写】",)),)),)
+    )
+    html = formats.FORMATS["html"].render(document, lang="zh", layout=Layout())
+    assert '<p class="blank">【由县(市、区)填写】</p>' in html
+    for fmt in ("md", "text"):
+        assert "【由县(市、区)填写】" in formats.FORMATS[fmt].render(
+            document, lang="zh", layout=Layout()
+        )

@@ -435,7 +435,9 @@ def test_the_evidence_options_are_for_one_county(tmp_path: Path, folder: Path) -
 def test_evidence_dir_with_a_what_if_checks_the_files(tmp_path: Path, folder: Path) -> None:
     path = dossier(tmp_path, {"tech_smes": "入库名单.pdf"}, default="统计公报.pdf")
     args = ["--set", "rd_intensity=1.50", "--format", "json", "--evidence-dir", folder]
-    result = as_json(invoke(path, "-r", "provincial-2021", *args))
+    run = invoke(path, "-r", "provincial-2021", *args)
+    assert run.exit_code == 5, run.output  # a what-if's verdict: a simulated FAIL
+    result = json.loads(run.output)
     assert result["verdict"] == "FAIL" and "evidence_file_missing" in codes(result)
 
 

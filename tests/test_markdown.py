@@ -23,9 +23,12 @@ def test_every_rule_is_a_table_row_with_its_status() -> None:
     result = engine.assess(TIANMEN, "provincial-2021")
     page = html(render_markdown(result, lang="zh"))
     assert "<h2>结论: <strong>通过</strong></h2>" in page
-    assert page.count("<tr>") == len(result.rules) + 2  # one header row per table
+    # A row per rule in the two rule tables and again in the technical information's ids table
+    # (the body names indicators; their ids are there), one header row per table.
+    body, technical = page.split("<h2>技术信息</h2>")
+    assert body.count("<tr>") == len(result.rules) + 2
     for rule in result.rules:
-        assert f"<code>{rule.id}</code>" in page
+        assert rule.id not in body and f"<td>{rule.id}</td>" in technical
     assert page.count("<td>完成</td>") == 26 and page.count("<td>未完成</td>") == 2
 
 
@@ -41,7 +44,7 @@ def test_text_from_the_data_cannot_break_tables_or_inject_markup(tmp_path: Path)
     page = html(render_markdown(result, lang="en"))
     assert "<script" not in page and "<img" not in page and "<a " not in page
     assert "<em>" not in page and "&amp;lt;" in page
-    row = next(tr for tr in page.split("<tr>") if "<code>rd_intensity</code>" in tr)
+    row = next(tr for tr in page.split("<tr>") if "<td>R&amp;D intensity" in tr)
     assert row.count("<td>") == 10  # the '|' in the source did not add a cell
     assert "a|b" in row
 
@@ -55,7 +58,9 @@ def test_scores_sources_and_the_chain_appear(tmp_path: Path) -> None:
         ROOT / "tests/rulesets/tianmen-plan-2021/pass/tianmen-2022-plan.csv", plan
     )
     text = render_markdown(chained, lang="en", ruleset=plan)
-    assert f"extends `provincial-2021` 1.0.0, sha256 `{plan.ancestors[0].content_hash}`" in text
+    # The chain by title in the head; ids and fingerprints in the technical information.
+    assert f"  - extends {plan.ancestors[0].title.en} (version 1.0.0)" in text
+    assert f"| extends | provincial-2021 | 1.0.0 | {plan.ancestors[0].content_hash} |" in text
     assert "The ruleset's basis and assumptions" in text
     assert "天政办发〔2021〕23号" in text
 

@@ -258,21 +258,22 @@ def test_the_plan_command_line_turns_the_fail_into_a_pass() -> None:
     command = next(line for line in run.output.splitlines() if line.startswith("assess "))
     assert "--set energy_per_gdp=0.480" in command
     args = command.split()[1:]
+    assert args[0] == "example-fail-expected.csv"  # the file by name: pasted in its folder
     again = subprocess.run(
         [sys.executable, "-c", "from engine.cli import main; main()", *args],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=SCENARIOS,
         check=False,
     )
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 4, again.stderr  # a what-if: the simulated PASS
     assert (
         "The verdict moved from FAIL to PASS."
         in subprocess.run(
             [sys.executable, "-c", "from engine.cli import main; main()", *args, "--lang", "en"],
             capture_output=True,
             text=True,
-            cwd=ROOT,
+            cwd=SCENARIOS,
             check=False,
         ).stdout
     )
@@ -295,7 +296,7 @@ def test_plans_and_what_ifs_appear_in_every_document_format(fmt: str) -> None:
             "en",
         ],
     )
-    assert run.exit_code == 1, run.output
+    assert run.exit_code == 5, run.output  # a what-if: a simulated FAIL
     for text in ("tech_smes", "rd_intensity=1.80"):
         assert text in run.output
     if fmt != "json":
@@ -372,13 +373,14 @@ def test_the_spreadsheet_carries_the_what_if_and_the_plan(tmp_path: Path) -> Non
             "en",
         ],
     )
-    assert run.exit_code == 1, run.output
+    assert run.exit_code == 5, run.output  # a what-if: a simulated FAIL
     sheet = load_workbook(out)["What-if and plan"]
     rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
-    assert ["Registered tech-based SMEs (tech_smes)", "target", 240, 250] in rows
-    fix = next(r for r in rows if r and str(r[0]).endswith("(energy_per_gdp)"))
+    assert ["Registered tech-based SMEs", "target", 240, 250] in rows
+    fix = next(r for r in rows if r and r[0] == "Energy use per 10k yuan of GDP" and len(r) > 3)
     assert fix[3:] == [0.493, 0.48, 0.013, 0.027]  # xlsx stores numbers as doubles
-    assert any(str(r[0]).endswith("--set energy_per_gdp=0.480") for r in rows if r)
+    summary = [c for row in load_workbook(out)["Summary"].iter_rows(values_only=True) for c in row]
+    assert any(str(c).endswith("--set energy_per_gdp=0.480") for c in summary if c)
     # Numbers are number cells at the decimals they were printed with.
     formats = {c.value: c.number_format for row in sheet.iter_rows() for c in row}
     assert (formats[0.48], formats[0.027], formats[250]) == ("0.000", "0.0%", "0")

@@ -53,6 +53,15 @@ Examples:
   assess county.csv -r provincial-2021 --set rd_intensity=1.80 --set tech_smes.target=250
 """
 
+#: A what-if's verdict (--set, with --plan or not) is the verdict of changed data, not of the
+#: county's: exit codes of its own, so that a script cannot take a simulation for a result.
+#: --plan alone keeps the verdict of the data as filed (0 or 1); its plan is simulated.
+EXIT_SIMULATED_PASS, EXIT_SIMULATED_FAIL = 4, 5
+SIMULATION_EXIT_CODES = """\
+  4  simulated PASS: --set changed a copy of the data (a what-if), and it passes
+  5  simulated FAIL: --set changed a copy of the data, and it fails
+"""
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -151,7 +160,8 @@ def build(options: CheckOptions) -> CheckJob:
 
 def execute(job: CheckJob) -> int:
     """The file assessed (and changed or planned, with --set and --plan), reported; 0 when
-    every county passes, 1 otherwise."""
+    every county passes, 1 otherwise; a what-if (--set) 4 when the changed copy passes, 5 when
+    it fails."""
     from engine.model.result import Result
 
     options, ruleset = job.options, job.ruleset
@@ -168,12 +178,15 @@ def execute(job: CheckJob) -> int:
         if options.out.assessed_on is not None:
             subject = subject.model_copy(update={"assessed_on": options.out.assessed_on})
         passed = subject.verdict == "PASS"
+        simulated = subject.what_if is not None
         command = options.data.command_line()
     else:  # several counties or county-years, or a batch asked for (csv, --engine vector)
         check_output(("batch",), options.out)
-        passed = subject.all_pass
+        passed, simulated = subject.all_pass, False
     document = _render(subject, options.out, ruleset=ruleset, command=command)
     deliver(document, options.out, protected_inputs(options.data, ruleset))
+    if simulated:
+        return EXIT_SIMULATED_PASS if passed else EXIT_SIMULATED_FAIL
     return EXIT_PASS if passed else EXIT_FAIL
 
 
@@ -279,7 +292,7 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
 
 @click.command(
     "check",
-    epilog=EXIT_CODES + "\n" + EXAMPLES,
+    epilog=EXIT_CODES + SIMULATION_EXIT_CODES + "\n" + EXAMPLES,
     short_help="A county's table against a ruleset: PASS or FAIL (the default command).",
 )
 @click.argument("file", required=False, type=click.Path(path_type=Path))
@@ -373,8 +386,12 @@ def check_command(ctx: click.Context, /, **params: Any) -> None:
         sys.exit(_legacy(ctx, legacy[0], params))
     if params["file"] is not None and params["ruleset_name"] is None:
         from engine.load.annex import looks_like_annex
+        from engine.load.merge import template_ruleset
 
-        if looks_like_annex(Path(params["file"])):  # a completion table carries its own rules
+        named = template_ruleset(params["file"])  # a fill-in workbook names its ruleset
+        if named is not None:
+            params["ruleset_name"] = named
+        elif looks_like_annex(Path(params["file"])):  # a completion table carries its rules
             params["ruleset_name"] = str(params["file"])
     if params["file"] is None or params["ruleset_name"] is None:
         raise click.UsageError("give a county FILE and --ruleset NAME|PATH, or a command")

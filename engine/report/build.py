@@ -1,15 +1,25 @@
 """Builders: a result (with its what-if and plan), a batch, or a monitoring view → a `Document`.
 
 Everything a report says is written here, once, for every format: the head (county, ruleset and
-its chain, files with their fingerprints, date), the verdict banner with the summary sentence,
-the score and the not-applicable count, the shortfall list, the rule tables, the charts, the
-growth profile, the warnings, the text items, and the provenance (the data's sources, the
-ruleset's sources with their issuers, its reconstruction note and assumptions). Wording comes
-from engine.explain.messages and the catalogue; renderers only lay it out.
+its chain by their titles, date), the verdict banner with the summary sentence, the score and
+the not-applicable count, the shortfall list, the rule tables, the charts, the growth profile,
+the warnings, the text items, the provenance (the data's sources, the ruleset's own sources with
+their issuers, its reconstruction note and assumptions), and last the technical information
+(技术信息): the files and rulesets with their fingerprints, every indicator's id and data row,
+the command lines. Wording comes from engine.explain.messages and the catalogue; renderers only
+lay it out.
+
+A county's report is for an expert panel: its body names indicators by name, in the report's
+language; ids, hashes, file names and commands are in the technical information alone. A
+what-if's report (``--set``) is a simulation and says so in its title, on every page and in its
+banner; a plan (``--plan``) of a failing county simulates changes, and its report says that it
+holds a simulation while its verdict is the real one.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -26,8 +36,8 @@ from engine.explain.result import PERCENT_PLACES
 from engine.infer.scoring import SCORE_PLACES
 from engine.model.county import DataFile
 from engine.model.plan import Monitoring
-from engine.model.result import Result, RuleResult
-from engine.model.ruleset import Ruleset, prose
+from engine.model.result import Result, RuleResult, RulesetRef
+from engine.model.ruleset import Ruleset, SourceDocument, prose
 from engine.report.cells import pct, plain, required
 from engine.report.document import (
     Banner,
@@ -37,16 +47,15 @@ from engine.report.document import (
     Cell,
     Chart,
     Code,
+    CodeBlock,
     Column,
     Document,
     Fact,
     Group,
-    Inline,
     Item,
     Note,
     Number,
     Paragraph,
-    Ref,
     Row,
     Section,
     Stack,
@@ -57,7 +66,12 @@ from engine.report.document import (
     Warning,
     exact,
 )
-from engine.report.planning import monitoring_sections, monitoring_title, planning_sections
+from engine.report.planning import (
+    monitoring_sections,
+    monitoring_title,
+    planning_sections,
+    without_ids,
+)
 
 if TYPE_CHECKING:
     from engine.batch import Batch
@@ -75,36 +89,53 @@ def generator_name() -> str:
 # The head --------------------------------------------------------------------------------------
 
 
-def _file_fact(label: str, df: DataFile) -> Fact:
-    return Fact(label, (df.name,), note=df.format, sha256=df.sha256)
+def is_simulation(result: Result) -> bool:
+    """A what-if's result (``--set``): the verdict of changed data, not an assessment."""
+    return result.what_if is not None
+
+
+def has_simulation(result: Result) -> bool:
+    """The report holds a simulation: a what-if, or a plan whose changes were assessed (a
+    failing county's; a passing county's plan lists margins and changes nothing)."""
+    return is_simulation(result) or (result.plan is not None and result.plan.verdict == "FAIL")
+
+
+def county_title(result: Result, lang: str) -> str:
+    words = WORDS[lang]
+    if is_simulation(result):
+        return words["title_simulated"].format(county=result.county)
+    if has_simulation(result):
+        return words["title_planned"].format(county=result.county)
+    return words["title"].format(county=result.county)
+
+
+def county_mark(result: Result, lang: str) -> str | None:
+    """What every page of a report that holds a simulation says."""
+    if is_simulation(result):
+        return WORDS[lang]["mark_simulated"]
+    if has_simulation(result):
+        return WORDS[lang]["mark_planned"]
+    return None
 
 
 def county_meta(result: Result, lang: str, assessed_on: date | None) -> tuple[Fact, ...]:
+    """The head: the county, the ruleset and the rulesets it extends by their titles, the date
+    (ids, files and fingerprints are in the technical information)."""
     words = WORDS[lang]
     rs = result.ruleset
     facts = [
         Fact(words["county"], (result.county,)),
-        Fact(
-            words["ruleset"],
-            (Code(rs.id), f" {rs.version}"),
-            note=rs.title.get(lang),
-            sha256=rs.content_hash,
-        ),
+        Fact(words["ruleset"], (rs.title.get(lang),), note=f"{words['version']} {rs.version}"),
     ]
     facts += [
         Fact(
             words["extends"],
-            (Code(p.id), f" {p.version}"),
-            note=p.title.get(lang),
-            sha256=p.content_hash,
+            (p.title.get(lang),),
+            note=f"{words['version']} {p.version}",
             under=True,
         )
         for p in rs.extends
     ]
-    if result.data_file is not None:
-        facts.append(_file_fact(words["data"], result.data_file))
-    if result.reference_file is not None:
-        facts.append(_file_fact(words["reference"], result.reference_file))
     if assessed_on is not None:
         facts.append(Fact(words["assessed_on"], assessed_on))
     return tuple(facts)
@@ -132,6 +163,7 @@ def summary_sentence(result: Result, lang: str) -> str:
 
 
 def verdict_banner(result: Result, lang: str) -> Banner:
+    """The verdict; a what-if's is a simulated verdict, with the verdict of the data as filed."""
     words = WORDS[lang]
     s = result.summary
     lines = [summary_sentence(result, lang)]
@@ -139,23 +171,24 @@ def verdict_banner(result: Result, lang: str) -> Banner:
         lines.append(words["score"].format(score=s.score, mark=s.pass_mark))
     if s.not_applicable:
         lines.append(words["not_applicable_count"].format(n=s.not_applicable))
+    simulated = result.what_if is not None
+    if result.what_if is not None:
+        before = VERDICT_LABELS[result.what_if.verdict_before].get(lang)
+        lines.append(words["verdict_as_filed"].format(verdict=before))
     return Banner(
-        label=words["verdict"],
+        label=words["verdict_simulated" if simulated else "verdict"],
         verdict=Verdict(result.verdict, VERDICT_LABELS[result.verdict].get(lang)),
-        reasons=tuple(getattr(r, lang) for r in result.verdict_reasons),
+        reasons=tuple(without_ids(getattr(r, lang), result, lang) for r in result.verdict_reasons),
         lines=tuple(lines),
+        simulated=simulated,
     )
 
 
 def shortfall_items(result: Result, lang: str) -> tuple[Item, ...]:
-    """Every rule not met or not evaluated: name (id, kind): its reason."""
+    """Every rule not met or not evaluated: name (kind): its reason."""
     return tuple(
         Item(
-            (
-                f"{r.name.get(lang)} (",
-                Code(r.id),
-                f", {KIND_LABELS[r.kind].get(lang)}): {getattr(r.reason, lang)}",
-            ),
+            (f"{r.name.get(lang)} ({KIND_LABELS[r.kind].get(lang)}): {getattr(r.reason, lang)}",),
             status=r.status,
         )
         for r in result.rules
@@ -208,13 +241,15 @@ _PERCENT = ("completion", "growth")
 
 
 def _rule_cells(n: int, rule: RuleResult, lang: str) -> dict[str, Cell]:
+    """A rule's cells. The indicator is its name (a derived one says it is computed: its formula,
+    in ids, is in the technical information); the id and the data row are columns of their own,
+    which a spreadsheet shows and a reading format leaves to the technical information."""
     at = rule.precision
-    row = f"{COLUMNS['row'].get(lang)} {rule.row}" if rule.row else None
     return {
         "n": Number(Decimal(n)),
         "id": Text(rule.id),
         "indicator": Text(
-            rule.name.get(lang), code=rule.id, detail=f"= {rule.derived}" if rule.derived else None
+            rule.name.get(lang), detail=WORDS[lang]["derived"] if rule.derived else None
         ),
         "kind": Text(KIND_LABELS[rule.kind].get(lang)),
         "category": Text(rule.category.get(lang)),
@@ -232,7 +267,7 @@ def _rule_cells(n: int, rule: RuleResult, lang: str) -> dict[str, Cell]:
         "score": Number(rule.score, SCORE_PLACES),
         "weight": exact(rule.weight),
         "reason": Text(getattr(rule.reason, lang)),
-        "source": Text(rule.source or "—", detail=f"({row})" if row else None),
+        "source": Text(rule.source or "—"),
         "row": Number(None if rule.row is None else Decimal(rule.row)),
     }
 
@@ -340,29 +375,42 @@ def _growth(result: Result, lang: str) -> Section:
 # Provenance ------------------------------------------------------------------------------------
 
 
+#: How the names of a list of indicators are joined.
+_NAME_JOINS = {"zh": "、", "en": "; "}
+
+
 def data_source_items(result: Result, lang: str) -> tuple[Item, ...]:
-    """The data's ``source`` column, each source with the indicators it covers."""
+    """The data's ``source`` column, each source with the indicators it covers, by name."""
     words = WORDS[lang]
     by_source: dict[str, list[str]] = {}
     for rule in result.rules:
-        by_source.setdefault(rule.source or "", []).append(rule.id)
-    items = []
-    for source, ids in by_source.items():
-        runs: list[Inline] = [f"{source or words['no_source']}: {words['data_rows']} "]
-        for i, rule_id in enumerate(ids):
-            runs += [*([", "] if i else []), Code(rule_id)]
-        items.append(Item(tuple(runs)))
-    return tuple(items)
+        by_source.setdefault(rule.source or "", []).append(rule.name.get(lang))
+    join = _NAME_JOINS[lang]
+    return tuple(
+        Item((f"{source or words['no_source']}: {words['data_rows']} {join.join(names)}",))
+        for source, names in by_source.items()
+    )
+
+
+def own_sources(ruleset: Ruleset) -> list[SourceDocument]:
+    """The sources a ruleset names itself: a ruleset that extends another holds its parent's
+    sources too (the loader adds the lists up), and those are the parent's, not the basis of
+    what this ruleset adds; a county's report lists only these (the parent is named with its
+    own reference page)."""
+    if not ruleset.ancestors:
+        return list(ruleset.sources)
+    inherited = {src.id for src in ruleset.ancestors[0].sources}
+    return [src for src in ruleset.sources if src.id not in inherited]
 
 
 def source_items(ruleset: Ruleset, lang: str) -> tuple[Item, ...]:
-    """The ruleset's sources: title (reference), then issuer and date."""
+    """The ruleset's own sources: title (reference), then issuer and date."""
     return tuple(
         Item(
             ((prose(src.title, lang) or "") + (f" ({src.reference})" if src.reference else ""),),
             details=tuple(extra for extra in (prose(src.issuer, lang), src.date) if extra),
         )
-        for src in ruleset.sources
+        for src in own_sources(ruleset)
     )
 
 
@@ -393,10 +441,14 @@ def provenance(result: Result, lang: str, ruleset: Ruleset | None) -> Section:
                     ),
                 )
             )
-        if ruleset.sources:
-            basis.append(
-                Section("sources", words["sources"], (BulletList(source_items(ruleset, lang)),))
-            )
+        listed: list[Block] = []
+        if own_sources(ruleset):
+            listed.append(BulletList(source_items(ruleset, lang)))
+        if ruleset.ancestors:
+            title = ruleset.ancestors[0].title.get(lang)
+            listed.append(Note((words["inherited_sources"].format(title=title),)))
+        if listed:
+            basis.append(Section("sources", words["sources"], tuple(listed)))
         parts.append(Section("basis", words["basis"], tuple(basis)))
     return Section("provenance", words["provenance"], tuple(parts))
 
@@ -418,7 +470,7 @@ def county_document(
     words = WORDS[lang]
     on = assessed_on if assessed_on is not None else result.assessed_on
     sections: list[Section] = [Section("verdict", None, (verdict_banner(result, lang),))]
-    sections += planning_sections(result, lang, command)
+    sections += planning_sections(result, lang, command, ruleset=ruleset)
     sections.append(_shortfalls(result, lang))
     sections.append(Section("rules", None, (rules_table(result, lang),), page=words["rules_sheet"]))
     sections.append(
@@ -434,19 +486,141 @@ def county_document(
             )
         )
     if result.text_items:
-        items = tuple(
-            Item((i.name.get(lang), Ref(i.id), f": {i.text or '—'}")) for i in result.text_items
-        )
+        items = tuple(Item((f"{i.name.get(lang)}: {i.text or '—'}",)) for i in result.text_items)
         sections.append(Section("text-items", words["text_items"], (BulletList(items),)))
     sections.append(provenance(result, lang, ruleset))
+    sections.append(technical_section(result, lang, ruleset=ruleset, command=command))
     return Document(
-        title=words["title"].format(county=result.county),
+        title=county_title(result, lang),
         meta=county_meta(result, lang, on),
         sections=tuple(sections),
         footer=footer(lang, generator),
         date=on,
         page=words["summary_sheet"],
+        mark=county_mark(result, lang),
+        page_numbers=words["page_numbers"],
     )
+
+
+# The technical information ---------------------------------------------------------------------
+
+#: Options of the assess command whose value is a file or folder.
+_PATH_OPTIONS = frozenset({"-r", "--ruleset", "--reference", "--evidence-dir"})
+
+
+def _file_name(path: str) -> str:
+    """A path's last part (either separator): where a file sits is one machine's business."""
+    parts = [p for p in re.split(r"[\\/]", path) if p]
+    return parts[-1] if parts else path
+
+
+def portable_command(command: str) -> str:
+    """The command line with every file named by its name alone (no folders, no home
+    directory): the data file, a ruleset or reference file, the evidence folder. A bundled
+    ruleset's name stays as it is. Run from the data's folder, it gives the same result."""
+    try:
+        words = shlex.split(command)
+    except ValueError:  # not a shell line we wrote: left alone
+        return command
+    out = []
+    for i, word in enumerate(words):
+        positional = i == 1 and not word.startswith("-")
+        if positional or (i > 1 and words[i - 1] in _PATH_OPTIONS):
+            word = _file_name(word)
+        out.append(word)
+    return shlex.join(out)
+
+
+def _what_if_options(result: Result) -> list[str]:
+    """A what-if's changes as the --set options that make them."""
+    if result.what_if is None:
+        return []
+    return [
+        f"{c.id}{'' if c.field == 'actual' else '.' + c.field}={c.after}"
+        for c in result.what_if.changes
+    ]
+
+
+def _ruleset_row(label: str, rs: RulesetRef) -> Row:
+    return Row((Text(label), Text(rs.id), Text(rs.version), Text(rs.content_hash)))
+
+
+def _file_row(label: str, df: DataFile) -> Row:
+    detail = df.format if df.sheet is None else f"{df.format}, {df.sheet}"
+    return Row((Text(label), Text(df.name), Text(detail), Text(df.sha256)))
+
+
+def technical_section(
+    result: Result, lang: str, *, ruleset: Ruleset | None = None, command: str | None = None
+) -> Section:
+    """The technical information: the rulesets and files with their fingerprints, every
+    indicator's (and text item's) id and data row, and the command lines (files by name)."""
+    words = WORDS[lang]
+    rs = result.ruleset
+    files = [
+        _ruleset_row(words["ruleset"], rs),
+        *(_ruleset_row(words["extends"], p) for p in rs.extends),
+    ]
+    if result.data_file is not None:
+        files.append(_file_row(words["data"], result.data_file))
+    if result.reference_file is not None:
+        files.append(_file_row(words["reference"], result.reference_file))
+    file_table = Table(
+        id="files",
+        columns=tuple(
+            Column(c, COLUMNS[c].get(lang)) for c in ("item", "file", "version", "sha256")
+        ),
+        rows=tuple(files),
+    )
+    ids = [
+        Row(
+            (
+                Number(Decimal(n)),
+                Text(rule.name.get(lang), detail=f"= {rule.derived}" if rule.derived else None),
+                Text(rule.id),
+                Number(None if rule.row is None else Decimal(rule.row)),
+            )
+        )
+        for n, rule in enumerate(result.rules, start=1)
+    ]
+    ids += [
+        Row(
+            (
+                Number(None),
+                Text(f"{item.name.get(lang)} ({words['text_item']})"),
+                Text(item.id),
+                Number(None),
+            )
+        )
+        for item in result.text_items
+    ]
+    id_table = Table(
+        id="ids",
+        columns=(
+            Column("n", COLUMNS["n"].get(lang), numeric=True),
+            Column("indicator", COLUMNS["indicator"].get(lang)),
+            Column("id", COLUMNS["id"].get(lang)),
+            Column("row", COLUMNS["row"].get(lang), numeric=True),
+        ),
+        rows=tuple(ids),
+    )
+    blocks: list[Block] = [
+        Paragraph((words["technical_note"],)),
+        Section("technical-files", words["technical_files"], (file_table,)),
+        Section("technical-ids", words["technical_ids"], (id_table,)),
+    ]
+    if command is not None:
+        base = portable_command(command)
+        commands: list[Block] = []
+        plan = result.plan
+        if plan is not None and plan.set_options:
+            check = base + "".join(f" --set {shlex.quote(o)}" for o in plan.set_options)
+            commands += [Paragraph((words["command_plan"],)), CodeBlock(check)]
+        again = base + "".join(f" --set {shlex.quote(o)}" for o in _what_if_options(result))
+        again += " --plan" if plan is not None else ""
+        commands += [Paragraph((words["command_report"],)), CodeBlock(again)]
+        blocks.append(Section("technical-commands", words["technical_commands"], tuple(commands)))
+    return Section("technical", words["technical"], tuple(blocks))
 
 
 # Monitoring ------------------------------------------------------------------------------------
@@ -459,6 +633,7 @@ def monitoring_document(view: Monitoring, *, lang: str, generator: str | None = 
         meta=(Fact(words["ruleset"], (Code(view.ruleset_id), f" {view.ruleset_version}")),),
         sections=tuple(monitoring_sections(view, lang)),
         footer=footer(lang, generator),
+        page_numbers=words["page_numbers"],
     )
 
 

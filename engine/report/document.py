@@ -271,12 +271,15 @@ class Blank:
 
 @dataclass(frozen=True)
 class Banner:
-    """The verdict: ``label`` ("Verdict"), the verdict, its reasons, and the summary lines."""
+    """The verdict: ``label`` ("Verdict"), the verdict, its reasons, and the summary lines.
+    ``simulated``: the verdict of data changed by a what-if, not a result; a format must not
+    draw it like a real one (no verdict colours filling it)."""
 
     label: str
     verdict: Verdict
     reasons: tuple[str, ...]
     lines: tuple[str, ...]
+    simulated: bool = False
 
 
 @dataclass(frozen=True)

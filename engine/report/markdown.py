@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from engine.report.document import (
     TONES,
     Banner,
+    Blank,
     Block,
     BulletList,
     Cell,
@@ -150,7 +151,7 @@ def _block(block: Block, level: int) -> list[str]:
         return lines
     if isinstance(block, Warning):
         return ["", *(f"- {_runs(runs)}" for runs in block.items)]
-    if isinstance(block, Note):
+    if isinstance(block, Note | Blank):  # a blank: a place left for the reader to write in
         return ["", f"*{_runs(block.runs)}*"]
     if isinstance(block, CodeBlock):
         fence = "```"
@@ -183,6 +184,8 @@ def render(document: Document, *, lang: str, layout: Layout | None = None) -> st
     lines: list[str] = []
     if document.title:
         lines += [f"# {escape(document.title)}", ""]
+    if document.mark:  # a simulation's warning, where a page would carry it
+        lines += [f"> **{escape(document.mark)}**", ""]
     lines += [_fact(fact) for fact in document.meta]
     for section in document.sections:
         lines += _section(section, 2)

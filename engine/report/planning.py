@@ -1,6 +1,9 @@
 """What the planning tools add to a report (a what-if's changes, the plan, the monitoring
 view), as document sections (engine/report/document.py). Every format renders these sections,
-so what they say is written here once."""
+so what they say is written here once.
+
+A county's what-if and plan name indicators by name and say what to change in words; the
+command that applies a plan is in the report's technical information (build.py), not here."""
 
 from __future__ import annotations
 
@@ -12,12 +15,16 @@ from engine.explain.messages import (
     STATUS_LABELS,
     VERDICT_LABELS,
     WORDS,
+    with_unit,
 )
-from engine.model.plan import Monitoring, Plan, Progress, WhatIf, YearView
+from engine.model.plan import Monitoring, Plan, Progress, Suggestion, WhatIf, YearView
 from engine.model.result import Result
+from engine.model.ruleset import Ruleset
 from engine.report.document import (
-    CodeBlock,
+    BulletList,
     Column,
+    Item,
+    Note,
     Paragraph,
     Row,
     Section,
@@ -33,18 +40,39 @@ def _columns(lang: str, *codes: str, numeric: tuple[str, ...] = ()) -> tuple[Col
     return tuple(Column(c, COLUMNS[c].get(lang), numeric=c in numeric) for c in codes)
 
 
-def _name(result: Result, rule_id: str, lang: str) -> str:
+def _name(result: Result, rule_id: str, lang: str, ruleset: Ruleset | None = None) -> str:
+    """An indicator's (or a raw input's) name; the id only when nothing names it."""
     for rule in result.rules:
         if rule.id == rule_id:
-            return f"{rule.name.get(lang)} ({rule_id})"
-    return rule_id  # a raw input of a derived indicator
+            return rule.name.get(lang)
+    item = None if ruleset is None else ruleset.data_items.get(rule_id)
+    return rule_id if item is None else item.name.get(lang)  # a raw input of a derived indicator
+
+
+def without_ids(text: str, result: Result, lang: str) -> str:
+    """A sentence of the result with the id after each indicator's name left out: the
+    catalogue's reasons say "高新技术企业数(high_tech_enterprises)", the body of a report says
+    the name (the ids are in the technical information)."""
+    for rule in result.rules:
+        name = rule.name.get(lang)
+        if rule.id not in text:
+            continue
+        for spelled in (
+            f"{name}({rule.id})",
+            f"{name} ({rule.id})",
+            f"{name}\uff08{rule.id}\uff09",
+        ):
+            text = text.replace(spelled, name)
+    return text
 
 
 def _status(status: StatusValue, lang: str) -> Status:
     return Status(status, STATUS_LABELS[status].get(lang))
 
 
-def what_if_sections(result: Result, what_if: WhatIf, lang: str, page: str) -> list[Section]:
+def what_if_sections(
+    result: Result, what_if: WhatIf, lang: str, page: str, ruleset: Ruleset | None = None
+) -> list[Section]:
     words = WORDS[lang]
     before, after = (VERDICT_LABELS[v].get(lang) for v in (what_if.verdict_before, result.verdict))
     moved = words[
@@ -58,7 +86,7 @@ def what_if_sections(result: Result, what_if: WhatIf, lang: str, page: str) -> l
         rows=tuple(
             Row(
                 (
-                    Text(_name(result, c.id, lang)),
+                    Text(_name(result, c.id, lang, ruleset)),
                     Text(FIELD_LABELS[c.field].get(lang)),
                     exact(c.before),
                     exact(c.after),
@@ -77,7 +105,7 @@ def what_if_sections(result: Result, what_if: WhatIf, lang: str, page: str) -> l
             rows=tuple(
                 Row(
                     (
-                        Text(_name(result, c.id, lang)),
+                        Text(_name(result, c.id, lang, ruleset)),
                         _status(c.before, lang),
                         _status(c.after, lang),
                     )
@@ -93,13 +121,35 @@ _PLAIN_REASONS = ("suggest_raise", "suggest_lower")
 _NUMBERS = ("actual", "threshold", "margin", "relative_margin", "required_value", "gap")
 
 
+def _change(s: Suggestion, lang: str) -> Item:
+    """What one suggestion changes, in words: raise or lower from the actual to the value
+    required (units said), or the suggestion's own sentence (supply a value, reach it through
+    the inputs …)."""
+    words = WORDS[lang]
+    name = s.name.get(lang)
+    if s.reason.code in _PLAIN_REASONS and s.actual is not None and s.required is not None:
+        key = "plan_raise" if s.reason.code == "suggest_raise" else "plan_lower"
+        text = words[key].format(
+            name=name,
+            actual=with_unit(s.actual, s.unit),
+            required=with_unit(s.required, s.unit),
+            gap=with_unit(s.gap, s.unit),
+        )
+    else:
+        text = words["plan_other"].format(name=name, reason=getattr(s.reason, lang))
+    return Item((text,), status=s.status)
+
+
 def plan_section(
     result: Result, plan: Plan, lang: str, page: str, command: str | None = None
 ) -> Section:
-    """``command`` is the assess command line that gave the result; the plan's --set options
-    are appended to it, so that the reader can check the plan."""
+    """The plan: its reasons, what to change in words, the table of figures. ``command`` (the
+    assess command line that gave the result) only says whether the technical information
+    holds the command that applies the plan. A failing county's plan is a simulation."""
     words = WORDS[lang]
-    paragraphs = tuple(Paragraph((getattr(r, lang),)) for r in plan.reasons)
+    paragraphs = tuple(
+        Paragraph((without_ids(getattr(r, lang), result, lang),)) for r in plan.reasons
+    )
     if plan.verdict == "PASS":
         table = Table(
             id="plan",
@@ -117,7 +167,7 @@ def plan_section(
             rows=tuple(
                 Row(
                     (
-                        Text(f"{c.name.get(lang)} ({c.id})"),
+                        Text(c.name.get(lang)),
                         Text(KIND_LABELS[c.kind].get(lang)),
                         Text(c.unit),
                         exact(c.actual),
@@ -154,7 +204,7 @@ def plan_section(
         rows=tuple(
             Row(
                 (
-                    Text(f"{s.name.get(lang)} ({s.id})"),
+                    Text(s.name.get(lang)),
                     Text(KIND_LABELS[s.kind].get(lang)),
                     Text(s.unit),
                     exact(s.actual),
@@ -167,20 +217,30 @@ def plan_section(
             for s, note in zip(suggestions, notes, strict=True)
         ),
     )
-    blocks: list[Paragraph | Table | CodeBlock] = [*paragraphs, table]
+    changes = Section(
+        "plan-changes",
+        words["plan_changes"],
+        (BulletList(tuple(_change(s, lang) for s in suggestions)),),
+    )
+    blocks: list[Paragraph | Table | Section | Note] = [*paragraphs, changes, table]
     if command is not None and plan.set_options:
-        blocks.append(CodeBlock(command + "".join(f" --set {o}" for o in plan.set_options)))
-    return Section("plan", words["plan"], tuple(blocks), page=page)
+        blocks.append(Note((words["plan_command"],)))
+    return Section("plan", words["plan_simulated"], tuple(blocks), page=page)
 
 
 def planning_sections(
-    result: Result, lang: str, command: str | None = None, page: str | None = None
+    result: Result,
+    lang: str,
+    command: str | None = None,
+    page: str | None = None,
+    *,
+    ruleset: Ruleset | None = None,
 ) -> list[Section]:
     """The planning sections of a result: none for a plain assessment."""
     page = page or WORDS[lang]["plan_sheet"]
     sections = []
     if result.what_if is not None:
-        sections += what_if_sections(result, result.what_if, lang, page)
+        sections += what_if_sections(result, result.what_if, lang, page, ruleset)
     if result.plan is not None:
         sections.append(plan_section(result, result.plan, lang, page, command))
     return sections

@@ -15,6 +15,7 @@ from engine.report.document import (
     TONES,
     WARNING_TONE,
     Banner,
+    Blank,
     Block,
     BulletList,
     Cell,
@@ -58,6 +59,8 @@ RULE_COLUMNS = (
     "score",
 )
 _SHOWN = {"rules": RULE_COLUMNS}
+#: Columns of identifiers, file names and fingerprints: never wrapped inside.
+_CODE_COLUMNS = frozenset({"id", "file", "sha256"})
 
 
 def console_for(out: io.StringIO, *, color: bool, width: int) -> Console:
@@ -126,6 +129,8 @@ def _table(console: Console, table: Table) -> None:
                 grid.add_column(column.head, overflow="fold", ratio=1, min_width=16)
             elif column.code == "unit":
                 grid.add_column(column.head, overflow="fold", max_width=8)
+            elif column.code in _CODE_COLUMNS:  # ids, file names, hashes: to copy whole
+                grid.add_column(column.head, no_wrap=True, overflow="fold")
             elif column.numeric:
                 grid.add_column(column.head, justify="right", no_wrap=True)
             elif rows and isinstance(rows[0].cells[i], Status | Verdict):
@@ -177,6 +182,8 @@ def _block(console: Console, block: Block, indent: str) -> None:
             console.print(text)
     elif isinstance(block, Note):
         console.print(_runs((indent, *block.runs), style="dim"))
+    elif isinstance(block, Blank):  # a place left for the reader to write in
+        console.print(_runs((indent, *block.runs), style="dim italic"))
     elif isinstance(block, CodeBlock):
         console.print(RichText(block.text, style="cyan"), soft_wrap=True)
     elif isinstance(block, Table):
@@ -209,6 +216,8 @@ def render(document: Document, *, lang: str, layout: Layout | None = None) -> st
     console = console_for(out, color=layout.color, width=layout.width)
     if document.title:
         console.print(RichText(document.title, style="bold"))
+    if document.mark:  # a simulation's warning, where a page would carry it
+        console.print(RichText(f"[{document.mark}]", style=f"bold {TONES[WARNING_TONE].colour}"))
     for fact in document.meta:
         console.print(_fact(fact))
     for section in document.sections:
