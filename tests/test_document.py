@@ -39,6 +39,7 @@ from engine.report.document import (
     plain,
 )
 from engine.report.formats import FORMATS, Format, UnsupportedFormat, choices, render
+from engine.report.output import Streamed
 from engine.report.planning import without_ids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -309,18 +310,21 @@ def test_json_is_the_subject_itself_byte_for_byte() -> None:
     from engine.report.batch import batch_json, rules_csv, summary_csv
 
     batch = engine.assess_batch(SCENARIOS / "hubei-four-counties.csv", "provincial-2021")
-    assert render(batch, "json", lang="en") == batch_json(batch)
+    streamed = render(batch, "json", lang="en")  # made as it is written
+    assert isinstance(streamed, Streamed) and streamed.text() == batch_json(batch)
     assert render(batch, "csv", lang="en") == summary_csv(batch)
     assert formats.companions(batch, "csv") == [(".rules.csv", rules_csv(batch))]
     assert formats.companions(result, "html") == []
-    json.loads(render(batch, "json", lang="en"))
+    json.loads(streamed.text())
 
 
 def test_the_registry_says_what_renders_what() -> None:
-    assert choices("county") == ("text", "json", "md", "html", "xlsx")
-    assert choices("batch") == ("text", "json", "csv")
+    assert choices("county") == ("text", "json", "md", "html", "xlsx", "docx", "completion-xlsx")
+    assert choices("batch") == ("text", "json", "csv", "ndjson", "parquet")
     assert choices("monitor") == ("text", "json", "md", "html")
-    assert [name for name, f in FORMATS.items() if f.binary] == ["xlsx"]
+    binary = [name for name, f in FORMATS.items() if f.binary]
+    assert binary == ["xlsx", "docx", "completion-xlsx", "parquet"]
+    assert [name for name, f in FORMATS.items() if f.streams] == ["json", "ndjson", "parquet"]
     assert all(f.description for f in FORMATS.values())
     view = engine.monitor(SCENARIOS / "tianmen-2020-2022.csv", "provincial-2021")
     with pytest.raises(UnsupportedFormat, match="text, json, md, html, not xlsx"):
@@ -328,8 +332,9 @@ def test_the_registry_says_what_renders_what() -> None:
     result = engine.assess(SCENARIOS / "tianmen-2022.csv", "provincial-2021")
     with pytest.raises(UnsupportedFormat, match="not csv"):
         render(result, "csv", lang="en")
-    with pytest.raises(UnsupportedFormat):
-        render(result, "docx", lang="en")
+    batch = engine.assess_batch(SCENARIOS / "hubei-four-counties.csv", "provincial-2021")
+    with pytest.raises(UnsupportedFormat, match="not docx"):
+        render(batch, "docx", lang="en")
 
 
 # A new format: a renderer and one registry line -------------------------------------------------

@@ -5,6 +5,7 @@ a plan annex and a ruleset of every threshold kind."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -462,6 +463,25 @@ def test_a_filled_template_reads_back_for_every_bundled_ruleset(name: str, tmp_p
             assert result.verdict == verdict
         for text in result.text_items:
             assert text.text == "特色做法:科技特派员全覆盖"
+
+
+@pytest.mark.parametrize("name", ["tianmen-plan-2021", "hunan"])
+def test_a_filled_template_without_ruleset_is_checked_against_the_ruleset_it_names(
+    name: str, tmp_path: Path
+) -> None:
+    """A filled template has 指标属性 and 目标值 columns, like a completion table; without
+    --ruleset it must still be checked against the ruleset on its 规则集 line, whose
+    thresholds (a growth over the baseline, an absolute standard) a table of targets lacks."""
+    ruleset = load_ruleset(name)
+    blank = tmp_path / "blank.xlsx"
+    assert run("template", "-r", name, "-o", blank, "--county", "某县").exit_code == 0
+    cells, _ = plan(ruleset, "mixed")
+    filled = fill(blank, cells, tmp_path / "filled.xlsx")
+    named = run(filled, "-r", name, "--format", "json")
+    alone = run(filled, "--format", "json")
+    assert alone.exit_code == named.exit_code, alone.output
+    assert json.loads(alone.stdout)["ruleset"]["id"] == name
+    assert alone.stdout == named.stdout
 
 
 def test_every_threshold_kind_with_a_reference_column_and_themes(tmp_path: Path) -> None:

@@ -34,10 +34,10 @@ from engine.cli.common import (
     reporting_errors,
     ruleset_option,
 )
-from engine.cli.library import Kind, _assess, _render, load_counties
+from engine.cli.library import Kind, _assess, _render, load_counties, streams
 
 if TYPE_CHECKING:
-    from engine.batch import Batch
+    from engine.batch import Batch, Chunked
     from engine.load.county import ReadOptions
     from engine.model.result import Result
     from engine.model.ruleset import Ruleset
@@ -165,12 +165,17 @@ def execute(job: CheckJob) -> int:
     from engine.model.result import Result
 
     options, ruleset = job.options, job.ruleset
-    subject: Result | Batch
+    subject: Result | Batch | Chunked
     if options.planning:
         subject = _planned(job)
     else:
         subject = _assess(
-            options.data, ruleset, job.read, engine=options.engine, batch=options.batch
+            options.data,
+            ruleset,
+            job.read,
+            engine=options.engine,
+            batch=options.batch,
+            stream=streams(options.out.fmt),
         )
     command = None
     if isinstance(subject, Result):

@@ -194,8 +194,9 @@ class OutputOptions:
 
 #: The reports that print --date: one county's json (``assessed_on``), md, html and xlsx. The
 #: text report, a batch's reports and the monitoring view print none.
-_DATED: dict[Kind, tuple[str, ...]] = {"county": ("json", "md", "html", "xlsx")}
-_BINARY = ("xlsx",)
+_DATED: dict[Kind, tuple[str, ...]] = {
+    "county": ("json", "md", "html", "xlsx", "docx", "completion-xlsx")
+}
 _WHAT: dict[Kind, str] = {
     "county": "one county's report",
     "batch": "a batch (a file of several counties or years, or --engine vector)",
@@ -229,8 +230,16 @@ def check_output(kinds: tuple[Kind, ...], out: OutputOptions) -> None:
             f"--date would change nothing: {what} prints no date (it is printed in one "
             f"county's {_words(_DATED['county'])} reports)"
         )
-    if fmt in _BINARY and out.to_terminal:
-        raise click.UsageError(f"an {fmt} report is a binary file: give --output FILE.{fmt}")
+    if out.to_terminal and _binary(fmt):
+        suffix = fmt.rsplit("-", 1)[-1]
+        raise click.UsageError(f"the {fmt} report is a binary file: give --output FILE.{suffix}")
+
+
+def _binary(fmt: str) -> bool:
+    from engine.report.formats import FORMATS
+
+    found = FORMATS.get(fmt)
+    return found is not None and found.binary
 
 
 def protected_inputs(data: InputOptions, ruleset: Ruleset) -> tuple[Path, ...]:

@@ -314,6 +314,25 @@ def _read_sheet(path: Path) -> _Sheet:
     return _Sheet(path, rows, marker, header, columns)
 
 
+def template_ruleset(path: str | Path) -> str | None:
+    """The bundled ruleset a fill-in workbook names on its ruleset line (``assess`` without
+    ``--ruleset`` uses it rather than reading the table as a completion table); None when the
+    file is not such a workbook, or names a ruleset that is not bundled. Reading errors are
+    left to the intake, which names them."""
+    from engine.load.ruleset import bundled_rulesets
+
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        marker = _read_sheet(path).marker
+    except InputError:
+        return None
+    if marker is None or marker[0] not in bundled_rulesets():
+        return None
+    return marker[0]
+
+
 @dataclass(frozen=True)
 class Return:
     """A filled template (or a table like it) as read: what the intake made of it, and the
