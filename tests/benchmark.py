@@ -332,6 +332,59 @@ def _child_polars(data: Path, out: Path) -> dict[str, Any]:
     }
 
 
+SERVE_REQUESTS = 60
+SERVE_CLIENTS = (1, 8)
+
+
+def _child_serve() -> dict[str, Any]:
+    """``assess serve``'s API under load: a real uvicorn server on loopback in this process,
+    ``POST /api/assess`` of the Tianmen scenario from 1 and from 8 client threads at once; every
+    answer must be the same bytes. Assessments per second, by the parent's-style wall clock."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from engine.serve.config import ServeConfig
+    from engine.serve.server import bind, server
+
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    running: Any = server(ServeConfig(host="127.0.0.1", port=port))
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not getattr(running, "started", False):
+        time.sleep(0.01)
+    content = (ROOT / SCENARIO).read_bytes()
+    url = f"http://127.0.0.1:{port}/api/assess"
+
+    def one(_: int) -> bytes:
+        with httpx.Client(timeout=120) as client:
+            answer = client.post(
+                url, files={"file": ("tianmen-2022.csv", content)}, data={"ruleset": RULESET}
+            )
+        answer.raise_for_status()
+        return answer.content
+
+    one(0)  # warm: the ruleset compiled and registered once
+    rates: dict[str, float] = {}
+    answers: set[bytes] = set()
+    for clients in SERVE_CLIENTS:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            answers |= set(pool.map(one, range(SERVE_REQUESTS)))
+        rates[str(clients)] = SERVE_REQUESTS / (time.perf_counter() - start)
+    running.should_exit = True
+    thread.join(20)
+    return {
+        "phases": {},
+        "split": rates,
+        "total": 0.0,
+        "same": len(answers) == 1,
+        "maxrss_kib": _maxrss_kib(),
+    }
+
+
 def _zen_seconds(text: str) -> float:
     """zen's own timing of one evaluation ("452.4µs", "1.2ms") in seconds."""
     number = float(re.match(r"[0-9.]+", text)[0])  # type: ignore[index]
@@ -450,6 +503,8 @@ def _child(argv: list[str]) -> None:
         report = _child_zen(Path(rest[0]), Path(rest[1]), Path(rest[2]), rest[3])
     elif kind == "polars":
         report = _child_polars(Path(rest[0]), Path(rest[1]))
+    elif kind == "serve":
+        report = _child_serve()
     else:
         report = _child_ours(kind, Path(rest[0]), Path(rest[1]))
     print(json.dumps(report))
@@ -637,6 +692,7 @@ def _measure(plan: Plan) -> dict[str, Series]:
     }
     jobs |= {f"lib-{e}": [*me, e, str(national), str(out / f"lib-{e}.json")] for e in ENGINES}
     jobs["lib-polars"] = [*me, "polars", str(national), str(out / "polars.json")]
+    jobs["serve"] = [*me, "serve"]
     jobs |= {
         f"cli-{fmt}": [
             str(assess),
@@ -992,6 +1048,21 @@ def _report(
             zen_note,
             "",
         ]
+
+    serve = s["serve"]
+    same = all(x.report.get("same") for x in serve.samples)
+    lines += [
+        "### The web page's API under load (`assess serve`)",
+        "",
+        f"`POST /api/assess` of `{SCENARIO}` against a real uvicorn server on loopback, "
+        f"{SERVE_REQUESTS} requests from each number of client threads (`_child_serve`); "
+        f"every answer identical: {'yes' if same else '**NO**'}.",
+        "",
+        "| clients at once | assessments per second (median) |",
+        "|---:|---:|",
+        *(f"| {c} | {serve.phase(str(c), 'split'):,.1f} |" for c in SERVE_CLIENTS),
+        "",
+    ]
 
     lines += ["### Raw samples (seconds, in the order run)", ""]
     for key, ser in s.items():
