@@ -307,11 +307,13 @@ def test_unknown_columns_are_kept_with_each_row_and_listed(tmp_path: Path) -> No
     }
     assert county.values["tech_smes"].extra == {"类别": "企业创新"}
     assert county.values["tech_smes"].actual == 271
+    # 责任单位 is kept with the row and is also the rules' department: it is not listed as unused.
+    assert county.values["high_tech_enterprises"].department == "市科技局"
     assert [n["params"] for n in notes(county, "columns_kept")] == [
-        {"columns": "类别、责任单位、联系人、anything"}
+        {"columns": "类别、联系人、anything"}
     ]
     (warning,) = [w for w in engine.assess(path, RULESET).warnings if w.code == "columns_kept"]
-    assert "责任单位" in warning.en and "联系人" in warning.zh
+    assert "联系人" in warning.en and "联系人" in warning.zh and "责任单位" not in warning.zh
 
 
 # -- 4. headers with a year ---------------------------------------------------------------------
@@ -813,7 +815,9 @@ def test_bureau_workbook_gives_the_csv_verdict_rule_by_rule(
     ]
     assert result.summary == reference.summary
     codes = warning_codes(result)
-    assert {"columns_kept", "footer_rows_skipped", "section_rows_skipped"} <= set(codes)
+    assert {"footer_rows_skipped", "section_rows_skipped"} <= set(codes)
+    assert "columns_kept" not in codes  # its one extra column, 责任单位, is the department
+    assert {r.department for r in result.rules} >= {"市科技局", "市统计局"}
     (sections,) = notes(county, "section_rows_skipped")
     assert sections["params"] == {"rows": "4, 11, 18, 28"}
 

@@ -540,3 +540,33 @@ def test_the_command_line_a_report_prints_repeats_the_new_options(folder: Path) 
     ]
     read = options.read_options()
     assert (read.evidence_dir, read.require_evidence) == (folder, True)
+
+
+# -- every report lists the evidence ------------------------------------------------------------
+
+EVIDENCE_TABLE = (
+    "指标,目标值,实际值,佐证材料,责任单位\n"
+    "全社会R&D经费支出占GDP比重,1.60,1.70,统计年鉴2022.pdf；天统字〔2023〕3号,市统计局\n"
+    "高新技术企业数,40,45,,市科技局\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_every_report_lists_each_indicators_evidence_and_flags_none(
+    tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / "完成情况.csv"
+    path.write_text(EVIDENCE_TABLE, encoding="utf-8")
+    run = CliRunner().invoke(
+        assess_command, [str(path), "-r", "provincial-2021", "-f", fmt, "--lang", "zh"]
+    )
+    assert run.exit_code == 1, run.output  # most indicators have no data
+    assert "佐证材料" in run.stdout
+    if fmt != "text":  # (a terminal table wraps long cells)
+        assert "统计年鉴2022.pdf" in run.stdout and "天统字〔2023〕3号" in run.stdout
+    assert "缺佐证材料" in run.stdout  # 高新技术企业数 is met and names none
+
+
+def test_a_table_without_evidence_gets_no_evidence_column(tmp_path: Path) -> None:
+    run = CliRunner().invoke(assess_command, [str(TIANMEN), "-r", "provincial-2021", "-f", "md"])
+    assert run.exit_code == 0 and "佐证材料" not in run.stdout and "Evidence" not in run.stdout

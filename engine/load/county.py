@@ -397,10 +397,9 @@ def _rows(
             file=path,
             field=names.get("county") or names.get("year"),
         )
-    if cols.extra:
-        notes.append(
-            IntakeNote(code="columns_kept", params={"columns": "、".join(cols.extra.values())})
-        )
+    unused = [h for i, h in cols.extra.items() if i not in cols.index.values()]
+    if unused:  # (责任单位 is kept with each row as well, but it is used: the rules' department)
+        notes.append(IntakeNote(code="columns_kept", params={"columns": "、".join(unused)}))
     for kind, rows in skipped.items():
         if rows:
             notes.append(IntakeNote(code=f"{kind}_rows_skipped", params={"rows": _rows_text(rows)}))

@@ -228,9 +228,14 @@ RULE_COLUMNS = (
     "weight",
     "reason",
     "source",
+    "department",
+    "evidence",
     "row",
 )
 _SCORED_ONLY = ("score", "weight")
+#: Shown when the data or the ruleset gives them (a county's dossier): else the columns would
+#: be blank in every report of a table without them.
+_DOSSIER_ONLY = ("department", "evidence")
 _NUMERIC = frozenset(
     {
         *("n", "baseline", "actual", "required", "threshold", "threshold_upper", "margin"),
@@ -268,15 +273,31 @@ def _rule_cells(n: int, rule: RuleResult, lang: str) -> dict[str, Cell]:
         "weight": exact(rule.weight),
         "reason": Text(getattr(rule.reason, lang)),
         "source": Text(rule.source or "—"),
+        "department": Text(rule.department or "—"),
+        "evidence": Text(_evidence(rule, lang)),
         "row": Number(None if rule.row is None else Decimal(rule.row)),
     }
+
+
+def _evidence(rule: RuleResult, lang: str) -> str:
+    """The rule's evidence entries, or 缺佐证材料 for a met rule that names none."""
+    if rule.evidence:
+        return "；".join(rule.evidence) if lang == "zh" else "; ".join(rule.evidence)
+    if rule.evidence is not None and rule.status == "met":
+        return WORDS[lang]["evidence_missing"]
+    return "—"
 
 
 def rules_table(result: Result, lang: str) -> Table:
     """A row per rule in the ruleset's order, grouped binding / expected."""
     words = WORDS[lang]
     scored = result.summary.score is not None
-    codes = [c for c in RULE_COLUMNS if scored or c not in _SCORED_ONLY]
+    given = {c for c in _DOSSIER_ONLY if any(getattr(r, c) is not None for r in result.rules)}
+    codes = [
+        c
+        for c in RULE_COLUMNS
+        if (scored or c not in _SCORED_ONLY) and (c not in _DOSSIER_ONLY or c in given)
+    ]
     columns = tuple(
         Column(
             c,

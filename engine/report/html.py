@@ -72,6 +72,7 @@ RULE_COLUMNS = (
     "growth",
     "score",
     "source",
+    "evidence",
 )
 _SHOWN = {"rules": RULE_COLUMNS}
 #: Columns whose cells are identifiers, file names or fingerprints: shown as code.

@@ -61,6 +61,7 @@ RULE_COLUMNS = (
     "growth",
     "score",
     "source",
+    "evidence",
 )
 _SHOWN = {"rules": RULE_COLUMNS}
 

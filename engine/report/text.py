@@ -57,6 +57,7 @@ RULE_COLUMNS = (
     "completion",
     "growth",
     "score",
+    "evidence",
 )
 _SHOWN = {"rules": RULE_COLUMNS}
 #: Columns of identifiers, file names and fingerprints: never wrapped inside.
