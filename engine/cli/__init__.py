@@ -21,6 +21,22 @@ and the execute step assesses, renders and writes, returning the exit code.
 """
 
 from engine.cli.app import assess_command, main
-from engine.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_PASS
+from engine.cli.common import (
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_PASS,
+    EXIT_SIMULATED_FAIL,
+    EXIT_SIMULATED_PASS,
+)
 
-__all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_PASS", "assess_command", "main"]
+__all__ = [
+    "EXIT_FAIL",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_PASS",
+    "EXIT_SIMULATED_FAIL",
+    "EXIT_SIMULATED_PASS",
+    "assess_command",
+    "main",
+]

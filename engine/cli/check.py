@@ -21,6 +21,8 @@ from engine.cli.common import (
     EXIT_CODES,
     EXIT_FAIL,
     EXIT_PASS,
+    EXIT_SIMULATED_FAIL,
+    EXIT_SIMULATED_PASS,
     InputOptions,
     OutputOptions,
     build_ruleset,
@@ -51,15 +53,6 @@ Examples:
   assess county.csv -r st-monitoring --reference provincial-averages.csv
   assess county.csv -r provincial-2021 --plan
   assess county.csv -r provincial-2021 --set rd_intensity=1.80 --set tech_smes.target=250
-"""
-
-#: A what-if's verdict (--set, with --plan or not) is the verdict of changed data, not of the
-#: county's: exit codes of its own, so that a script cannot take a simulation for a result.
-#: --plan alone keeps the verdict of the data as filed (0 or 1); its plan is simulated.
-EXIT_SIMULATED_PASS, EXIT_SIMULATED_FAIL = 4, 5
-SIMULATION_EXIT_CODES = """\
-  4  simulated PASS: --set changed a copy of the data (a what-if), and it passes
-  5  simulated FAIL: --set changed a copy of the data, and it fails
 """
 
 
@@ -297,7 +290,7 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
 
 @click.command(
     "check",
-    epilog=EXIT_CODES + SIMULATION_EXIT_CODES + "\n" + EXAMPLES,
+    epilog=EXIT_CODES + "\n" + EXAMPLES,
     short_help="A county's table against a ruleset: PASS or FAIL (the default command).",
 )
 @click.argument("file", required=False, type=click.Path(path_type=Path))

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from engine.report.output import Content
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: A what-if's verdict (--set, with --plan or not) is the verdict of changed data, not of the
+#: county's: exit codes of its own, so that a script cannot take a simulation for a result.
+#: --plan alone keeps the verdict of the data as filed (0 or 1); its plan is simulated.
+EXIT_SIMULATED_PASS, EXIT_SIMULATED_FAIL = 4, 5
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -458,4 +462,6 @@ Exit codes:
   1  FAIL
   2  invalid input or usage (the message names file, row and field)
   3  internal error (please report it)
+  4  simulated PASS: --set changed a copy of the data (a what-if), and it passes
+  5  simulated FAIL: --set changed a copy of the data, and it fails
 """
