@@ -4,7 +4,9 @@
   ``county_values``, ``scenarios``);
 * ``assert_same``: two batches, one per evaluator, identical row for row;
 * ``rss`` and ``leaked_growth``: the resident set, and what leaking durable-rules sessions does to
-  it (tests/test_durable_load.py, also in the fresh process it starts).
+  it (tests/test_durable_load.py, also in the fresh process it starts);
+* ``form_header``, ``template_rows`` and ``fill_form``: a fill-in workbook typed in as a
+  department would (tests/test_template.py, tests/test_merge.py).
 
 The plain-Decimal reference evaluator is tests/reference.py; the national dataset is
 tests/national/make.py.
@@ -13,8 +15,11 @@ tests/national/make.py.
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+import os
+import shutil
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -216,3 +221,73 @@ def leaked_growth(counties: Sequence[CountyData], ruleset: Ruleset) -> tuple[int
                 host.delete_state(name, sid)
     assert before is not None and after is not None
     return after - before, len(kept)
+
+
+# Fill-in workbooks (assess template)
+
+#: The header row of a fill-in workbook (a title line and the ruleset line above it).
+TEMPLATE_HEADER_ROW = 3
+
+
+def form_header(ws: Any) -> dict[str, int]:
+    """Column number by header text."""
+    return {c.value: c.column for c in ws[TEMPLATE_HEADER_ROW] if c.value}
+
+
+def form_rows(ws: Any) -> dict[str, int]:
+    """Row number by indicator name."""
+    col = form_header(ws).get("指标名称") or form_header(ws)["Indicator"]
+    return {
+        ws.cell(row=r, column=col).value: r
+        for r in range(TEMPLATE_HEADER_ROW + 1, ws.max_row + 1)
+        if ws.cell(row=r, column=col).value
+    }
+
+
+def fill_form(path: Path, cells: dict[str, dict[str, object]], out: Path | None = None) -> Path:
+    """Type values into a fill-in workbook as a department would (by indicator name and column
+    header), saved to ``out`` (default: over ``path``)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    cols, rows = form_header(ws), form_rows(ws)
+    for name, values in cells.items():
+        for column, value in values.items():
+            cell = ws.cell(row=rows[name], column=cols[column], value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # typed as text ('=… in Excel), never a formula
+    target = out or path
+    wb.save(target)
+    return target
+
+
+# The browser tests (pytest --browser)
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium tries Google's hosts at start, which this
+# closed network refuses; a request we did not cause would then be hard to tell from one we did.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def launched_chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright (never a downloaded browser): for a
+    module-scoped ``browser`` fixture to ``yield from``."""
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -e '.[browser]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()

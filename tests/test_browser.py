@@ -12,8 +12,6 @@ heading, units never broken over two lines, table heads repeated where a table g
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,22 +28,11 @@ from engine.report.build import county_document
 from engine.report.document import Section, Table
 from engine.report.html import RULE_COLUMNS as HTML_RULE_COLUMNS
 from engine.report.planning import without_ids
+from tests.helpers import launched_chromium
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium tries Google's hosts at start, which this
-# closed network refuses; a request we did not cause would then be hard to tell from one we did.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 A4_POINTS = (595, 842)
 #: The page's margins (html.py's @page: 16 mm at top and bottom) in points: what is printed
 #: there is the margin boxes' (the mark, the page number), not the body's.
@@ -64,16 +51,7 @@ REPORTS = [  # (data, ruleset, language): Tianmen in both languages and held-out
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: pip install -e '.[browser]'")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 def _report(tmp_path: Path, data: str, ruleset: str, lang: str, *more: str) -> Path:

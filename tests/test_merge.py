@@ -21,92 +21,13 @@ import engine
 from engine.cli import assess_command
 from engine.load.merge import merge_returns, template_rows
 from engine.load.ruleset import load_ruleset
+from tests.helpers import TEMPLATE_HEADER_ROW, fill_form, form_header, form_rows
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER_ROW = 3
+HEADER_ROW = TEMPLATE_HEADER_ROW
 #: A small ruleset with departments: 县统计局 (two rows), 县科技局 (two), 县财政局 (a computed
 #: indicator and its two inputs), 县科技局/县商务局, and one row and a text item without one.
-RULESET_YAML = """\
-id: county-forms
-version: "1"
-title: {zh: 测试县建设指标, en: Test county indicators}
-sources: [{id: tests, title: tests}]
-reconstruction: Invented for the tests.
-verdict_policy: {kind: binding_all_expected_share, expected_min_share: 50, basis: tests}
-inputs:
-  - {id: fiscal_st, name: {zh: 本级财政科技支出, en: Fiscal S&T expenditure}, unit: 万元}
-  - {id: budget, name: {zh: 一般公共预算支出, en: General budget expenditure}, unit: 万元}
-indicators:
-  - id: rd_intensity
-    name: {zh: 全社会R&D经费支出占GDP比重, en: R&D intensity}
-    category: {zh: 创新投入, en: Innovation input}
-    kind: binding
-    unit: "%"
-    precision: 2
-    threshold: {kind: target}
-    measure: annual
-    department: {zh: 县统计局, en: County statistics bureau}
-    data_source: {zh: 统计年鉴, en: Statistical yearbook}
-    provenance: tests
-  - id: rd_expenditure
-    name: {zh: 全社会R&D经费支出, en: R&D expenditure}
-    category: {zh: 创新投入, en: Innovation input}
-    kind: expected
-    unit: 万元
-    precision: 0
-    threshold: {kind: target}
-    department: {zh: 县统计局, en: County statistics bureau}
-    provenance: tests
-  - id: high_tech_enterprises
-    name: {zh: 高新技术企业数, en: High-tech enterprises}
-    category: {zh: 创新主体, en: Innovators}
-    kind: binding
-    unit: 家
-    precision: 0
-    threshold: {kind: target}
-    measure: stock
-    department: {zh: 县科技局, en: County S&T bureau}
-    provenance: tests
-  - id: tech_smes
-    name: {zh: 科技型中小企业入库数, en: Tech-based SMEs}
-    category: {zh: 创新主体, en: Innovators}
-    kind: expected
-    unit: 家
-    precision: 0
-    threshold: {kind: target}
-    measure: cumulative
-    department: {zh: 县科技局, en: County S&T bureau}
-    provenance: tests
-  - id: fiscal_st_share
-    name: {zh: 本级财政科技支出占比, en: Fiscal S&T share}
-    category: {zh: 创新投入, en: Innovation input}
-    kind: expected
-    unit: "%"
-    precision: 2
-    threshold: {kind: target}
-    derived: {formula: "fiscal_st / budget * 100"}
-    department: {zh: 县财政局, en: County finance bureau}
-    provenance: tests
-  - id: tech_contract_turnover
-    name: {zh: 技术合同成交额, en: Technology contract turnover}
-    category: {zh: 创新绩效, en: Innovation performance}
-    kind: expected
-    unit: 亿元
-    precision: 2
-    threshold: {kind: target}
-    department: {zh: 县科技局/县商务局, en: "S&T: commerce"}
-    provenance: tests
-  - id: patents
-    name: {zh: 发明专利数, en: Invention patents}
-    category: {zh: 创新绩效, en: Innovation performance}
-    kind: expected
-    unit: 件
-    precision: 0
-    threshold: {kind: target}
-    provenance: tests
-text_items:
-  - {id: feature, name: {zh: 特色指标, en: Feature item}, provenance: tests}
-"""
+RULESET_YAML = (ROOT / "tests" / "dossier" / "county-forms.yaml").read_text(encoding="utf-8")
 RD = "全社会R&D经费支出占GDP比重"
 RD_SPENDING = "全社会R&D经费支出"
 HIGH_TECH = "高新技术企业数"
@@ -115,33 +36,6 @@ SMES = "科技型中小企业入库数"
 
 def run(*args: str | Path, lang: str = "zh_CN.UTF-8") -> Result:
     return CliRunner().invoke(assess_command, [str(a) for a in args], env={"LANG": lang})
-
-
-def header(ws: Any) -> dict[str, int]:
-    return {c.value: c.column for c in ws[HEADER_ROW] if c.value}
-
-
-def rows_by_name(ws: Any) -> dict[str, int]:
-    col = header(ws).get("指标名称") or header(ws)["Indicator"]
-    return {
-        ws.cell(row=r, column=col).value: r
-        for r in range(HEADER_ROW + 1, ws.max_row + 1)
-        if ws.cell(row=r, column=col).value
-    }
-
-
-def fill(path: Path, cells: dict[str, dict[str, object]]) -> Path:
-    """Type values into a workbook as a department would (by indicator name and header)."""
-    wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    cols, rows = header(ws), rows_by_name(ws)
-    for name, values in cells.items():
-        for column, value in values.items():
-            cell = ws.cell(row=rows[name], column=cols[column], value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # typed as text ('=… in Excel), never a formula
-    wb.save(path)
-    return path
 
 
 @pytest.fixture
@@ -162,11 +56,11 @@ def forms(tmp_path: Path) -> dict[str, Path]:
 def test_returns_are_combined_and_what_is_empty_is_listed(
     forms: dict[str, Path], tmp_path: Path
 ) -> None:
-    fill(
+    fill_form(
         forms["stats"],
         {RD: {"基期值": 1.32, "目标值": 1.6, "完成值": 1.68, "佐证材料": "统计公报"}},
     )
-    fill(forms["st"], {HIGH_TECH: {"目标值": 90, "完成值": 96}, SMES: {"目标值": 240}})
+    fill_form(forms["st"], {HIGH_TECH: {"目标值": 90, "完成值": 96}, SMES: {"目标值": 240}})
     out = tmp_path / "天门市.xlsx"
     result = run("merge", forms["stats"], forms["st"], "-o", out, "-r", forms["ruleset"])
     assert result.exit_code == 0, result.output
@@ -189,9 +83,9 @@ def test_returns_are_combined_and_what_is_empty_is_listed(
         "not_evaluated",
     )
     ws = wb.worksheets[0]
-    rd_row = rows_by_name(ws)[RD]
-    assert ws.cell(row=rd_row, column=header(ws)["佐证材料"]).value == "统计公报"
-    assert ws.cell(row=rd_row, column=header(ws)["责任单位"]).value == "县统计局"
+    rd_row = form_rows(ws)[RD]
+    assert ws.cell(row=rd_row, column=form_header(ws)["佐证材料"]).value == "统计公报"
+    assert ws.cell(row=rd_row, column=form_header(ws)["责任单位"]).value == "县统计局"
 
 
 def test_the_ruleset_comes_from_the_returns_ruleset_line(tmp_path: Path) -> None:
@@ -202,8 +96,8 @@ def test_the_ruleset_comes_from_the_returns_ruleset_line(tmp_path: Path) -> None
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     a.write_bytes(blank.read_bytes())
     b.write_bytes(blank.read_bytes())
-    fill(a, {name: {"目标值": 10, "完成值": 12} for name in rows[:half]})
-    fill(b, {name: {"目标值": 10, "完成值": 12} for name in rows[half:]})
+    fill_form(a, {name: {"目标值": 10, "完成值": 12} for name in rows[:half]})
+    fill_form(b, {name: {"目标值": 10, "完成值": 12} for name in rows[half:]})
     out = tmp_path / "merged.xlsx"
     result = run("merge", a, b, "-o", out, lang="C.UTF-8")
     assert result.exit_code == 0, result.output
@@ -214,29 +108,29 @@ def test_the_ruleset_comes_from_the_returns_ruleset_line(tmp_path: Path) -> None
 
 
 def test_the_same_value_twice_is_no_conflict(forms: dict[str, Path], tmp_path: Path) -> None:
-    fill(forms["stats"], {RD: {"完成值": 1.5, "佐证材料": "统计公报"}})
+    fill_form(forms["stats"], {RD: {"完成值": 1.5, "佐证材料": "统计公报"}})
     again = tmp_path / "统计局再报.xlsx"
     again.write_bytes(forms["stats"].read_bytes())
-    fill(again, {RD: {"完成值": "1.50", "佐证材料": "统计公报\n年报"}})  # 1.50 typed as text
+    fill_form(again, {RD: {"完成值": "1.50", "佐证材料": "统计公报\n年报"}})  # 1.50 typed as text
     out = tmp_path / "m.xlsx"
     result = run("merge", forms["stats"], again, forms["st"], "-o", out, "-r", forms["ruleset"])
     assert result.exit_code == 0, result.output
     rules = {r.id: r for r in engine.assess(out, load_ruleset(forms["ruleset"])).rules}
     assert rules["rd_intensity"].actual == Decimal("1.50")
     ws = load_workbook(out).worksheets[0]
-    evidence = ws.cell(row=rows_by_name(ws)[RD], column=header(ws)["佐证材料"]).value
+    evidence = ws.cell(row=form_rows(ws)[RD], column=form_header(ws)["佐证材料"]).value
     assert evidence == "统计公报\n年报"  # every return's evidence, each entry once
 
 
 def test_a_conflict_names_both_files_rows_and_values_and_writes_nothing(
     forms: dict[str, Path], tmp_path: Path
 ) -> None:
-    stats = fill(forms["stats"], {RD: {"完成值": 1.68}})
+    stats = fill_form(forms["stats"], {RD: {"完成值": 1.68}})
     other = tmp_path / "统计局第二版.xlsx"
     other.write_bytes(stats.read_bytes())
-    fill(other, {RD: {"完成值": 1.7, "目标值": 1.6}})
-    fill(stats, {RD: {"目标值": 1.55}})
-    row = rows_by_name(load_workbook(stats).worksheets[0])[RD]
+    fill_form(other, {RD: {"完成值": 1.7, "目标值": 1.6}})
+    fill_form(stats, {RD: {"目标值": 1.55}})
+    row = form_rows(load_workbook(stats).worksheets[0])[RD]
     out = tmp_path / "m.xlsx"
     out.write_bytes(b"an earlier merge")
     result = run("merge", stats, other, "-o", out, "-r", forms["ruleset"])
@@ -322,7 +216,9 @@ def test_counties_must_agree(tmp_path: Path) -> None:
 
 
 def test_never_over_a_return_and_never_a_formula(forms: dict[str, Path], tmp_path: Path) -> None:
-    fill(forms["stats"], {RD: {"完成值": 1.68, "佐证材料": '=HYPERLINK("http://x","统计公报")'}})
+    fill_form(
+        forms["stats"], {RD: {"完成值": 1.68, "佐证材料": '=HYPERLINK("http://x","统计公报")'}}
+    )
     before = forms["stats"].read_bytes()
     result = run("merge", forms["stats"], "-o", forms["stats"], "-r", forms["ruleset"])
     assert result.exit_code == 2 and "输入文件" in result.output
@@ -334,13 +230,13 @@ def test_never_over_a_return_and_never_a_formula(forms: dict[str, Path], tmp_pat
             if name.startswith("xl/worksheets/"):
                 assert b"<f>" not in z.read(name) and b"<f " not in z.read(name)
     ws = load_workbook(out).worksheets[0]
-    cell = ws.cell(row=rows_by_name(ws)[RD], column=header(ws)["佐证材料"])
+    cell = ws.cell(row=form_rows(ws)[RD], column=form_header(ws)["佐证材料"])
     assert cell.data_type == "s" and cell.quotePrefix
     assert cell.value == '=HYPERLINK("http://x","统计公报")'
 
 
 def test_the_library_merge_is_pure(forms: dict[str, Path]) -> None:
-    fill(forms["stats"], {RD: {"完成值": 1.68}})
+    fill_form(forms["stats"], {RD: {"完成值": 1.68}})
     before = {p: p.read_bytes() for p in (forms["stats"], forms["st"])}
     merged = merge_returns([forms["stats"], forms["st"]], load_ruleset(forms["ruleset"]))
     assert merged.filled["rd_intensity"].actual == Decimal("1.68")
@@ -353,9 +249,11 @@ def test_returns_in_either_language_merge(tmp_path: Path) -> None:
     assert run("template", "-r", "hunan", "-o", zh, "--lang", "zh").exit_code == 0
     assert run("template", "-r", "hunan", "-o", en, "--lang", "en").exit_code == 0
     hunan = load_ruleset("hunan")
-    fill(zh, {hunan.by_id["tech_smes"].name.zh: {"目标值": 200, "完成值": 210}})
+    fill_form(zh, {hunan.by_id["tech_smes"].name.zh: {"目标值": 200, "完成值": 210}})
     high_tech = hunan.by_id["high_tech_enterprises"].name.en
-    fill(en, {high_tech: {"Target": 50, "Actual": 55}, "Feature item": {"Actual": "Tea and S&T"}})
+    fill_form(
+        en, {high_tech: {"Target": 50, "Actual": 55}, "Feature item": {"Actual": "Tea and S&T"}}
+    )
     out = tmp_path / "m.xlsx"
     result = run("merge", zh, en, "-o", out, lang="C.UTF-8")
     assert result.exit_code == 0, result.output
@@ -368,7 +266,7 @@ def test_returns_in_either_language_merge(tmp_path: Path) -> None:
 def test_a_return_of_another_version_of_the_ruleset_is_read_and_said(
     forms: dict[str, Path], tmp_path: Path
 ) -> None:
-    fill(forms["stats"], {RD: {"目标值": 1.6, "完成值": 1.68}})
+    fill_form(forms["stats"], {RD: {"目标值": 1.6, "完成值": 1.68}})
     edited = tmp_path / "edited.yaml"
     edited.write_text(
         forms["ruleset"].read_text(encoding="utf-8").replace('version: "1"', 'version: "2"'),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import threading
 import time
 import zipfile
@@ -20,21 +19,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.helpers import launched_chromium
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# As tests/test_browser.py: no background requests of Chromium's own.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = (
     Path(os.environ.get("SERVE_SCREENSHOTS", "")) if os.environ.get("SERVE_SCREENSHOTS") else None
 )
@@ -62,16 +52,7 @@ def base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: pip install -e '.[browser]'")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 class Watched:

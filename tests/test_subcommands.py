@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import engine.cli.common
 from engine.cli import assess_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -500,7 +499,8 @@ def test_an_old_spelling_refuses_what_it_never_used(args: list[str], says: str) 
         ([TIANMEN, "--set", "rd_intensity=2", "--engine", "vector"], "durable-rules"),
         (
             [FOUR, "-f", "md"],
-            "is reported as text, json, csv, ndjson or parquet, not md (the md report is for one county)",
+            "is reported as text, json, csv, ndjson or parquet, not md (the md report is for one "
+            "county)",
         ),
         ([TIANMEN, "--engine", "vector", "-f", "xlsx", "-o", "x.xlsx"], "not xlsx"),
         (
@@ -528,8 +528,8 @@ def test_xlsx_to_a_terminal_is_refused_before_anything_is_assessed() -> None:
     )
     assert code == 2 and terminal == ""
     assert (
-        stderr
-        == "error: the xlsx report is a binary file: give --output FILE.xlsx (see 'assess --help')\n"
+        stderr == "error: the xlsx report is a binary file: give --output FILE.xlsx "
+        "(see 'assess --help')\n"
     )
 
 

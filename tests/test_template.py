@@ -29,6 +29,7 @@ from engine.model.ruleset import (
     TargetThreshold,
     prose,
 )
+from tests.helpers import TEMPLATE_HEADER_ROW, fill_form, form_header, form_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ROOT / "docs" / "examples" / "kinds.yaml"
@@ -46,123 +47,15 @@ HEAD_ZH = [
     "完成值",
     "佐证材料",
 ]
-HEADER_ROW = 3
+HEADER_ROW = TEMPLATE_HEADER_ROW
 
 #: A ruleset of the new indicator fields in both languages, with departments (one of
 #: them computed from inputs, one without a department) and a text item.
-DOSSIER_YAML = """\
-id: county-forms
-version: "1"
-title: {zh: 测试县建设指标, en: Test county indicators}
-sources: [{id: tests, title: tests}]
-reconstruction: Invented for the tests.
-verdict_policy: {kind: binding_all_expected_share, expected_min_share: 50, basis: tests}
-inputs:
-  - {id: fiscal_st, name: {zh: 本级财政科技支出, en: Fiscal S&T expenditure}, unit: 万元}
-  - {id: budget, name: {zh: 一般公共预算支出, en: General budget expenditure}, unit: 万元}
-indicators:
-  - id: rd_intensity
-    name: {zh: 全社会R&D经费支出占GDP比重, en: R&D intensity}
-    category: {zh: 创新投入, en: Innovation input}
-    kind: binding
-    unit: "%"
-    precision: 2
-    threshold: {kind: target}
-    measure: annual
-    department: {zh: 县统计局, en: County statistics bureau}
-    data_source: {zh: 统计年鉴, en: Statistical yearbook}
-    provenance: tests
-  - id: rd_expenditure
-    name: {zh: 全社会R&D经费支出, en: R&D expenditure}
-    category: {zh: 创新投入, en: Innovation input}
-    kind: expected
-    unit: 万元
-    precision: 0
-    threshold: {kind: target}
-    department: {zh: 县统计局, en: County statistics bureau}
-    provenance: tests
-  - id: high_tech_enterprises
-    name: {zh: 高新技术企业数, en: High-tech enterprises}
-    category: {zh: 创新主体, en: Innovators}
-    kind: binding
-    unit: 家
-    precision: 0
-    threshold: {kind: target}
-    measure: stock
-    department: {zh: 县科技局, en: County S&T bureau}
-    provenance: tests
-  - id: tech_smes
-    name: {zh: 科技型中小企业入库数, en: Tech-based SMEs}
-    category: {zh: 创新主体, en: Innovators}
-    kind: expected
-    unit: 家
-    precision: 0
-    threshold: {kind: target}
-    measure: cumulative
-    department: {zh: 县科技局, en: County S&T bureau}
-    provenance: tests
-  - id: fiscal_st_share
-    name: {zh: 本级财政科技支出占比, en: Fiscal S&T share}
-    category: {zh: 创新投入, en: Innovation input}
-    kind: expected
-    unit: "%"
-    precision: 2
-    threshold: {kind: target}
-    derived: {formula: "fiscal_st / budget * 100"}
-    department: {zh: 县财政局, en: County finance bureau}
-    provenance: tests
-  - id: tech_contract_turnover
-    name: {zh: 技术合同成交额, en: Technology contract turnover}
-    category: {zh: 创新绩效, en: Innovation performance}
-    kind: expected
-    unit: 亿元
-    precision: 2
-    threshold: {kind: target}
-    department: {zh: 县科技局/县商务局, en: "S&T: commerce"}
-    provenance: tests
-  - id: patents
-    name: {zh: 发明专利数, en: Invention patents}
-    category: {zh: 创新绩效, en: Innovation performance}
-    kind: expected
-    unit: 件
-    precision: 0
-    threshold: {kind: target}
-    provenance: tests
-text_items:
-  - {id: feature, name: {zh: 特色指标, en: Feature item}, provenance: tests}
-"""
+DOSSIER_YAML = (ROOT / "tests" / "dossier" / "county-forms.yaml").read_text(encoding="utf-8")
 
 
 def run(*args: str | Path, lang: str = "zh_CN.UTF-8") -> Result:
     return CliRunner().invoke(assess_command, [str(a) for a in args], env={"LANG": lang})
-
-
-def header(ws: Any) -> dict[str, int]:
-    return {c.value: c.column for c in ws[HEADER_ROW] if c.value}
-
-
-def rows_by_name(ws: Any) -> dict[str, int]:
-    col = header(ws).get("指标名称") or header(ws)["Indicator"]
-    return {
-        ws.cell(row=r, column=col).value: r
-        for r in range(HEADER_ROW + 1, ws.max_row + 1)
-        if ws.cell(row=r, column=col).value
-    }
-
-
-def fill(path: Path, cells: dict[str, dict[str, object]], out: Path | None = None) -> Path:
-    """Type values into a template as a user would (by indicator name and column header)."""
-    wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    cols, rows = header(ws), rows_by_name(ws)
-    for name, values in cells.items():
-        for column, value in values.items():
-            cell = ws.cell(row=rows[name], column=cols[column], value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # typed as text ('=… in Excel), never a formula
-    target = out or path
-    wb.save(target)
-    return target
 
 
 # -- the values a round trip types, and what they must give ---------------------------------------
@@ -312,7 +205,7 @@ def test_cells_are_protected_validated_and_never_percent(tmp_path: Path) -> None
     out = tmp_path / "t.xlsx"
     assert run("template", "-r", "provincial-2021", "-o", out).exit_code == 0
     ws = load_workbook(out).worksheets[0]
-    cols = header(ws)
+    cols = form_header(ws)
     assert ws.protection.sheet and not ws.protection.password
     numbers = [cols[c] for c in ("基期值", "目标值", "完成值")]
     validated: set[str] = set()
@@ -399,7 +292,7 @@ def test_measure_department_and_source_from_the_ruleset(tmp_path: Path) -> None:
         out = tmp_path / f"{lang}.xlsx"
         assert run("template", "-r", ruleset, "-o", out, "--lang", lang).exit_code == 0
         ws = load_workbook(out).worksheets[0]
-        cols = header(ws)
+        cols = form_header(ws)
         row = HEADER_ROW + 1  # rd_intensity
         assert tuple(ws.cell(row=row, column=cols[h]).value for h in heads) == words
         assert ws.cell(row=row, column=cols[heads[2]]).protection.locked  # the ruleset's
@@ -426,7 +319,7 @@ def test_derived_indicators_get_rows_for_their_inputs_and_text_items_a_text_cell
     out = tmp_path / "t.xlsx"
     assert run("template", "-r", "hunan", "-o", out).exit_code == 0
     ws = load_workbook(out).worksheets[0]
-    cols = header(ws)
+    cols = form_header(ws)
     names = [ws.cell(row=r, column=3).value for r in range(4, ws.max_row + 1)]
     hunan = load_ruleset("hunan")
     assert len(names) == len(hunan.indicators) + len(hunan.inputs) + len(hunan.text_items)
@@ -454,7 +347,7 @@ def test_a_filled_template_reads_back_for_every_bundled_ruleset(name: str, tmp_p
     assert run("template", "-r", name, "-o", blank, "--county", "某县").exit_code == 0
     for wanted, verdict in (("met", "PASS"), ("not_met", "FAIL"), ("mixed", None)):
         cells, expected = plan(ruleset, wanted)
-        filled = fill(blank, cells, tmp_path / f"{wanted}.xlsx")
+        filled = fill_form(blank, cells, tmp_path / f"{wanted}.xlsx")
         result = engine.assess(filled, name)
         assert result.county == "某县"
         got = {r.id: (r.status, r.actual) for r in result.rules}
@@ -476,7 +369,7 @@ def test_a_filled_template_without_ruleset_is_checked_against_the_ruleset_it_nam
     blank = tmp_path / "blank.xlsx"
     assert run("template", "-r", name, "-o", blank, "--county", "某县").exit_code == 0
     cells, _ = plan(ruleset, "mixed")
-    filled = fill(blank, cells, tmp_path / "filled.xlsx")
+    filled = fill_form(blank, cells, tmp_path / "filled.xlsx")
     named = run(filled, "-r", name, "--format", "json")
     alone = run(filled, "--format", "json")
     assert alone.exit_code == named.exit_code, alone.output
@@ -489,14 +382,14 @@ def test_every_threshold_kind_with_a_reference_column_and_themes(tmp_path: Path)
     blank = tmp_path / "kinds.xlsx"
     assert run("template", "-r", KINDS, "-o", blank).exit_code == 0
     ws = load_workbook(blank).worksheets[0]
-    assert "参考值" in header(ws)  # a reference rule: the reference is data
+    assert "参考值" in form_header(ws)  # a reference rule: the reference is data
     help_text = " ".join(
         str(c) for row in load_workbook(blank)["填表说明"].values for c in row if c
     )
     assert "--theme" in help_text
     for wanted in ("met", "not_met", "mixed"):
         cells, expected = plan(ruleset, wanted)
-        filled = fill(blank, cells, tmp_path / f"{wanted}.xlsx")
+        filled = fill_form(blank, cells, tmp_path / f"{wanted}.xlsx")
         result = engine.assess(filled, ruleset, theme="ecology")
         assert {r.id: (r.status, r.actual) for r in result.rules} == expected
 
@@ -521,7 +414,7 @@ def test_a_plan_annex_as_the_ruleset(tmp_path: Path) -> None:
     assert (name.value, name.data_type, name.quotePrefix) == ("=县级特色指标", "s", True)
     department = load_ruleset(annex).indicators[0].department  # the annex's 责任单位
     assert ws.cell(row=4, column=7).value == prose(department, "zh")
-    filled = fill(
+    filled = fill_form(
         blank,
         {
             "全社会R&D经费支出占GDP比重": {"完成值": 1.68},
@@ -544,7 +437,7 @@ def test_the_county_is_written_where_the_intake_reads_it(tmp_path: Path) -> None
     out = tmp_path / "t.xlsx"
     assert run("template", "-r", "xianning-2021", "-o", out, "--county", "+咸安区").exit_code == 0
     ws = load_workbook(out).worksheets[0]
-    col = header(ws)["县(市、区)"]
+    col = form_header(ws)["县(市、区)"]
     assert {ws.cell(row=r, column=col).value for r in range(4, ws.max_row + 1)} == {"+咸安区"}
     assert ws.cell(row=2, column=1).value == "填报单位:+咸安区"
     assert engine.assess(out, "xianning-2021").county == "+咸安区"
@@ -568,7 +461,7 @@ def test_one_workbook_per_department(tmp_path: Path) -> None:
         "模板-县财政局.xlsx",
         "模板-未指定责任单位.xlsx",
     ]
-    names = {f: list(rows_by_name(load_workbook(tmp_path / f).worksheets[0])) for f in files}
+    names = {f: list(form_rows(load_workbook(tmp_path / f).worksheets[0])) for f in files}
     assert names["模板-县科技局.xlsx"] == ["高新技术企业数", "科技型中小企业入库数"]
     assert names["模板-县统计局.xlsx"] == ["全社会R&D经费支出占GDP比重", "全社会R&D经费支出"]
     # the inputs of a computed indicator go with it
@@ -598,7 +491,7 @@ def test_by_department_into_a_folder(tmp_path: Path) -> None:
         "template-no_department.xlsx",
     ]
     ws = load_workbook(folder / "template-County_finance_bureau.xlsx").worksheets[0]
-    assert list(rows_by_name(ws)) == [
+    assert list(form_rows(ws)) == [
         "Fiscal S&T share",
         "Fiscal S&T expenditure",
         "General budget expenditure",

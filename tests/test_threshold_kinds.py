@@ -25,6 +25,7 @@ from engine.errors import RulesetError
 from engine.load.ruleset import load_ruleset
 from engine.model.county import CountyData
 from engine.model.ruleset import (
+    Direction,
     LocalizedText,
     Ruleset,
     add_threshold_kind,
@@ -51,7 +52,7 @@ class DoubledThreshold(ThresholdKind):
     def multiplies(self) -> bool:
         return True
 
-    def right_side(self, lang: str, *, precision: int, direction: Literal["higher", "lower"]) -> str:
+    def right_side(self, lang: str, *, precision: int, direction: Direction) -> str:
         return f"2 × {VALUE_WORDS['baseline'].get(lang)}"
 
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -54,6 +53,7 @@ from docx.shared import Cm, Length, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from engine.report.archive import DEFAULT_TIME, fixed_zip
 from engine.report.document import (
     TONES,
     WARNING_TONE,
@@ -126,8 +126,6 @@ _RED = RGBColor(0xC0, 0x00, 0x00)
 PAGE_NUMBERS = "— {page} —"
 
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
-_DEFAULT_TIME = datetime(2000, 1, 1)
-_ZIP_EPOCH = datetime(1980, 1, 1)
 _THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -613,23 +611,6 @@ def _drop_thumbnail(doc: Any) -> None:
         rels.pop(rid)
 
 
-def _fixed_zip(data: bytes, when: datetime) -> bytes:
-    """The same archive with every entry dated ``when`` (python-docx dates them by the clock)."""
-    stamp = max(when, _ZIP_EPOCH).timetuple()[:6]
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3  # not the host's: the bytes must not depend on it
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info))
-    return out.getvalue()
-
-
 def _headers_and_footers(doc: Any, document: Document) -> None:
     """The running head on every page (the first section's header; the others link to it), the
     page number on every page but the cover's (the first numbered section's footer, linked
@@ -680,9 +661,9 @@ def render(document: Document, *, lang: str, layout: Layout | None = None) -> by
     _headers_and_footers(doc, document)
 
     on = document.date
-    when = _DEFAULT_TIME if on is None else datetime.combine(on, datetime.min.time())
+    when = DEFAULT_TIME if on is None else datetime.combine(on, datetime.min.time())
     _core_properties(doc, document, lang, when)
     _drop_thumbnail(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return _fixed_zip(buffer.getvalue(), when)
+    return fixed_zip(buffer.getvalue(), when)

@@ -63,8 +63,9 @@ from engine.model.ruleset import (
     Ruleset,
     TextItem,
 )
+from engine.report.archive import DEFAULT_TIME, fixed_zip
 from engine.report.output import FORMULA_PREFIXES
-from engine.report.xlsx import _DEFAULT_TIME, _clean, _fixed_zip
+from engine.report.xlsx import clean
 from engine.units import match_key
 
 SHEET_NAMES = {
@@ -143,7 +144,7 @@ def _text(ws: Any, row: int, col: int, text: str | None, alignment: Alignment = 
     """A text cell: a string, never a formula (Excel's quote prefix where it starts like one)."""
     cell = ws.cell(row=row, column=col)
     if text:
-        cell.value = _clean(text)
+        cell.value = clean(text)
         cell.data_type = "s"  # openpyxl would make "=…" a formula and "#N/A" an error
         if text.startswith(FORMULA_PREFIXES):
             cell.quotePrefix = True
@@ -626,9 +627,9 @@ def render_template(
         wb.create_sheet(SHEET_NAMES["help"].get(lang)), ruleset, lang, name=name or ruleset.id
     )
     wb.active = 0
-    wb.properties.created = wb.properties.modified = _DEFAULT_TIME
+    wb.properties.created = wb.properties.modified = DEFAULT_TIME
     wb.properties.creator = "assess"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).write_data()  # Workbook.save would stamp the clock's time
-    return _fixed_zip(buffer.getvalue(), _DEFAULT_TIME)
+    return fixed_zip(buffer.getvalue(), DEFAULT_TIME)

@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from engine.report.archive import DEFAULT_TIME, fixed_zip
 from engine.report.document import (
     TONES,
     WARNING_TONE,
@@ -78,11 +79,10 @@ _DETAIL = Alignment(vertical="top", wrap_text=True, indent=1)
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _EXCEL_TEXT_LIMIT = 32767
 _SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
-_DEFAULT_TIME = datetime(2000, 1, 1)
-_ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
+    """Text a workbook cell can hold: no XML-illegal character, within Excel's limit."""
     return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))[:_EXCEL_TEXT_LIMIT]
 
 
@@ -103,7 +103,7 @@ def _put(
     """Write one cell: text always as a string cell, Decimals as numbers at ``places``."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        cell.value = _clean(value)
+        cell.value = clean(value)
         # openpyxl makes "=…" a formula and "#N/A" an error; data text must stay text.
         cell.data_type = "s"
     elif value is not None:
@@ -374,7 +374,7 @@ def _flow_sheet(ws: Any, sections: list[Section], lang: str) -> None:
 
 
 def _sheet_title(name: str) -> str:
-    return _SHEET_TITLE.sub("", _clean(name))[:31] or "Sheet"
+    return _SHEET_TITLE.sub("", clean(name))[:31] or "Sheet"
 
 
 def _lone_table(sections: list[Section]) -> Table | None:
@@ -383,23 +383,6 @@ def _lone_table(sections: list[Section]) -> Table | None:
     if len(blocks) == 1 and isinstance(blocks[0], Table) and not any(s.heading for s in sections):
         return blocks[0]
     return None
-
-
-def _fixed_zip(data: bytes, when: datetime) -> bytes:
-    """The same archive with every entry dated ``when``: openpyxl dates them with the clock."""
-    stamp = max(when, _ZIP_EPOCH).timetuple()[:6]
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3  # not the host's: the bytes must not depend on it
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info))
-    return out.getvalue()
 
 
 def render(document: Document, *, lang: str, layout: Layout | None = None) -> bytes:
@@ -423,14 +406,14 @@ def render(document: Document, *, lang: str, layout: Layout | None = None) -> by
     wb.active = 0
 
     on = document.date
-    when = _DEFAULT_TIME if on is None else datetime.combine(on, datetime.min.time())
+    when = DEFAULT_TIME if on is None else datetime.combine(on, datetime.min.time())
     wb.properties.created = when
     wb.properties.modified = when
     buffer = io.BytesIO()
     # ExcelWriter rather than Workbook.save, which stamps "modified" with the current time.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).write_data()
-    return _fixed_zip(buffer.getvalue(), when)
+    return fixed_zip(buffer.getvalue(), when)
 
 
 # The function the command called before the registry (engine/report/formats.py); kept for the
