@@ -1,8 +1,17 @@
+import atexit
 import os
 import re
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# No test writes into the user's cache: bundled rulesets are cached (engine/load/ruleset_cache.py)
+# in a folder of this run's own, which the commands run in subprocesses inherit too.
+_CACHE_HOME = tempfile.mkdtemp(prefix="county-assess-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, ignore_errors=True)
 
 # The README's test command runs the default profile: few examples, so that the whole command
 # stays under two minutes on a 2-core machine. .ci/run sets HYPOTHESIS_PROFILE=ci, which gives

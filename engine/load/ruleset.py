@@ -1,8 +1,11 @@
 """Load rulesets: by bundled name (``provincial-2021``) or by path, strictly validated.
 
-The YAML reader keeps every number's text (floats become Decimals, never binary floats), refuses
-duplicate keys and aliases (a ruleset needs neither, and aliases can blow up memory), and remembers
-where each indicator starts so that an error names its line, indicator and field.
+The YAML reader (:mod:`engine.load.yaml_file`, imported only when a file is parsed) keeps every
+number's text (floats become Decimals, never binary floats), refuses duplicate keys and aliases
+(a ruleset needs neither, and aliases can blow up memory), and remembers where each indicator
+starts so that an error names its line, indicator and field. A bundled ruleset is loaded from
+its validated JSON in the user's cache when the files and the code are those it was made from
+(:mod:`engine.load.ruleset_cache`), which skips PyYAML altogether.
 
 What a file may be, and what an error may show of it:
 
@@ -19,24 +22,20 @@ What a file may be, and what an error may show of it:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from engine.errors import Problems, RulesetError
+from engine.load import ruleset_cache
 from engine.load.files import FILE_KINDS, kind_of, read_bounded
-from engine.model import ruleset as _model
 from engine.model.ruleset import POLICY_KINDS, THRESHOLD_KINDS, ExtendingRuleset, Ruleset
 
 MAX_RULESET_BYTES = 1_000_000
-#: A ruleset is at most five levels deep; a much deeper document is an attack or an accident
-#: (and would exhaust the parser's recursion).
-MAX_NESTING = 20
 #: How many rulesets an ``extends`` chain may hold above the one loaded.
 MAX_EXTENDS_DEPTH = 8
 #: Lists a ruleset that extends another adds to its parent's.
@@ -52,90 +51,6 @@ _INHERITED_LISTS = (
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Installed wheels carry the rulesets inside the package; a source checkout has them at the top.
 BUNDLED_DIRS = (_PACKAGE / "_rulesets", _PACKAGE.parent / "rulesets")
-_DECIMAL = re.compile(r"[+-]?(\d[\d_]*)?\.?\d*([eE][+-]?\d+)?")
-
-
-class _RulesetLoader(yaml.SafeLoader):
-    """SafeLoader that keeps decimal text, and refuses aliases, duplicate keys and deep nesting."""
-
-    _depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
-        mark: Any = event.start_mark
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(
-                problem="YAML aliases (*name) are not allowed in a ruleset",
-                problem_mark=mark,
-            )
-        self._depth += 1
-        try:
-            if self._depth > MAX_NESTING:
-                raise yaml.MarkedYAMLError(
-                    problem=f"nested more than {MAX_NESTING} levels deep",
-                    problem_mark=mark,
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.MarkedYAMLError(
-                    # Named only when it is a key of the format: a file that is not a ruleset
-                    # may hold anything, and no message quotes it.
-                    problem=f"duplicate key '{key}'" if key in _FORMAT_KEYS else "duplicate key",
-                    problem_mark=key_node.start_mark,
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node))
-    if not _DECIMAL.fullmatch(text):
-        raise yaml.MarkedYAMLError(
-            problem=f"'{text}' is not a finite decimal number", problem_mark=node.start_mark
-        )
-    return Decimal(text.replace("_", ""))
-
-
-_RulesetLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-if getattr(yaml, "__with_libyaml__", False):
-    from yaml.composer import Composer
-    from yaml.constructor import SafeConstructor
-    from yaml.cyaml import CParser  # type: ignore[attr-defined]
-    from yaml.resolver import Resolver
-
-    class _FastRulesetLoader(CParser, _RulesetLoader):
-        """The same loader reading events from libyaml (about 3× faster on a bundled ruleset).
-
-        libyaml only scans and parses; composing stays in Python so that the checks above (no
-        aliases, no deep nesting, no duplicate keys) and the line marks are the same.
-        """
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            Composer.__init__(self)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-
-        # CParser composes in C, which would bypass compose_node; use Python's composer.
-        get_single_node = Composer.get_single_node
-        compose_document = Composer.compose_document
-        check_node = Composer.check_node
-        get_node = Composer.get_node
-
-        def dispose(self) -> None:
-            pass
-
-    _LOADER: type[_RulesetLoader] = _FastRulesetLoader
-else:  # pragma: no cover  (PyYAML wheels carry libyaml)
-    _LOADER = _RulesetLoader
 
 
 def bundled_rulesets() -> dict[str, Path]:
@@ -244,15 +159,6 @@ def _parent_path(extends: str, child: Path) -> Path:
             code="ruleset_parent_missing", params={"parent": extends}, file=child, field="extends"
         )
     raise _unknown(extends, file=child)
-
-
-def _indicator_lines(root: Any) -> list[int | None]:
-    """Line (1-based) where each item of the top-level ``indicators`` list starts."""
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            if key.value == "indicators" and isinstance(value, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in value.value]
-    return []
 
 
 #: Lists whose items have ids: an error inside one names the item.
@@ -379,75 +285,6 @@ def _union_tags(parent: object) -> set[str]:
     return set(THRESHOLD_KINDS) if parent == "threshold" else set(POLICY_KINDS)
 
 
-#: Every key the ruleset format has, at any level (a duplicate of one is named in its message).
-_FORMAT_KEYS = frozenset(
-    name
-    for model in vars(_model).values()
-    if isinstance(model, type) and issubclass(model, BaseModel)
-    for name in model.model_fields
-)
-#: Every key a ruleset file may have at its top.
-_RULESET_KEYS = frozenset(Ruleset.model_fields) | frozenset(ExtendingRuleset.model_fields)
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> dict[str, str]:
-    """PyYAML's problem in both languages, without anything quoted from the file (a tag, a
-    token, a key that is not the format's): the file may not be a ruleset at all."""
-    problem = exc.problem or exc.context or "not valid YAML"
-    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-        return {"zh": "此处不允许使用YAML标签（!…）", "en": "a YAML tag (!…) is not allowed here"}
-    if problem.startswith(("duplicate key", "YAML aliases", "nested more than")):
-        zh = {
-            "duplicate key": "键重复",
-            "YAML aliases": "规则集中不允许使用YAML别名（*）",
-            "nested more than": f"嵌套超过{MAX_NESTING}层",
-        }
-        head = next(k for k in zh if problem.startswith(k))
-        quoted = problem[len(head) :].strip()
-        return {
-            "zh": zh[head] + (f"：{quoted}" if head == "duplicate key" and quoted else ""),
-            "en": problem,
-        }
-    # Punctuation PyYAML expected (',' or ']') is kept; anything longer may be the file's text.
-    shown = re.sub(r"'[^']{4,}'|\"[^\"]{4,}\"", "'…'", problem)
-    return {"zh": f"YAML格式错误：{shown}", "en": shown}
-
-
-def _read_yaml(text: str, *, file: str | Path) -> tuple[dict[str, Any], Any]:
-    """The YAML mapping of a ruleset file, and its node tree (for line numbers).
-
-    A YAML error names the line and the problem only: PyYAML's own message quotes the lines
-    around the problem, which for a file that is not a ruleset may be anything (a password
-    file); so does a list of the unknown keys of a mapping that is not a ruleset at all.
-    """
-    try:
-        loader = _LOADER(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else text.count("\n") + 1
-        raise RulesetError(
-            code="ruleset_yaml", params={"line": line, "problem": _yaml_problem(exc)}, file=file
-        ) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + 1
-        character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "?"
-        raise RulesetError(
-            code="ruleset_yaml_character", params={"line": line, "character": character}, file=file
-        ) from None
-    except yaml.YAMLError:
-        raise RulesetError(code="ruleset_yaml_invalid", file=file) from None
-    if not isinstance(data, dict):
-        raise RulesetError(code="ruleset_not_mapping", file=file)
-    if not any(isinstance(key, str) and key in _RULESET_KEYS for key in data):
-        raise RulesetError(code="ruleset_not_ruleset", file=file)
-    return data, root
-
-
 def _validate(
     model: type[Any], data: dict[str, Any], lines: list[int | None], file: str | Path
 ) -> Any:
@@ -465,17 +302,27 @@ def _validate(
 
 def parse_ruleset(text: str, *, file: str | Path) -> Ruleset:
     """Parse and validate a standalone ruleset's YAML (one without ``extends``)."""
-    data, root = _read_yaml(text, file=file)
+    from engine.load.yaml_file import indicator_lines, read_yaml
+
+    data, root = read_yaml(text, file=file)
     if "extends" in data:
         raise RulesetError(code="ruleset_extends_text", file=file)
-    ruleset: Ruleset = _validate(Ruleset, data, _indicator_lines(root), file)
+    ruleset: Ruleset = _validate(Ruleset, data, indicator_lines(root), file)
     return ruleset
 
 
-def _read_file(path: Path) -> str:
-    """The text of a ruleset file: a regular file (refused by name otherwise, before it is
-    opened) of at most MAX_RULESET_BYTES, counted on the bytes read."""
-    raw = read_bounded(path, MAX_RULESET_BYTES, RulesetError, prefix="ruleset")
+def _read_bytes(path: Path) -> bytes:
+    """A ruleset file's bytes: a regular file (refused by name otherwise, before it is opened)
+    of at most MAX_RULESET_BYTES, counted on the bytes read."""
+    return read_bounded(path, MAX_RULESET_BYTES, RulesetError, prefix="ruleset")
+
+
+def _read_file(path: Path, digests: list[tuple[Path, str]] | None = None) -> str:
+    """The text of a ruleset file (see :func:`_read_bytes`); the sha256 of the bytes read is
+    appended to ``digests``, if given (what a cached copy is keyed by)."""
+    raw = _read_bytes(path)
+    if digests is not None:
+        digests.append((path, hashlib.sha256(raw).hexdigest()))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -531,12 +378,17 @@ def _in_parent(error: RulesetError, child: Path, parent: Path) -> RulesetError:
     return RulesetError(file=child, problems=wrapped, omitted=error.omitted)
 
 
-def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
+def _load(
+    path: Path, chain: list[Path], digests: list[tuple[Path, str]] | None = None
+) -> tuple[Ruleset, dict[str, Any]]:
     """The ruleset at ``path`` with its ``extends`` chain resolved, and its merged raw content.
-    ``chain`` holds the (resolved) files that extend it, the one the user gave first."""
+    ``chain`` holds the (resolved) files that extend it, the one the user gave first; each file
+    read is appended to ``digests`` with the sha256 of its bytes (the file, then its parents)."""
+    from engine.load.yaml_file import indicator_lines, read_yaml
+
     resolved = path.resolve()
-    data, root = _read_yaml(_read_file(path), file=path)
-    lines = _indicator_lines(root)
+    data, root = read_yaml(_read_file(path, digests), file=path)
+    lines = indicator_lines(root)
     if "extends" not in data:
         ruleset: Ruleset = _validate(Ruleset, data, lines, path)
         ruleset._source_path = path
@@ -558,7 +410,7 @@ def _load(path: Path, chain: list[Path]) -> tuple[Ruleset, dict[str, Any]]:
             field="extends",
         )
     try:
-        parent, parent_data = _load(parent_path, descendants)
+        parent, parent_data = _load(parent_path, descendants, digests)
     except RulesetError as exc:
         raise _in_parent(exc, path, parent_path) from None
     merged = _merge(parent_data, data, path)
@@ -582,8 +434,29 @@ def load_ruleset(name_or_path: str | Path) -> Ruleset:
         from engine.load.annex import load_annex
 
         return load_annex(path)
-    ruleset, _ = _load(path, [])
+    if not _is_bundled(path):
+        ruleset, _ = _load(path, [])
+        return ruleset
+    # A bundled ruleset: its validated JSON from the user's cache when the file, every file of
+    # its extends chain and the code are the same; parsed (and cached) otherwise.
+    cached = ruleset_cache.lookup(path, _read_bytes(path), read=_read_bytes, allowed=_is_bundled)
+    if cached is not None:
+        return cached
+    digests: list[tuple[Path, str]] = []
+    ruleset, _ = _load(path, [], digests)
+    if all(_is_bundled(file) for file, _ in digests):
+        ruleset_cache.store(path, digests, ruleset)
     return ruleset
+
+
+def _is_bundled(path: Path) -> bool:
+    """The file is a bundled ruleset (in the package's folder of rulesets, after symlinks):
+    only those are cached."""
+    try:
+        folder = path.resolve().parent
+        return any(folder == d.resolve() for d in BUNDLED_DIRS) and path.suffix == ".yaml"
+    except (OSError, RuntimeError):
+        return False
 
 
 def ruleset_from_data(data: dict[str, Any], *, file: Path) -> Ruleset:

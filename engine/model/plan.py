@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from engine.model.base import Frozen, Reason, Status, VerdictValue
 from engine.model.ruleset import IndicatorKind, LocalizedText
@@ -19,6 +19,8 @@ Progress = Literal["ahead", "on_track", "behind", "unknown"]
 
 class Change(Frozen):
     """One value of the county's data replaced in a what-if (``--set id[.field]=value``)."""
+
+    model_config = ConfigDict(defer_build=True)  # not needed to assess one county
 
     id: str
     field: ChangeField = "actual"
@@ -113,6 +115,8 @@ class Plan(Frozen):
 
 
 class IndicatorProgress(_Rule):
+    model_config = ConfigDict(defer_build=True)  # not needed to assess one county
+
     baseline: Decimal | None
     threshold: Decimal | None = Field(description="The target-year threshold.")
     actual: Decimal | None
@@ -131,6 +135,8 @@ class IndicatorProgress(_Rule):
 
 
 class YearView(Frozen):
+    model_config = ConfigDict(defer_build=True)  # not needed to assess one county
+
     year: int
     elapsed: Decimal = Field(description="(year − base year) ÷ (target year − base year) × 100.")
     indicators: list[IndicatorProgress]
@@ -144,6 +150,8 @@ class YearView(Frozen):
 
 
 class Monitoring(Frozen):
+    model_config = ConfigDict(defer_build=True)  # not needed to assess one county
+
     county: str
     ruleset_id: str
     ruleset_version: str

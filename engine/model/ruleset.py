@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import (
+    ConfigDict,
     Field,
     PrivateAttr,
     StrictInt,
@@ -430,6 +431,8 @@ class IndicatorOverride(RulesetPart):
     """Fields of an inherited indicator replaced by a ruleset that extends another (each field
     is replaced whole; the id cannot change)."""
 
+    model_config = ConfigDict(defer_build=True)  # not needed to assess one county
+
     name: Text | None = None
     category: Text | None = None
     kind: IndicatorKind | None = None
@@ -452,6 +455,8 @@ class ExtendingRuleset(RulesetPart):
     changes. Lists (sources, assumptions, themes, county types, inputs, indicators, text items)
     are added to the parent's; ``overrides`` replaces fields of inherited indicators; any other
     field given replaces the parent's."""
+
+    model_config = ConfigDict(defer_build=True)  # not needed to assess one county
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str = Field(min_length=1)
