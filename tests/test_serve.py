@@ -749,6 +749,7 @@ LOAD = [
 ]
 
 
+@pytest.mark.slow  # 70 assessments at once (.ci/run runs it)
 def test_fifty_concurrent_assessments_give_exactly_the_commands_results(site: Running) -> None:
     expected = {}
     for data, ruleset in LOAD:

@@ -104,6 +104,7 @@ def test_parquet_holds_the_same_tables(national: Path, whole: Batch) -> None:
     assert rules["actual"].dtype == pl.String  # the JSON's exact texts, never a float
 
 
+@pytest.mark.slow  # three real command runs on 700 counties (.ci/run runs it)
 def test_the_command_streams_a_large_file_and_writes_parquet_beside(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
