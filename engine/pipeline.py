@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from engine.compile.facts import Missing, ResolvedIndicator, resolve
 from engine.compile.rules import CompiledRuleset, compile_ruleset
@@ -144,9 +144,9 @@ def assess(
     return _with_dossier(build_result(ruleset, county, inference), ruleset, county, lacking)
 
 
-#: Why a rule is not evaluated when evidence is required and it has none: the reason
-#: ``evidence_missing`` (engine.compile.facts.Missing does not list it: only this step sets it).
-EVIDENCE: Missing = cast(Missing, "evidence")
+#: Why a rule is not evaluated when evidence is required and it has none (reason
+#: ``evidence_missing``); only this step sets it.
+EVIDENCE: Missing = "evidence"
 
 
 @dataclass(frozen=True)

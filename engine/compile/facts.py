@@ -19,7 +19,9 @@ from engine.model.county import CountyData, IndicatorValues
 from engine.model.ruleset import Indicator, IndicatorInputs, Ruleset
 from engine.units import match_key
 
-Missing = Literal["actual", "target", "baseline", "reference", "input", "undefined"]
+#: Why a rule is not evaluated: a value missing, an input of a derived indicator missing, a
+#: formula undefined, or (with --require-evidence, set by engine.pipeline) no evidence.
+Missing = Literal["actual", "target", "baseline", "reference", "input", "undefined", "evidence"]
 NUMBERS = ("baseline", "target", "actual")
 _CONTEXT = Context(prec=60)
 
