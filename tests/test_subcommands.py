@@ -471,10 +471,6 @@ def test_an_old_spelling_refuses_what_it_never_used(args: list[str], says: str) 
     ("args", "says"),
     [
         (
-            [TIANMEN, "--date", "2026-01-01"],
-            "--date would change nothing: the text report prints no date",
-        ),
-        (
             [FOUR, "-f", "json", "--date", "2026-01-01"],
             "--date would change nothing: a batch (a file of several counties or years",
         ),
@@ -513,6 +509,13 @@ def test_an_old_spelling_refuses_what_it_never_used(args: list[str], says: str) 
 def test_an_option_that_cannot_apply_is_refused(args: list[Any], says: str) -> None:
     line = one_error_line(real(args[0], "-r", "provincial-2021", *args[1:]))
     assert says in line
+
+
+def test_the_text_report_prints_the_date_given() -> None:
+    """The text report prints the date of the assessment (today unless --date says otherwise)."""
+    run_ = run(TIANMEN, "-r", "provincial-2021", "--lang", "en", "--date", "2026-01-01")
+    assert run_.exit_code == 0, run_.output
+    assert "Date of assessment: 2026-01-01" in run_.stdout
 
 
 def test_date_is_taken_where_it_is_printed(tmp_path: Path) -> None:

@@ -310,8 +310,9 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     metavar="YYYY-MM-DD",
-    help="Date of the assessment printed in one county's json, md, html and xlsx reports "
-    "(default: today, or SOURCE_DATE_EPOCH; JSON carries a date only when this is given).",
+    help="Date of the assessment printed in one county's reports (text, json, md, html, xlsx, "
+    "docx, completion-xlsx; default: today, or SOURCE_DATE_EPOCH; JSON and the Word documents "
+    "carry a date only when one is given).",
 )
 @click.option(
     "--engine",

@@ -196,10 +196,10 @@ class OutputOptions:
 
 # -- what applies to what -----------------------------------------------------------------------
 
-#: The reports that print --date: one county's json (``assessed_on``), md, html and xlsx. The
-#: text report, a batch's reports and the monitoring view print none.
+#: The reports that print --date: one county's text, json (``assessed_on``), md, html, xlsx and
+#: Word documents. A batch's reports and the monitoring view print none.
 _DATED: dict[Kind, tuple[str, ...]] = {
-    "county": ("json", "md", "html", "xlsx", "docx", "completion-xlsx")
+    "county": ("text", "json", "md", "html", "xlsx", "docx", "completion-xlsx")
 }
 _WHAT: dict[Kind, str] = {
     "county": "one county's report",
