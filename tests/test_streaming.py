@@ -67,6 +67,17 @@ def test_streamed_json_is_byte_identical_to_the_whole_batchs(national: Path, who
     assert document["counties"] == COUNTIES and len(document["rules"]) == COUNTIES * 28
 
 
+def test_json_written_in_many_slices_is_the_same_bytes(
+    national: Path, whole: Batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.report.batch
+
+    expected = batch_json(whole).encode()
+    monkeypatch.setattr(engine.report.batch, "_ROWS_PER_WRITE", 999)  # 35 slices, one short
+    assert b"".join(batch_json_chunks(whole)) == expected
+    assert b"".join(batch_json_chunks(chunked(national))) == expected
+
+
 def test_a_chunked_batch_collects_to_the_whole_batch(national: Path, whole: Batch) -> None:
     collected = chunked(national).collect()
     assert collected.summary.equals(whole.summary)

@@ -36,7 +36,7 @@ from engine.cli.common import (
     reporting_errors,
     ruleset_option,
 )
-from engine.cli.library import Kind, _assess, _render, load_counties, streams
+from engine.cli.library import Kind, _assess, _render, format_is, load_counties
 
 if TYPE_CHECKING:
     from engine.batch import Batch, Chunked
@@ -168,7 +168,7 @@ def execute(job: CheckJob) -> int:
             job.read,
             engine=options.engine,
             batch=options.batch,
-            stream=streams(options.out.fmt),
+            stream=format_is(options.out.fmt, "streams"),
         )
     command = None
     if isinstance(subject, Result):

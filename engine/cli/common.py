@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from engine.cli.library import Document, Kind, _format_choices
+from engine.cli.library import Document, Kind, _format_choices, format_is
 
 if TYPE_CHECKING:
     from engine.errors import InputError
@@ -234,16 +234,9 @@ def check_output(kinds: tuple[Kind, ...], out: OutputOptions) -> None:
             f"--date would change nothing: {what} prints no date (it is printed in one "
             f"county's {_words(_DATED['county'])} reports)"
         )
-    if out.to_terminal and _binary(fmt):
+    if out.to_terminal and format_is(fmt, "binary"):
         suffix = fmt.rsplit("-", 1)[-1]
         raise click.UsageError(f"the {fmt} report is a binary file: give --output FILE.{suffix}")
-
-
-def _binary(fmt: str) -> bool:
-    from engine.report.formats import FORMATS
-
-    found = FORMATS.get(fmt)
-    return found is not None and found.binary
 
 
 def protected_inputs(data: InputOptions, ruleset: Ruleset) -> tuple[Path, ...]:

@@ -45,12 +45,13 @@ def _format_choices(kind: Kind) -> tuple[str, ...]:
     return choices(kind)
 
 
-def streams(fmt: str) -> bool:
-    """Whether the format writes a large batch as it is assessed (engine.batch.Chunked)."""
+def format_is(fmt: str, quality: Literal["binary", "streams"]) -> bool:
+    """Whether the registry's format ``fmt`` is binary, or writes a large batch as it is
+    assessed (engine.batch.Chunked); False for a name it does not know."""
     from engine.report.formats import FORMATS
 
     found = FORMATS.get(fmt)
-    return found is not None and found.streams
+    return found is not None and bool(getattr(found, quality))
 
 
 @dataclass(frozen=True)

@@ -532,13 +532,29 @@ class _StringsReader(_Handler):
 _SectionKind = Literal["date", "percent"] | None
 
 
-def _format_sections(code: str) -> tuple[_SectionKind, ...]:
-    """What each ``;``-section of a number format shows: a date, a percent or a plain number.
+@dataclass(frozen=True)
+class _Section:
+    """What one ``;``-section of a number format shows: a date, a percent or a plain number,
+    and how many decimals it always shows (``0.00`` → 2; ``#,##0.0#`` → 1: only the ``0``
+    placeholders are always shown; a scientific section none of its own)."""
+
+    kind: _SectionKind
+    decimals: int = 0
+
+
+def _format_sections(code: str) -> tuple[_Section, ...]:
+    """The sections of a number format code.
 
     Quoted text, escaped characters (``\\%``), fill and padding characters and [brackets]
     (colours, locales, conditions) are literal, except the elapsed times [h] [m] [s]."""
-    kinds: list[_SectionKind] = []
-    percent = is_date = False
+    found: list[_Section] = []
+    percent = is_date = after_point = scientific = False
+    decimals = 0
+
+    def section() -> _Section:
+        kind: _SectionKind = "date" if is_date else "percent" if percent else None
+        return _Section(kind, 0 if scientific else decimals)
+
     i = 0
     while i < len(code):
         ch = code[i]
@@ -557,15 +573,24 @@ def _format_sections(code: str) -> tuple[_SectionKind, ...]:
             i = close + 1
             continue
         if ch == ";":
-            kinds.append("date" if is_date else "percent" if percent else None)
-            percent = is_date = False
+            found.append(section())
+            percent = is_date = after_point = scientific = False
+            decimals = 0
         elif ch == "%":
             percent = True
+        elif ch == ".":
+            after_point = True
+        elif after_point and ch == "0":
+            decimals += 1  # # and ? are optional digits: shown only when there is one
+        elif after_point and ch not in "#?":
+            after_point = False
+        if ch in "eE":
+            scientific = True
         elif ch in "yYmMdDhHsS":
             is_date = True
         i += 1
-    kinds.append("date" if is_date else "percent" if percent else None)
-    return tuple(kinds)
+    found.append(section())
+    return tuple(found)
 
 
 class _StylesReader(_Handler):
@@ -579,7 +604,7 @@ class _StylesReader(_Handler):
         self.codes: dict[int, str] = {}
         self.style_formats: list[int] = []
         self.in_cell_formats = False
-        self._cache: dict[int, tuple[_SectionKind, ...]] = {}
+        self._cache: dict[int, tuple[_Section, ...]] = {}
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name in self._FORMAT:
@@ -595,38 +620,23 @@ class _StylesReader(_Handler):
         if name in self._CELL_FORMATS:
             self.in_cell_formats = False
 
-    def _sections(self, number: int) -> tuple[_SectionKind, ...]:
+    def _sections(self, number: int) -> tuple[_Section, ...]:
         code = self.codes.get(number)
         if code is not None:
             sections = _format_sections(code)
         elif number in _BUILTIN_PERCENT:
-            sections = ("percent",)
+            sections = (_Section("percent", _BUILTIN_DECIMALS.get(number, 0)),)
         elif number in _BUILTIN_DATE:
-            sections = ("date",)
+            sections = (_Section("date"),)
         else:
-            sections = (None,)
+            sections = (_Section(None, _BUILTIN_DECIMALS.get(number, 0)),)
         self._cache[number] = sections
         return sections
 
-    def decimals(self, style: int, value: float) -> int:
-        """How many decimals the cell's format always shows for ``value`` (0 when none)."""
-        if not 0 <= style < len(self.style_formats):
-            return 0
-        number = self.style_formats[style]
-        code = self.codes.get(number)
-        if code is None:
-            return _BUILTIN_DECIMALS.get(number, 0)
-        sections = _fixed_decimals(code)
-        if value < 0 and len(sections) >= 2:
-            return sections[1]
-        if value == 0 and len(sections) >= 3:
-            return sections[2]
-        return sections[0]
-
-    def kind(self, style: int, value: float) -> _SectionKind:
+    def section(self, style: int, value: float) -> _Section:
         """What the cell style shows for ``value``: the section of its format that applies."""
         if not 0 <= style < len(self.style_formats):
-            return None
+            return _Section(None)
         number = self.style_formats[style]
         sections = self._cache.get(number) or self._sections(number)
         if value < 0 and len(sections) >= 2:
@@ -634,42 +644,6 @@ class _StylesReader(_Handler):
         if value == 0 and len(sections) >= 3:
             return sections[2]
         return sections[0]
-
-
-def _fixed_decimals(code: str) -> tuple[int, ...]:
-    """How many decimals each ``;``-section of a number format always shows (``0.00`` → 2,
-    ``#,##0.0#`` → 1: only the ``0`` placeholders are always shown); quoted text, escapes and
-    [brackets] are literal; a scientific section shows none of its own."""
-    found: list[int] = []
-    decimals, after_point, scientific = 0, False, False
-    i = 0
-    while i < len(code):
-        ch = code[i]
-        if ch == '"':
-            close = code.find('"', i + 1)
-            i = len(code) if close < 0 else close + 1
-            continue
-        if ch in "\\_*":
-            i += 2
-            continue
-        if ch == "[":
-            close = code.find("]", i + 1)
-            i = len(code) if close < 0 else close + 1
-            continue
-        if ch == ";":
-            found.append(0 if scientific else decimals)
-            decimals, after_point, scientific = 0, False, False
-        elif ch == ".":
-            after_point = True
-        elif after_point and ch == "0":
-            decimals += 1  # # and ? are optional digits: shown only when there is one
-        elif after_point and ch not in "#?":
-            after_point = False
-        if ch in "eE":
-            scientific = True
-        i += 1
-    found.append(0 if scientific else decimals)
-    return tuple(found)
 
 
 def _padded(text: str, decimals: int) -> str:
@@ -921,13 +895,14 @@ class _SheetReader(_Handler):
                 cell=self._ref(),
             )
         style = _small_int(self.attrs.get("s")) or 0
-        shown = self.book.styles.kind(style, number)
+        section = self.book.styles.section(style, number)
+        shown = section.kind
         if shown == "date":
             self._put(_serial_date(number, self.book.date1904) or _number_text(number), "date")
         else:
             # The decimals the cell shows (2.5 formatted 0.00 reads 2.50): what the person who
             # typed it saw, and how a plan annex's target tells its precision.
-            decimals = self.book.styles.decimals(style, number)
+            decimals = section.decimals
             if shown == "percent":
                 self._put(_padded(_percent_text(number), decimals), "percent", number=True)
             else:

@@ -107,12 +107,11 @@ _ROWS_PER_WRITE = 100_000
 
 
 def _json_rows(rules: pl.DataFrame) -> Iterator[bytes]:
-    """The rows of ``rules`` as the members of a JSON array (no brackets), comma-separated,
-    slice by slice; the bytes are those of ``rules.write_json()`` without its brackets."""
+    """The rows of ``rules`` as members of a JSON array, slice by slice: each slice's
+    ``write_json()`` without its brackets (the caller puts the commas between slices)."""
     table = rules.drop("county_index", "rule_index")
     for start in range(0, table.height, _ROWS_PER_WRITE):
-        text = table.slice(start, _ROWS_PER_WRITE).write_json()
-        yield (("," if start else "") + text[1:-1]).encode()
+        yield table.slice(start, _ROWS_PER_WRITE).write_json()[1:-1].encode()
 
 
 def _rule_tables(subject: Batch | Chunked) -> Iterator[pl.DataFrame]:
@@ -128,11 +127,11 @@ def batch_json_chunks(subject: Batch | Chunked) -> Iterator[bytes]:
     same whether the batch is held at once or streamed from its spool (engine.batch.Chunked)."""
     yield _head(_ruleset(subject.ruleset), subject.engine, subject.summary)
     yield b', "summary": ' + _json_summary(subject.summary) + b', "rules": ['
-    first = True
+    separator = b""
     for rules in _rule_tables(subject):
         for block in _json_rows(rules):
-            yield block if first or block.startswith(b",") else b"," + block
-            first = False
+            yield separator + block
+            separator = b","
     yield b"]}\n"
 
 
