@@ -151,8 +151,9 @@ def _decide(ruleset: Ruleset, cases: pl.DataFrame, *, per_county: bool) -> tuple
             if decided.setdefault(fact, verdict) != verdict:
                 raise RuleEngineError("durable-rules decided one summary fact two ways")
     distinct = cases.select(_CASE).unique(maintain_order=True)
-    columns: dict[str, list[object]] = {name: [] for name in _DECIDED}
-    for row in distinct.iter_rows(named=True):
+    columns: dict[str, list[object]] = {name: [] for name in _DECIDED_VALUES}
+    said: dict[str, list[object]] = {"case": [], "code": [], "zh": [], "en": []}
+    for case, row in enumerate(distinct.iter_rows(named=True)):
         tally = _tally_of(ruleset, row)
         fact = tuple(verdict_fact(tally).values())
         if fact not in decided:
@@ -164,19 +165,41 @@ def _decide(ruleset: Ruleset, cases: pl.DataFrame, *, per_county: bool) -> tuple
             status: [binding[x] for x in row[f"binding_{status}_ids"]]
             for status in ("not_met", "not_evaluated")
         }
-        reasons = verdict_reasons(ruleset, tally, verdict.rules, by_status, share)
         for name, value in (
             ("verdict", verdict.value),
             ("expected_share", _str(share)),
             ("score", _str(tally.score)),
             ("pass_mark", _str(tally.pass_mark)),
-            ("reason_codes", [r.code for r in reasons]),
-            ("reasons_zh", [r.zh for r in reasons]),
-            ("reasons_en", [r.en for r in reasons]),
         ):
             columns[name].append(value)
-    verdicts = distinct.with_columns(
-        pl.Series(name, values, dtype=SUMMARY_SCHEMA[name]) for name, values in columns.items()
+        for reason in verdict_reasons(ruleset, tally, verdict.rules, by_status, share):
+            for name, said_value in zip(
+                said, (case, reason.code, reason.zh, reason.en), strict=True
+            ):
+                said[name].append(said_value)
+    # The reasons as lists: built from one long table (a list column from Python lists costs
+    # polars a conversion per list, most of this step's time).
+    listed = (
+        pl.DataFrame(
+            said, schema={"case": pl.UInt32, **dict.fromkeys(("code", "zh", "en"), pl.String)}
+        )
+        .group_by("case", maintain_order=True)
+        .agg(reason_codes="code", reasons_zh="zh", reasons_en="en")
+    )
+    verdicts = (
+        distinct.with_columns(
+            *(
+                pl.Series(name, values, dtype=SUMMARY_SCHEMA[name])
+                for name, values in columns.items()
+            ),
+            case=pl.int_range(distinct.height, dtype=pl.UInt32),
+        )
+        .join(listed, on="case", how="left", maintain_order="left")
+        .drop("case")
+        .with_columns(
+            pl.col(name).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+            for name in ("reason_codes", "reasons_zh", "reasons_en")
+        )
     )
     return verdicts, sessions
 
@@ -186,15 +209,7 @@ def _tally_of(ruleset: Ruleset, row: dict[str, Any]) -> Tally:
     return make_tally(ruleset, row, None if hundredths is None else Decimal(hundredths).scaleb(-2))
 
 
-_DECIDED = (
-    "verdict",
-    "expected_share",
-    "score",
-    "pass_mark",
-    "reason_codes",
-    "reasons_zh",
-    "reasons_en",
-)
+_DECIDED_VALUES = ("verdict", "expected_share", "score", "pass_mark")
 
 
 def _verdicts(

@@ -207,6 +207,26 @@ def _child_ours(engine_name: str, data: Path, out: Path) -> dict[str, Any]:
     }
 
 
+def _child_stream(data: Path, out: Path) -> dict[str, Any]:
+    """The command's path for a batch of any size: ``assess_path`` with streaming (above
+    engine.batch.CHUNK_COUNTIES counties it assesses a chunk at a time and writes as it goes),
+    and the JSON written as the command writes it; timed after the imports."""
+    clock = _Clock()
+    from engine.batch import Batch, Chunked
+    from engine.load.ruleset import load_ruleset
+    from engine.pipeline import assess_path
+    from engine.report.batch import batch_json_chunks
+    from engine.report.output import Streamed, write_atomically
+
+    clock.lap("import")
+    ruleset = load_ruleset(RULESET)
+    batch = assess_path(data, ruleset, batch=True, stream=True)
+    assert isinstance(batch, Batch | Chunked)
+    write_atomically(out, Streamed(lambda: batch_json_chunks(batch)), inputs=[data])
+    clock.lap("assess")
+    return {"phases": clock.phases, "total": clock.total, "maxrss_kib": _maxrss_kib()}
+
+
 def _child_zen(jdm: Path, data: Path, out: Path, mode: str) -> dict[str, Any]:
     """zen-engine: the same comparisons and verdict policy as a JDM graph, every rule's status
     and margin and a verdict per county, written as JSON; no reason sentences. Values enter as
@@ -512,6 +532,8 @@ def _child(argv: list[str]) -> None:
         report = _child_polars(Path(rest[0]), Path(rest[1]))
     elif kind == "serve":
         report = _child_serve()
+    elif kind == "stream":
+        report = _child_stream(Path(rest[0]), Path(rest[1]))
     else:
         report = _child_ours(kind, Path(rest[0]), Path(rest[1]))
     print(json.dumps(report))
@@ -727,18 +749,9 @@ def _measure(plan: Plan) -> dict[str, Series]:
             ]
             for mode in ZEN_MODES
         }
-    jobs |= {  # the command, as a user runs it: above 10,000 counties it streams
-        f"scale-{size}": [
-            str(assess),
-            str(plan.files[size]),
-            "--ruleset",
-            RULESET,
-            "--format",
-            "json",
-            "--output",
-            str(out / f"scale-{size}.json"),
-        ]
-        for size in plan.scaling
+    jobs |= {  # the command's path in process: above 10,000 counties it streams
+        f"scale-{size}": [*me, "stream", str(plan.files[size]), str(out / f"scale-{size}.json")]
+        for size in (plan.batch, *plan.scaling)
     }
     single = [str(assess), SCENARIO, "--ruleset", RULESET]
     bare = [sys.executable, "-c", BARE_IMPORT]
@@ -824,9 +837,7 @@ def _report(
     polars_ratio = vec_after / polars_after
     zen_ratio = vec_after / zen_after
     sizes = [n, *plan.scaling]
-    per_county = {
-        size: (s["cli-vector"] if size == n else s[f"scale-{size}"]).wall / size for size in sizes
-    }
+    per_county = {size: median(s[f"scale-{size}"].after_imports()) / size for size in sizes}
     flat = max(per_county.values()) / min(per_county.values())
     single_ratio = s["single-cli"].wall / s["single-import"].wall
     big = plan.scaling[-1]
@@ -857,7 +868,8 @@ def _report(
         f"| {big:,} counties, JSON, peak ≤ {GOAL_PEAK_MIB / 1024:.1f} GiB | "
         f"{big_peak:,.0f} MiB | {_met(big_peak <= GOAL_PEAK_MIB)} |",
         f"| time per county flat within {GOAL_FLAT}× ({', '.join(f'{x:,}' for x in sizes)} "
-        f"counties, `assess` end to end) | {_fmt_x(flat)} | {_met(flat <= GOAL_FLAT)} |",
+        f"counties, the command's path in process, after the imports) | {_fmt_x(flat)} | "
+        f"{_met(flat <= GOAL_FLAT)} |",
         "",
     ]
 
@@ -933,19 +945,24 @@ def _report(
     ]
 
     lines += [
-        "### Scaling: the `assess` command, vector engine",
+        "### Scaling: the command's path, vector engine",
         "",
-        f"Above {10_000:,} counties the command streams: it assesses {10_000:,} counties at a "
-        "time and writes as it goes (engine.batch.Chunked), so memory stays bounded.",
+        f"Each size in a fresh process, through `engine.pipeline.assess_path` as the command "
+        f"calls it, JSON written as the command writes it (`_child_stream`). Above "
+        f"{10_000:,} counties it streams: it assesses {10_000:,} counties at a time and writes "
+        'as it goes (engine.batch.Chunked), so memory stays bounded. "µs per county" is the '
+        "time after the imports divided by the counties.",
         "",
-        "| counties | CSV MiB | wall median s | µs per county | peak RSS MiB |",
-        "|---:|---:|---:|---:|---:|",
+        "| counties | CSV MiB | wall median s | after the imports s | µs per county "
+        "| peak RSS MiB |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for size in sizes:
-        ser = s["cli-vector"] if size == n else s[f"scale-{size}"]
+        ser = s[f"scale-{size}"]
         mib = plan.files[size].stat().st_size / 2**20
         lines.append(
             f"| {size:,} | {mib:,.1f} | {_fmt_s(ser.wall)} | "
+            f"{_fmt_s(median(ser.after_imports()))} | "
             f"{per_county[size] * 1e6:,.0f} | {ser.peak_mib:,.0f} |"
         )
     rete_each = rete_after / n

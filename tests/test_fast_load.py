@@ -3,14 +3,17 @@ reads a file, and it declines (returns None) every file the general loader refus
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import engine
 from engine.batch import assess_counties, assess_file
 from engine.load.county import load_counties
-from engine.load.fast import read_fast
+from engine.load.fast import SCALE, read_fast
 from tests.helpers import assert_same
 from tests.national.make import write_national
 
@@ -69,3 +72,48 @@ def test_other_spellings_go_to_the_general_loader(
 def test_rulesets_with_derived_or_restricted_indicators_go_to_the_general_loader() -> None:
     hunan = engine.load_ruleset("hunan")
     assert read_fast(ROOT / "tests/rulesets/hunan/pass/county-a.csv", hunan) is None
+
+
+# Every plain number the fast path admits: up to 13 integer and 12 decimal digits, signed,
+# with leading zeros, and the magnitude limit's neighbourhood.
+_PLAIN_NUMBERS = st.builds(
+    lambda sign, whole, fraction: f"{sign}{whole}{'.' + fraction if fraction else ''}",
+    st.sampled_from(["", "-"]),
+    st.from_regex(r"\A[0-9]{1,13}\Z"),
+    st.one_of(st.just(""), st.from_regex(r"\A[0-9]{1,12}\Z")),
+)
+
+
+_PROVINCIAL = engine.load_ruleset("provincial-2021")
+_LIMIT = Decimal(10) ** 12  # engine.decimals.MAX_MAGNITUDE: the fast path leaves it to the other
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(numbers=st.lists(_PLAIN_NUMBERS, min_size=3, max_size=3))
+@example(numbers=["-0.000000000001", "0999999999999.999999999999", "-0"])
+@example(numbers=["-999999999999.5", "999999999999.5", "-12.5"])
+@example(numbers=["-1000000000000", "1000000000000.000000000001", "0"])
+def test_its_numbers_are_the_general_loaders_to_the_last_digit(
+    numbers: list[str], tmp_path: Path
+) -> None:
+    """Baseline, target and actual of a percent indicator (negatives allowed) read by both
+    loaders: the same scaled integers. The fast path declines only what reaches the magnitude
+    limit, which the general loader then decides."""
+    path = tmp_path / "numbers.csv"
+    baseline, target, actual = numbers
+    path.write_text(
+        f"county,indicator,baseline,target,actual\n甲县,rd_intensity,{baseline},{target},{actual}\n",
+        encoding="utf-8",
+    )
+    table = read_fast(path, _PROVINCIAL)
+    if any(abs(Decimal(n)) >= _LIMIT for n in numbers):
+        assert table is None
+        return
+    assert table is not None, numbers
+    (county,) = load_counties(path, _PROVINCIAL)
+    read = county.values["rd_intensity"]
+    for name in ("baseline", "target", "actual"):
+        expected = int(getattr(read, name).scaleb(SCALE))
+        assert table.values["rd_intensity"][name].to_list() == [expected], (name, numbers)

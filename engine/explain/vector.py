@@ -135,11 +135,21 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
     """Texts: the numbers as the Decimal path prints them and the reason in both languages."""
     ind, frame = outcomes.indicator, outcomes.frame
     p, unit = ind.precision, ind.unit
+    # The numbers as texts once, in their own columns: every sentence below refers to them
+    # (polars does not share an expression between contexts, so inline they were recomputed
+    # for each sentence and again for the table).
+    frame = frame.with_columns(
+        **{
+            f"{name}_text": _text(pl.col(f"{name}_scaled"), p)
+            for name in ("actual", "threshold", "upper", "baseline", "reference", "margin")
+        },
+        margin_abs_text=_with_unit(_text(pl.col("margin_scaled").abs(), p), unit),
+    )
     text = {
-        name: _text(pl.col(f"{name}_scaled"), p)
+        name: pl.col(f"{name}_text")
         for name in ("actual", "threshold", "upper", "baseline", "reference")
     }
-    margin_abs = _with_unit(_text(pl.col("margin_scaled").abs(), p), unit)
+    margin_abs = pl.col("margin_abs_text")
     actual, threshold = _with_unit(text["actual"], unit), _with_unit(text["threshold"], unit)
     reasons: dict[str, Expr] = {}
     fixed = _fixed_reasons(ruleset, ind)
@@ -235,7 +245,7 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
         actual=text["actual"],
         threshold=text["threshold"],
         threshold_upper=text["upper"] if ind.operator == "between" else none,
-        margin=_text(pl.col("margin_scaled"), p),
+        margin="margin_text",
         completion=_text(pl.col("completion_tenths"), 1),
         baseline=text["baseline"],
         reference=text["reference"] if ind.threshold.needs == "reference" else none,

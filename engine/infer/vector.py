@@ -338,7 +338,8 @@ def _outcomes(
 ) -> Outcomes:
     indicators, checks = [], []
     for ind, col in zip(ruleset.indicators, columns, strict=True):
-        frame = _decided(ruleset, ind, col, len(names))
+        # Cached: the outcomes and the check read one computation (in one collect_all).
+        frame = _decided(ruleset, ind, col, len(names)).cache()
         absent = col.absent_inputs if ind.derived is not None and any(col.absent_inputs) else None
         indicators.append(IndicatorOutcomes(ind, frame.select(*OUTCOME_SCHEMA), absent))
         checks.append(_beyond_durable_rules(frame))
