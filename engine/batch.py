@@ -392,7 +392,9 @@ class Chunked:
         for n, chunk in enumerate(self._chunks):
             summaries.append(chunk.summary)
             part = self._folder / f"{n:06}.arrow"
-            chunk.rules.write_ipc(part)
+            # Compressed: this disk writes ~170 MB/s, and zstd makes a chunk's 110 MB 12 MB,
+            # faster to write and to read back than the bytes themselves (docs/performance.md).
+            chunk.rules.write_ipc(part, compression="zstd")
             self._parts.append(part)
         self._summary, self._chunks = pl.concat(summaries), None
 

@@ -125,7 +125,8 @@ def read_fast(path: str | Path, ruleset: Ruleset) -> FastTable | None:
         raw = read_bounded(path, MAX_FAST_BYTES, InputError)
         if raw[: raw.find(b"\n")].count(b",") > len(_ALLOWED):
             return None  # more columns than the plain form has: not worth parsing here
-        raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        # polars checks the UTF-8 itself (ComputeError: the general loader then reads it);
+        # decoding the file in Python as well cost a copy of it at twice its size.
         frame = pl.read_csv(io.BytesIO(raw), infer_schema=False, raise_if_empty=True)
     except (InputError, UnicodeDecodeError, pl.exceptions.PolarsError):
         return None  # the general loader reads it and says what is wrong
@@ -140,29 +141,41 @@ def read_fast(path: str | Path, ruleset: Ruleset) -> FastTable | None:
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))  # type: ignore[arg-type]
     if "year" not in frame.columns:
         frame = frame.with_columns(year=pl.lit(None, dtype=pl.String))
-    # Every check and the numbers in one plan, collected once (a plan per check cost a pass
+    # Stripped once, eagerly, so that the frame as read can go (at 100,000 counties each copy
+    # is a quarter of a GiB); then the checks in one collect (a plan per check cost a pass
     # over the file each: 95 collects, most of this loader's time).
-    plain = frame.lazy().with_columns(pl.col(c).str.strip_chars() for c in frame.columns)
+    frame = frame.with_columns(pl.col(c).str.strip_chars() for c in frame.columns)
     numbers = [c for c in NUMBERS if c in frame.columns]
-    scaled = plain.with_columns(_scaled(pl.col(c)).alias(c) for c in numbers)
-    flags = plain.select(
-        declined=pl.any_horizontal(_declined(ruleset, numbers, frame.columns)).any(),
-        duplicated=pl.struct("county", "year", "indicator").is_duplicated().any(),
+    scaled = frame.lazy().with_columns(_scaled(pl.col(c)).alias(c) for c in numbers)
+    declined, beyond, keys = pl.collect_all(
+        [
+            frame.lazy().select(
+                pl.any_horizontal(_declined(ruleset, numbers, frame.columns)).any()
+            ),
+            scaled.select(_beyond(ruleset, numbers).any()),
+            frame.lazy()
+            .select("county", "year")
+            .unique(maintain_order=True)
+            .with_row_index("county_index"),
+        ]
     )
-    limits = scaled.select(beyond=_beyond(ruleset, numbers).any())
-    unique = plain.select("county", "year").unique(maintain_order=True)
-    found, beyond, keys = pl.collect_all([flags, limits, unique.with_row_index("county_index")])
-    if found["declined"].item() or found["duplicated"].item() or beyond["beyond"].item():
+    if declined.item() or beyond.item():
         return None  # the general loader reads it and says which cell and why
     n, order = keys.height, {ind.id: k for k, ind in enumerate(ruleset.indicators)}
-    # One row per indicator and county, indicator-major, so that indicator k's column is rows
-    # k·n … k·n + n − 1 of the grid (a slice, not a copy); a row the file lacks is null.
-    placed = scaled.join(keys.lazy(), on=["county", "year"], how="left", nulls_equal=True)
+    # Where each row goes in a grid of a row per indicator and county, indicator-major, so
+    # that indicator k's column is rows k·n … k·n + n − 1 (a slice, not a copy).
     row = pl.col("indicator").replace_strict(order, return_dtype=pl.Int64) * n
-    at = (row + pl.col("county_index").cast(pl.Int64)).alias("at")
+    placed = (
+        scaled.join(keys.lazy(), on=["county", "year"], how="left", nulls_equal=True)
+        .select((row + pl.col("county_index").cast(pl.Int64)).alias("at"), *numbers)
+        .collect()
+    )
+    del frame, scaled
+    if placed["at"].is_duplicated().any():
+        return None  # a county, year and indicator twice: the general loader names both rows
     grid = (
         pl.LazyFrame({"at": pl.int_range(n * len(order), dtype=pl.Int64, eager=True)})
-        .join(placed.select(at, *numbers), on="at", how="left", maintain_order="left")
+        .join(placed.lazy(), on="at", how="left", maintain_order="left")
         .collect()
     )
     absent = pl.Series([None] * n, dtype=pl.Int128)
