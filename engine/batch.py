@@ -79,7 +79,9 @@ def _tallies(ruleset: Ruleset, rules: pl.DataFrame) -> pl.DataFrame:
     aggregates += [
         pl.col("over_50").sum().alias("growth_over_50"),
         pl.col("over_100").sum().alias("growth_over_100"),
-        pl.col("growth").is_not_null().sum().alias("growth_evaluated"),
+        (pl.col("growth").is_not_null() & (status != "not_applicable"))
+        .sum()
+        .alias("growth_evaluated"),
     ]
     if ruleset.scored:
         weights = {

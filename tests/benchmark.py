@@ -43,7 +43,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 RULESET = "provincial-2021"
@@ -290,6 +293,25 @@ def _child_zen(jdm: Path, data: Path, out: Path, mode: str) -> dict[str, Any]:
     }
 
 
+def _decisions_written(
+    clock: _Clock, summary: pl.DataFrame, per_rule: pl.DataFrame, out: Path
+) -> dict[str, Any]:
+    """The summary and per-rule decisions written as one JSON document (the polars and the
+    decisions-only children write alike), and the child's report."""
+    out.write_text(
+        f'{{"summary": {summary.write_json()}, "rules": {per_rule.write_json()}}}',
+        encoding="utf-8",
+    )
+    clock.lap("write")
+    return {
+        "phases": clock.phases,
+        "split": {},
+        "total": clock.total,
+        "counties": summary.height,
+        "maxrss_kib": _maxrss_kib(),
+    }
+
+
 def _child_polars(data: Path, out: Path) -> dict[str, Any]:
     """A hand-written polars evaluation of the same rules: every rule's status and margin (the
     actual and the target as exact decimals rounded half-up to the indicator's precision), the
@@ -356,18 +378,7 @@ def _child_polars(data: Path, out: Path) -> dict[str, Any]:
     )
     per_rule = frame.select("county", "indicator", "status", "margin")
     clock.lap("evaluate")
-    out.write_text(
-        f'{{"summary": {summary.write_json()}, "rules": {per_rule.write_json()}}}',
-        encoding="utf-8",
-    )
-    clock.lap("write")
-    return {
-        "phases": clock.phases,
-        "split": {},
-        "total": clock.total,
-        "counties": summary.height,
-        "maxrss_kib": _maxrss_kib(),
-    }
+    return _decisions_written(clock, summary, per_rule, out)
 
 
 SERVE_REQUESTS = 60
@@ -415,18 +426,7 @@ def _child_decide(data: Path, out: Path) -> dict[str, Any]:
     )
     per_rule = rules.select("county_index", "id", "status", "margin")
     clock.lap("evaluate")
-    out.write_text(
-        f'{{"summary": {summary.write_json()}, "rules": {per_rule.write_json()}}}',
-        encoding="utf-8",
-    )
-    clock.lap("write")
-    return {
-        "phases": clock.phases,
-        "split": {},
-        "total": clock.total,
-        "counties": summary.height,
-        "maxrss_kib": _maxrss_kib(),
-    }
+    return _decisions_written(clock, summary, per_rule, out)
 
 
 def _child_serve() -> dict[str, Any]:

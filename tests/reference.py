@@ -354,10 +354,11 @@ def assess_county(
             "status": st,
             "reason_code": reason_code(ind, values, st, why),
             **shown,
-            # Growth is a figure of the values alone: given for a rule not applicable too.
+            # Growth is a figure of the values alone: given for a rule not applicable too;
+            # but such a rule counts in no total, the growth profile's neither.
             "growth": growth(ind, values),
-            "over_50": grew_more_than(ind, values, 50),
-            "over_100": grew_more_than(ind, values, 100),
+            "over_50": st != "not_applicable" and grew_more_than(ind, values, 50),
+            "over_100": st != "not_applicable" and grew_more_than(ind, values, 100),
         }
     applicable = [i for i in specs if rules[i["id"]]["status"] != "not_applicable"]
     statuses = {i["id"]: rules[i["id"]]["status"] for i in applicable}

@@ -1028,3 +1028,59 @@ def test_every_county_of_the_national_dataset_agrees_with_the_reference(tmp_path
         _check_summary(summaries[i], expected)
         verdicts.add(expected["verdict"])
     assert verdicts == {"PASS", "FAIL"}
+
+
+# -- A rule not applicable to the county counts in no total, the growth profile's neither -----
+
+SCOPED_RULESET = make_ruleset(
+    [
+        make_indicator("everywhere", {"kind": "target"}, kind="expected", unit="个", precision=0),
+        make_indicator(
+            "plain_only",
+            {"kind": "target"},
+            kind="expected",
+            unit="个",
+            precision=0,
+            applies_to={"county_types": ["plain"]},
+        ),
+    ],
+    {"kind": "binding_all_expected_share", "expected_min_share": "50", "basis": "test"},
+    themes=THEMES,
+    county_types=COUNTY_TYPES,
+)
+# Both grew: 10 → 16 (60 %) everywhere; 10 → 30 (200 %) where it applies to plain counties only.
+SCOPED_CSV = [
+    ["county", "county_type", "indicator", "baseline", "target", "actual"],
+    ["丘陵一县", "丘陵县", "everywhere", "10", "12", "16"],
+    ["丘陵一县", "丘陵县", "plain_only", "10", "12", "30"],
+    ["平原一县", "平原县", "everywhere", "10", "12", "16"],
+    ["平原一县", "平原县", "plain_only", "10", "12", "30"],
+]
+# (growth_over_50, growth_over_100, growth_evaluated)
+SCOPED_EXPECTED = {"丘陵一县": (1, 0, 1), "平原一县": (2, 1, 2)}
+
+
+def test_a_rule_not_applicable_is_not_in_the_growth_profile(tmp_path: Path) -> None:
+    path = write_rows(tmp_path / "scoped.csv", SCOPED_CSV)
+    counties = load_counties(path, SCOPED_RULESET)
+    specs = [i.model_dump(mode="python", exclude_none=True) for i in SCOPED_RULESET.indicators]
+    policy = SCOPED_RULESET.verdict_policy.model_dump()
+    vector, rete = both(counties, SCOPED_RULESET)
+    for i, county in enumerate(counties):
+        rows = {
+            r[2]: {"baseline": Decimal(r[3]), "target": Decimal(r[4]), "actual": Decimal(r[5])}
+            for r in SCOPED_CSV[1:]
+            if r[0] == county.county
+        }
+        kind = "plain" if county.county == "平原一县" else "hilly"
+        expected = reference.assess_county(specs, policy, rows, theme=None, county_type=kind)
+        g50, g100, evaluated = SCOPED_EXPECTED[county.county]
+        assert (expected["growth_over_50"], expected["growth_over_100"]) == (g50, g100)
+        s = engine.assess(county, SCOPED_RULESET).summary
+        assert (s.growth_over_50, s.growth_over_100, s.growth_evaluated) == (g50, g100, evaluated)
+        for batch in (vector, rete):
+            row = batch.summary.row(i, named=True)
+            assert (row["growth_over_50"], row["growth_over_100"]) == (g50, g100), batch.engine
+    # its growth is still shown
+    shown = vector.rules.filter(pl.col("id") == "plain_only")["growth"].to_list()
+    assert shown == ["200.0", "200.0"]

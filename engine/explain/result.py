@@ -329,7 +329,9 @@ def build_result(ruleset: Ruleset, county: CountyData, inference: Inference) -> 
         pass_mark=t.pass_mark,
         growth_over_50=sum(grew_more_than(o, 50) for o in inference.outcomes),
         growth_over_100=sum(grew_more_than(o, 100) for o in inference.outcomes),
-        growth_evaluated=sum(growth(o) is not None for o in inference.outcomes),
+        growth_evaluated=sum(
+            growth(o) is not None and o.status != "not_applicable" for o in inference.outcomes
+        ),
     )
     return Result(
         verdict=inference.verdict,

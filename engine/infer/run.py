@@ -195,9 +195,10 @@ def growth(o: Outcome) -> Decimal | None:
 
 
 def grew_more_than(o: Outcome, percent: int) -> bool:
-    """Exact: (actual − baseline) × 100 > percent × baseline, in the good direction."""
+    """Exact: (actual − baseline) × 100 > percent × baseline, in the good direction; never for
+    a rule not applicable to the county (it counts in no total, docs/semantics.md)."""
     r = o.resolved
-    if r.actual is None or r.baseline is None or r.baseline <= 0:
+    if o.status == "not_applicable" or r.actual is None or r.baseline is None or r.baseline <= 0:
         return False
     return _good(r.indicator, r.actual - r.baseline) * 100 > percent * r.baseline
 

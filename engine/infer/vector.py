@@ -260,8 +260,13 @@ def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, n: int) -> pl.LazyF
         if op != "between"
         else pl.lit(None, dtype=INT),
         growth_tenths=pl.when(baseline > 0).then(_div_half_up(gain * _lit(1000), baseline)),
-        over_50=((baseline > 0) & (gain * 100 > baseline * 50)).fill_null(False),
-        over_100=((baseline > 0) & (gain * 100 > baseline * 100)).fill_null(False),
+        # A rule not applicable to the county counts in no total (docs/semantics.md).
+        **{
+            f"over_{percent}": (
+                pl.col("applicable") & (baseline > 0) & (gain * 100 > baseline * percent)
+            ).fill_null(False)
+            for percent in (50, 100)
+        },
     )
     frame = frame.with_columns(
         score_hundredths=_score(ind) if ruleset.scored else pl.lit(None, dtype=INT)
