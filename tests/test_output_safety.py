@@ -16,7 +16,7 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from engine.model.county import CountyData
 from engine.report.batch import _spreadsheet_safe, rules_csv, summary_csv
 from engine.report.output import (
     FORMULA_PREFIXES,
+    Streamed,
     spreadsheet_safe,
     write_atomically,
     write_outputs,
@@ -431,3 +432,52 @@ def test_a_read_only_bind_mount(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout.startswith("output_not_writable") and "read-only file system" in proc.stdout
     assert listing(folder) == []
+
+
+# -- streamed content: made in a thread while it is written ----------------------------------
+
+
+def _chunks(count: int, *, fail_at: int | None = None) -> Streamed:
+    def make() -> Iterator[bytes]:
+        for i in range(count):
+            if i == fail_at:
+                raise InputError(code="output_write_failed", params={"reason": "made to fail"})
+            yield f"{i:06}\n".encode()
+
+    return Streamed(make)
+
+
+def test_streamed_chunks_are_written_whole_and_in_order(tmp_path: Path) -> None:
+    target = tmp_path / "many.txt"
+    write_atomically(target, _chunks(5_000), inputs=[])
+    assert target.read_bytes() == b"".join(f"{i:06}\n".encode() for i in range(5_000))
+    assert [t.name for t in threading.enumerate() if t.name == "assess-output"] == []
+
+
+def test_what_making_the_content_raises_reaches_the_caller_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("previous report")
+    error = raises(
+        "output_write_failed", lambda: write_atomically(target, _chunks(50, fail_at=20), inputs=[])
+    )
+    assert "made to fail" in error.describe("en")
+    assert target.read_text() == "previous report" and listing(tmp_path) == ["report.json"]
+    assert [t.name for t in threading.enumerate() if t.name == "assess-output"] == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_failing_write_stops_the_thread_making_the_content() -> None:
+    made: list[int] = []
+
+    def make() -> Iterator[bytes]:
+        for i in range(10_000):
+            made.append(i)
+            yield b"x" * 1024
+
+    raises(
+        "output_no_space", lambda: write_atomically(Path("/dev/full"), Streamed(make), inputs=[])
+    )
+    assert len(made) < 100  # stopped a few chunks ahead of the failed write, not made to the end
+    assert [t.name for t in threading.enumerate() if t.name == "assess-output"] == []

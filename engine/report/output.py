@@ -20,11 +20,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import queue
 import re
 import secrets
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,12 +260,52 @@ def _check(targets: list[_Target], inputs: Sequence[Path]) -> None:
                 raise InputError(code="output_named_twice", file=target.path)
 
 
+def _write_chunk(fd: int, chunk: bytes) -> None:
+    view = memoryview(chunk)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+#: Chunks a streamed content may have made ahead of the writer (a few MB: a batch's JSON
+#: slices are about 2 MB each).
+_AHEAD = 4
+
+
 def _write_all(fd: int, data: bytes | Streamed) -> None:
-    for chunk in data if isinstance(data, Streamed) else (data,):
-        view = memoryview(chunk)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+    """Write ``data``; a streamed content is made in a thread of its own while the chunks it
+    made are written, so that polars making the next slice and the kernel taking the last
+    overlap (both release the interpreter)."""
+    if not isinstance(data, Streamed):
+        _write_chunk(fd, data)
+        return
+    # a chunk; None: the end; an exception: what making the content raised
+    made: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=_AHEAD)
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for chunk in data:
+                if stop.is_set():
+                    return
+                made.put(chunk)
+            made.put(None)
+        except BaseException as exc:  # handed to the writer, which raises it
+            made.put(exc)
+
+    maker = threading.Thread(target=make, name="assess-output", daemon=True)
+    maker.start()
+    try:
+        while (item := made.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            _write_chunk(fd, item)
+    finally:
+        stop.set()
+        while maker.is_alive():  # a maker blocked on a full queue: make room, it sees the stop
+            with contextlib.suppress(queue.Empty):
+                made.get_nowait()
+            maker.join(timeout=0.01)
 
 
 def _open_in_place(target: _Target) -> None:
