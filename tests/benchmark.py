@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import gc
 import importlib.metadata
 import itertools
 import json
@@ -233,6 +234,7 @@ def _child_stream(data: Path, out: Path) -> dict[str, Any]:
     from engine.report.output import Streamed, write_atomically
 
     clock.lap("import")
+    gc.freeze()  # as the command's main() does after its imports (engine/cli/app.py)
     ruleset = load_ruleset(RULESET)
     batch = assess_path(data, ruleset, batch=True, stream=True)
     assert isinstance(batch, Batch | Chunked)
