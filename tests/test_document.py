@@ -483,3 +483,32 @@ def test_a_blank_is_shown_by_every_reading_format() -> None:
         assert "【由县(市、区)填写】" in formats.FORMATS[fmt].render(
             document, lang="zh", layout=Layout()
         )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [48, 60, 80])
+def test_a_long_bullet_wraps_beside_its_bullet_with_a_hanging_indent(lang: str, width: int) -> None:
+    """A Chinese sentence has no space to break at: the bullet must not stand alone on its
+    line, and the sentence's further lines sit under its first character."""
+    from engine.report.text import render_text
+
+    result = engine.assess(
+        Path(__file__).resolve().parent.parent / "scenarios" / "tianmen-2022.csv",
+        "provincial-2021",
+    )
+    lines = render_text(result, lang=lang, color=False, width=width).splitlines()
+    bullets = [i for i, line in enumerate(lines) if re.match(r"^  [•✗!] ", line)]
+    assert bullets, "the report has bullets"
+    for i in bullets:
+        assert lines[i][4:].strip(), f"a bullet alone on its line: {lines[i]!r}"
+    reason = result.verdict_reasons[0].zh if lang == "zh" else result.verdict_reasons[0].en
+    first = next(i for i in bullets if lines[i].startswith("  • "))
+    said = [lines[first][4:]]
+    for line in lines[first + 1 :]:
+        if not line.startswith("    "):
+            break
+        said.append(line[4:])
+    assert len(said) > 1 or width >= 80  # it did wrap where it had to
+    assert "".join(said) == reason or " ".join(said) == reason
+    wrapped = [line for line in lines if re.match(r"^(  [•✗!] |    )", line)]
+    assert all(line == line.rstrip() for line in wrapped), "no trailing space where it wrapped"

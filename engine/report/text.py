@@ -151,9 +151,22 @@ def _banner(console: Console, banner: Banner) -> None:
         RichText.assemble(f"{banner.label}: ", (banner.verdict.label, f"bold {tone.colour}"))
     )
     for reason in banner.reasons:
-        console.print(f"  • {reason}")
+        _hanging(console, RichText("  • "), RichText(reason))
     for line in banner.lines:
         console.print(line)
+
+
+def _hanging(console: Console, lead: RichText, text: RichText) -> None:
+    """``lead`` (a bullet) and ``text`` wrapped beside it, its further lines indented under
+    the text's first character. A Chinese sentence has no spaces to break at: left to rich,
+    it moved whole to the next line, leaving the bullet alone on its own."""
+    from rich.cells import cell_len
+    from rich.text import Text as RichText
+
+    width = cell_len(lead.plain)
+    for i, line in enumerate(text.wrap(console, max(console.width - width, 8), overflow="fold")):
+        line.rstrip()
+        console.print(lead + line if i == 0 else RichText(" " * width) + line, soft_wrap=True)
 
 
 def _block(console: Console, block: Block, indent: str) -> None:
@@ -165,22 +178,21 @@ def _block(console: Console, block: Block, indent: str) -> None:
         console.print(_runs((indent, *block.runs)))
     elif isinstance(block, BulletList):
         for item in block.items:
-            text = RichText(f"{indent}")
+            lead = RichText(f"{indent}")
             if item.status is None:
-                text.append("• ")
+                lead.append("• ")
             else:
                 tone = TONES[item.status]
-                text.append(f"{tone.symbol} ", style=tone.colour)
-            text.append_text(_runs(item.runs))
+                lead.append(f"{tone.symbol} ", style=tone.colour)
+            text = _runs(item.runs)
             if item.details:
                 text.append(", " + ", ".join(item.details))
-            console.print(text)
+            _hanging(console, lead, text)
     elif isinstance(block, Warning):
         for runs in block.items:
-            text = RichText(f"{indent}")
-            text.append("! ", style=TONES[WARNING_TONE].colour)
-            text.append_text(_runs(runs))
-            console.print(text)
+            lead = RichText(f"{indent}")
+            lead.append("! ", style=TONES[WARNING_TONE].colour)
+            _hanging(console, lead, _runs(runs))
     elif isinstance(block, Note):
         console.print(_runs((indent, *block.runs), style="dim"))
     elif isinstance(block, Blank):  # a place left for the reader to write in
