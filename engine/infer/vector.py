@@ -18,6 +18,7 @@ path's own functions, so they cannot disagree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -57,7 +58,10 @@ class VectorUnsupported(EvaluatorUnsupported):
 # -- exact integer arithmetic on columns -------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _lit(value: int) -> Expr:
+    # Cached: an Int128 literal costs polars a one-value series (~20 µs), and the same few
+    # constants recur in every indicator's expressions (an expression is never changed).
     return pl.lit(value, dtype=INT)
 
 
@@ -106,8 +110,8 @@ class _Column:
     baseline: list[int | None] | pl.Series
     target: list[int | None] | pl.Series
     reference: list[int | None] | pl.Series
-    applicable: list[bool]
-    missing_actual: list[str]  # "actual", "input" or "undefined"
+    applicable: list[bool] | pl.Series
+    missing_actual: list[str] | pl.Series  # "actual", "input" or "undefined"
     absent_inputs: list[tuple[str, ...]]
     rows: list[int | None]  # the data row, for messages
 
@@ -200,12 +204,13 @@ def _good(ind: Indicator, delta: Expr) -> Expr:
     return delta if ind.direction == "higher" else _neg(delta)
 
 
-def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, n: int) -> pl.LazyFrame:
-    """Every column of OUTCOME_SCHEMA for one indicator (and the raw inputs), lazily."""
+def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, index: pl.Series) -> pl.LazyFrame:
+    """Every column of OUTCOME_SCHEMA for one indicator (and the raw inputs), lazily;
+    ``index`` is the county index column, 0 … n − 1, shared by every indicator."""
     p = ind.precision
     frame = pl.DataFrame(
         {
-            "county_index": pl.Series(range(n), dtype=pl.UInt32),
+            "county_index": index,
             "actual_raw": pl.Series(col.actual, dtype=INT),
             "baseline_raw": pl.Series(col.baseline, dtype=INT),
             "target_raw": pl.Series(col.target, dtype=INT),
@@ -342,9 +347,10 @@ def _outcomes(
     counties: Sequence[CountyData] | None,
 ) -> Outcomes:
     indicators, checks = [], []
+    index = pl.Series("county_index", range(len(names)), dtype=pl.UInt32)
     for ind, col in zip(ruleset.indicators, columns, strict=True):
         # Cached: the outcomes and the check read one computation (in one collect_all).
-        frame = _decided(ruleset, ind, col, len(names)).cache()
+        frame = _decided(ruleset, ind, col, index).cache()
         absent = col.absent_inputs if ind.derived is not None and any(col.absent_inputs) else None
         indicators.append(IndicatorOutcomes(ind, frame.select(*OUTCOME_SCHEMA), absent))
         checks.append(_beyond_durable_rules(frame))
@@ -371,16 +377,21 @@ def evaluate(ruleset: Ruleset, counties: Sequence[CountyData]) -> Outcomes:
 def evaluate_table(ruleset: Ruleset, table: FastTable) -> Outcomes:
     """The same for a table read by the fast loader (no derived or restricted indicators)."""
     n = len(table.counties)
+    # The same for every indicator: made once (a series is never changed in place).
+    applicable = pl.repeat(True, n, dtype=pl.Boolean, eager=True)
+    missing_actual = pl.repeat("actual", n, dtype=pl.String, eager=True)
+    absent: list[tuple[str, ...]] = [()] * n
+    rows: list[int | None] = [None] * n
     columns = [
         _Column(
             actual=v["actual"],
             baseline=v["baseline"],
             target=v["target"],
             reference=v["reference"],
-            applicable=[True] * n,
-            missing_actual=["actual"] * n,
-            absent_inputs=[()] * n,
-            rows=[None] * n,
+            applicable=applicable,
+            missing_actual=missing_actual,
+            absent_inputs=absent,
+            rows=rows,
         )
         for v in (table.values[ind.id] for ind in ruleset.indicators)
     ]
