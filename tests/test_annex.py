@@ -151,3 +151,31 @@ def test_the_yaml_written_from_an_annex_is_the_same_ruleset(tmp_path: Path) -> N
     # Identical results; only the ruleset's file name differs (plan.yaml against the table).
     assert by_yaml.model_dump(exclude={"ruleset"}) == by_table.model_dump(exclude={"ruleset"})
     assert by_yaml.ruleset.content_hash == by_table.ruleset.content_hash
+
+
+@pytest.mark.parametrize(
+    ("direction", "name", "expected"),
+    [
+        ("", "万元GDP综合能耗", "lower"),  # not said: the province's direction for its indicator
+        ("", "县级特色指标一", "higher"),  # not said, not the province's: higher is better
+        ("越高越好", "万元GDP综合能耗", "higher"),  # said: the county's word wins
+        ("越低越好", "县级特色指标一", "lower"),
+        ("lower is better", "县级特色指标一", "lower"),  # our English completion table's words
+    ],
+)
+def test_an_annex_without_direction_keeps_the_provinces(
+    tmp_path: Path, direction: str, name: str, expected: str
+) -> None:
+    """A county's annex seldom has a 方向 column; its 万元GDP综合能耗 is still lower-is-better.
+    Read as higher-is-better, 0.471 against a target of 0.48 was not met, a wrong verdict."""
+    path = write(
+        tmp_path,
+        f"指标名称,单位,指标属性,目标值,方向\n{name},吨标准煤/万元,预期性,0.48,{direction}\n",
+    )
+    ruleset = load_annex(path)
+    assert ruleset.indicators[0].direction == expected
+    data = write(tmp_path, f"指标,目标值,实际值\n{name},0.48,0.471\n", "c.csv")
+    status = engine.assess(data, ruleset).rules[0].status
+    assert status == ("met" if expected == "lower" else "not_met")
+    said = "lower is better, as in provincial-2021" in ruleset.indicators[0].provenance
+    assert said == (direction == "" and expected == "lower")

@@ -27,7 +27,13 @@ from engine.report import formats
 from engine.report.build import county_document
 from engine.report.document import Document, Fact, Note, Paragraph, Section
 from engine.report.docx import render as render_docx
-from engine.report.dossier import PARTS, WORDS, completion_document, self_evaluation_document
+from engine.report.dossier import (
+    PARTS,
+    WORDS,
+    completion_document,
+    listed_rules,
+    self_evaluation_document,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -37,7 +43,7 @@ FOUR = SCENARIOS / "hubei-four-counties.csv"
 
 SUMMARY = "约束性指标完成率100%，28项指标中21项指标增长率超50%，其中12项指标增长率超100%。"
 HEADS = [
-    *("序号", "类别", "指标", "单位", "属性", "基期值", "目标值", "完成值"),
+    *("序号", "类别", "指标", "单位", "属性", "方向", "基期值", "目标值", "完成值"),
     *("完成率（%）", "增长率（%）", "是否完成", "责任单位", "佐证材料"),
 ]
 NUMBERS = {"基期值": "baseline", "目标值": "threshold", "完成值": "actual"}
@@ -157,10 +163,10 @@ def test_binding_then_expected_each_under_its_group_row(tianmen: Result) -> None
     assert set(rows[9]) == {"二、预期性指标（20项）"}
     assert [r[4] for r in rows[10:]] == ["预期性"] * 20
     assert [r[0] for r in rows if len(set(r)) > 1] == [str(n) for n in range(1, 29)]
-    done = {r[2].split("\n")[0]: r[10] for r in rows if len(set(r)) > 1}
+    done = {r[2]: r[11] for r in rows if len(set(r)) > 1}
     assert done["高技能人才数"] == "否" and done["科技型中小企业入库数"] == "是"
-    # A lower-is-better indicator says so under its name.
-    assert any(r[2] == "万元GDP综合能耗\n（逆向指标，越低越好）" for r in rows)
+    # A lower-is-better indicator says so in its 方向 column.
+    assert {r[2]: r[5] for r in rows if len(set(r)) > 1}["万元GDP综合能耗"] == "越低越好"
 
 
 def test_department_and_evidence_when_the_result_has_them(tianmen: Result) -> None:
@@ -171,8 +177,8 @@ def test_department_and_evidence_when_the_result_has_them(tianmen: Result) -> No
     rows = table_rows(completion(opened(report(tianmen.model_copy(update={"rules": rules})))))
     first = rows[2]
     assert first[2] == tianmen.rules[0].name.zh
-    assert first[11:] == ["市科技局", "天科发〔2022〕5号\n财政决算表.pdf"]
-    assert all(r[11:] == ["", ""] for r in rows[3:] if len(set(r)) > 1)  # blank otherwise
+    assert first[12:] == ["市科技局", "天科发〔2022〕5号\n财政决算表.pdf"]
+    assert all(r[12:] == ["", ""] for r in rows[3:] if len(set(r)) > 1)  # blank otherwise
 
 
 def test_department_and_evidence_read_from_the_county_s_table(tmp_path: Path) -> None:
@@ -187,7 +193,7 @@ def test_department_and_evidence_read_from_the_county_s_table(tmp_path: Path) ->
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     table = table_rows(completion(opened(report(engine.assess(data, "provincial-2021")))))
     (row,) = [r for r in table if r[2] == "高新技术企业数"]
-    assert row[11:] == ["市科技局", "认定名单.pdf\n公示网页"]
+    assert row[12:] == ["市科技局", "认定名单.pdf\n公示网页"]
 
 
 # Fonts, page numbers, fields -------------------------------------------------------------------
@@ -380,7 +386,7 @@ def test_in_english(tianmen: Result) -> None:
         "them by more than 100 %."
     )
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "No.")
-    assert table.rows[0].cells[8].text == "Completion (%)"
+    assert table.rows[0].cells[9].text == "Completion (%)"
     assert table.rows[1].cells[0].text == "1. Binding indicators (8)"
 
 
@@ -440,22 +446,24 @@ def test_the_completion_table_as_a_spreadsheet(tmp_path: Path, tianmen: Result) 
     assert kinds == ["约束性"] * 8 + ["预期性"] * 20
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_completion_table_read_back_as_an_annex_keeps_every_figure(
-    tmp_path: Path, tianmen: Result
+    tmp_path: Path, tianmen: Result, lang: str
 ) -> None:
-    """The filed table read back as a plan annex (``assess TABLE.xlsx``) gives every figure
-    again: the numbers with the decimals their cells show (2.50 stays 2.50, so 2.77 is not
-    rounded to 2.8). The 13 filed columns have no 方向, so a lower-is-better indicator is read
-    as higher-is-better, as an annex without 方向 is (docs/decisions.md): it is left out here."""
+    """The filed table read back as a plan annex (``assess TABLE.xlsx``) gives every figure and
+    status again, in either language's headers: the numbers with the decimals their cells show
+    (2.50 stays 2.50, so 2.77 is not rounded to 2.8), and 万元GDP综合能耗 lower-is-better by its
+    方向 column (before it had one, the table read back said it was not met: 0.471 < 0.48)."""
     path = tmp_path / "完成情况表.xlsx"
-    path.write_bytes(report(tianmen, fmt="completion-xlsx"))
+    path.write_bytes(report(tianmen, fmt="completion-xlsx", lang=lang))
     back = engine.assess(path, path)
-    higher = {r.id for r in tianmen.rules if r.direction == "higher"}
-    assert len(higher) == 27
-    figures = {r.id: (r.actual, r.completion, r.status) for r in back.rules if r.id in higher}
-    assert figures == {
-        r.id: (r.actual, r.completion, r.status) for r in tianmen.rules if r.id in higher
-    }
+    filed = listed_rules(tianmen)  # the table's rows: binding, then expected
+    assert [r.direction for r in filed].count("lower") == 1
+    assert [(r.direction, r.actual, r.completion, r.status) for r in back.rules] == [
+        (r.direction, r.actual, r.completion, r.status) for r in filed
+    ]
+    assert back.verdict == tianmen.verdict
+    assert (back.summary.expected_met, back.summary.expected_total) == (18, 20)
 
 
 def test_the_dossier_documents_are_format_neutral(tianmen: Result) -> None:

@@ -4,8 +4,10 @@ A county's rules are the table annexed to its construction plan: one row per ind
 name, unit, 约束性 or 预期性, base-year value and target. Such a table — or a completion table
 (完成情况表), which has the same columns plus 完成值 — is accepted wherever a ruleset is. Each row
 becomes a ``target`` indicator: compared with the county's own target, at the precision the
-target is written with (``1.60`` → 2 decimals) unless a 精度 column says otherwise, higher is
-better unless 方向 says 越低越好. The verdict policy is the provincial one (every binding
+target is written with (``1.60`` → 2 decimals) unless a 精度 column says otherwise. Its
+direction is what 方向 says (越高越好 or 越低越好); where 方向 is absent or blank, an indicator the
+province names (万元GDP综合能耗, say) keeps the province's direction, and any other is higher-is-
+better. The verdict policy is the provincial one (every binding
 indicator met, at least 80 % of the expected ones), the share a labelled assumption that
 ``expected_share`` replaces.
 
@@ -33,17 +35,17 @@ from engine.units import match_key, name_key
 #: The columns of an annex (header aliases, matched like a county table's headers).
 ANNEX_COLUMNS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "no", "no."),
-    "category": ("类别", "指标类别", "一级指标", "分类"),
+    "category": ("类别", "指标类别", "一级指标", "分类", "category"),
     "name": ("指标名称", "指标", "二级指标", "indicator"),
     "unit": ("单位", "计量单位", "unit"),
-    "kind": ("指标属性", "属性", "指标性质", "指标类型", "kind"),
+    "kind": ("指标属性", "属性", "指标性质", "指标类型", "kind", "type"),
     "baseline": ("基期值", "基数", "基期", "基准值", "baseline"),
     "target": ("目标值", "目标", "target"),
     "direction": ("方向", "指标方向", "direction"),
     "precision": ("精度", "小数位数", "precision"),
-    "department": ("责任单位", "牵头单位", "责任部门"),
+    "department": ("责任单位", "牵头单位", "责任部门", "responsible unit"),
     "data_source": ("数据来源", "来源"),
-    "actual": ("完成值", "实际值", "现值", "实际完成值", "actual"),
+    "actual": ("完成值", "实际值", "现值", "实际完成值", "actual", "achieved"),
     "evidence": ("佐证材料", "佐证资料", "佐证", "证明材料", "evidence"),
     "note": ("备注", "note"),
 }
@@ -59,6 +61,9 @@ _DIRECTIONS = {
     "逆向": "lower",
     "lower": "lower",
     "越小越好": "lower",
+    # The words of our own completion table in English (engine/report/dossier.py).
+    "higherisbetter": "higher",
+    "lowerisbetter": "lower",
 }
 #: The provincial share that stands for 基本达到 (basically reached), an assumption.
 DEFAULT_EXPECTED_SHARE = Decimal(80)
@@ -121,15 +126,24 @@ def _rows(path: Path) -> tuple[list[AnnexRow], str]:
     return rows, table.data_file.sha256
 
 
-def _known_ids() -> dict[str, str]:
-    """name_key of provincial-2021's names → its ids (the annex speaks the province's ids)."""
+@dataclass(frozen=True)
+class _Known:
+    """An indicator of provincial-2021, as an annex row naming it takes it."""
+
+    id: str
+    direction: str
+
+
+def _known_ids() -> dict[str, _Known]:
+    """name_key of provincial-2021's names → its id and direction (the annex speaks the
+    province's ids; a row without 方向 keeps the province's direction)."""
     from engine.load.ruleset import load_ruleset
 
     try:
         provincial = load_ruleset("provincial-2021")
     except RulesetError:  # pragma: no cover - the bundled ruleset always loads
         return {}
-    return {name_key(i.name.zh): i.id for i in provincial.indicators}
+    return {name_key(i.name.zh): _Known(i.id, i.direction) for i in provincial.indicators}
 
 
 def _number(
@@ -179,7 +193,8 @@ def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str
         "reconstruction": (
             "Read from the county's own plan annex: each row is an indicator compared with its "
             "target; 属性 gives binding or expected; the precision is the target's written "
-            "decimals unless 精度 says otherwise; higher is better unless 方向 says otherwise."
+            "decimals unless 精度 says otherwise; the direction is 方向's, else the province's for "
+            "an indicator it names, else higher is better."
         ),
         "assumptions": []
         if expected_share is not None
@@ -202,7 +217,7 @@ def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str
 
 
 def _indicator(
-    row: AnnexRow, position: int, path: Path, known: dict[str, str], used: set[str]
+    row: AnnexRow, position: int, path: Path, known: dict[str, _Known], used: set[str]
 ) -> dict[str, Any]:
     cells = row.cells
     name = cells["name"] or ""
@@ -220,7 +235,12 @@ def _indicator(
             row=row.row,
             field="kind",
         )
-    direction = _DIRECTIONS.get(match_key(cells.get("direction") or "越高越好"))
+    province = known.get(name_key(name))
+    written = cells.get("direction")
+    if written:
+        direction = _DIRECTIONS.get(match_key(written))
+    else:  # not said: the province's direction for an indicator it names (万元GDP综合能耗)
+        direction = province.direction if province is not None else "higher"
     if direction is None:
         raise RulesetError(
             code="annex_direction",
@@ -253,7 +273,7 @@ def _indicator(
     else:
         exponent = target.as_tuple().exponent  # as written: 1.60 has two decimals
         precision = min(max(0, -exponent) if isinstance(exponent, int) else 0, 6)
-    ind_id = known.get(name_key(name))
+    ind_id = province.id if province is not None else None
     if ind_id is None or ind_id in used:
         seq = cells.get("seq") or ""
         ind_id = f"item_{int(seq):02d}" if seq.isdigit() else f"item_{position:02d}"
@@ -270,7 +290,8 @@ def _indicator(
         "precision": precision,
         "direction": direction,
         "threshold": {"kind": "target"},
-        "provenance": f"county plan annex, row {row.row}",
+        "provenance": f"county plan annex, row {row.row}"
+        + ("" if written or direction == "higher" else "; lower is better, as in provincial-2021"),
     }
     for column in ("department", "data_source"):  # 责任单位, 数据来源: only when filled
         if cells.get(column):

@@ -33,7 +33,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("indicator", "指标", "指标名称", "指标代码", "指标项"),
     "baseline": ("baseline", "基期值", "基数", "基期", "基准值"),
     "target": ("target", "目标值", "目标"),
-    "actual": ("actual", "实际值", "完成值", "现值", "实际完成值"),
+    "actual": ("actual", "实际值", "完成值", "现值", "实际完成值", "achieved"),
     "reference": ("reference", "参考值", "全省平均值", "全省平均"),
     "county": ("county", "县市区", "地区", "县(市、区)", "县(市、区)"),
     "theme": ("theme", "建设主题", "主题"),

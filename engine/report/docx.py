@@ -104,6 +104,7 @@ _WIDTHS = {
     "indicator": 5.2,
     "unit": 1.8,
     "kind": 1.6,
+    "direction": 1.9,
     "done": 1.3,
     "department": 2.4,
     "evidence": 3.6,
@@ -113,7 +114,9 @@ _WIDTHS = {
 }
 _NUMERIC_WIDTH, _TEXT_WIDTH = 1.6, 2.6
 #: Columns whose texts are short words, centred like the numbers.
-_CENTRED = frozenset({"n", "category", "unit", "kind", "done", "status", "threshold_kind"})
+_CENTRED = frozenset(
+    {"n", "category", "unit", "kind", "direction", "done", "status", "threshold_kind"}
+)
 
 _HEAD_FILL, _GROUP_FILL = "D9D9D9", "F2F2F2"
 #: A row's least height: room to write in by hand what the data did not say.

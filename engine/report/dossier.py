@@ -70,6 +70,7 @@ TABLE_COLUMNS = (
     "indicator",
     "unit",
     "kind",
+    "direction",
     "baseline",
     "target",
     "actual",
@@ -142,7 +143,9 @@ WORDS: dict[str, dict[str, Any]] = {
             "not_evaluated": "未评价",
             "not_applicable": "不适用",
         },
-        "lower": "逆向指标，越低越好",
+        # A column of its own, so that the table read back as an annex (engine/load/annex.py)
+        # keeps each indicator's direction; the words are the annex reader's.
+        "directions": {"higher": "越高越好", "lower": "越低越好"},
         "notes": (
             "注：1. 完成率＝完成值÷目标值×100%，增长率＝（完成值－基期值）÷基期值×100%；逆向指标"
             "（越低越好）的完成率＝目标值÷完成值×100%，增长率为下降幅度。",
@@ -156,6 +159,7 @@ WORDS: dict[str, dict[str, Any]] = {
             "indicator": "指标",
             "unit": "单位",
             "kind": "属性",
+            "direction": "方向",
             "baseline": "基期值",
             "target": "目标值",
             "actual": "完成值",
@@ -229,7 +233,7 @@ WORDS: dict[str, dict[str, Any]] = {
             "not_evaluated": "not evaluated",
             "not_applicable": "not applicable",
         },
-        "lower": "lower is better",
+        "directions": {"higher": "higher is better", "lower": "lower is better"},
         "notes": (
             "Notes: 1. Completion = achieved ÷ target × 100 %; growth = (achieved − baseline) ÷ "
             "baseline × 100 %; for a lower-is-better indicator completion = target ÷ achieved × "
@@ -246,6 +250,7 @@ WORDS: dict[str, dict[str, Any]] = {
             "indicator": "Indicator",
             "unit": "Unit",
             "kind": "Type",
+            "direction": "Direction",
             "baseline": "Baseline",
             "target": "Target",
             "actual": "Achieved",
@@ -379,11 +384,10 @@ def _cells(n: int, rule: RuleResult, lang: str) -> dict[str, Cell]:
     return {
         "n": Number(Decimal(n)),
         "category": Text(rule.category.get(lang)),
-        "indicator": Text(
-            rule.name.get(lang), detail=words["lower"] if rule.direction == "lower" else None
-        ),
+        "indicator": Text(rule.name.get(lang)),
         "unit": Text(rule.unit),
         "kind": Text(words["kinds"][rule.kind]),
+        "direction": Text(words["directions"][rule.direction]),
         "baseline": exact(rule.baseline),
         "target": _target(rule),
         "actual": exact(rule.actual),

@@ -79,7 +79,9 @@ _SHOWN = {"rules": RULE_COLUMNS}
 _CODE_COLUMNS = frozenset({"id", "file", "sha256"})
 #: Columns whose cells never wrap (a unit, a requirement, a status, a short word); numbers
 #: never wrap either.
-_NOWRAP_COLUMNS = frozenset({"n", "unit", "required", "status", "kind", "field", "row"})
+_NOWRAP_COLUMNS = frozenset(
+    {"n", "unit", "required", "status", "kind", "direction", "field", "row"}
+)
 #: Columns whose heads may wrap (long texts under them); the other heads stay on one line.
 _WRAPPING_HEADS = frozenset({"indicator", "reason", "sha256", "file"})
 
