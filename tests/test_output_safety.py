@@ -357,8 +357,30 @@ def test_a_regular_file_is_replaced_whole_and_a_symlink_kept(tmp_path: Path) -> 
     assert not writes_in_place(link)
     write_atomically(link, "新报告", inputs=[TIANMEN])
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "新报告"
-    assert stat.S_IMODE(real.stat().st_mode) == 0o644
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600  # a private report stays private
     assert listing(tmp_path) == ["real.json", "report.json"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002], ids=["022", "077", "002"])
+def test_a_new_report_has_the_mode_the_umask_gives_and_a_replaced_one_keeps_its_own(
+    tmp_path: Path, umask: int
+) -> None:
+    """As a shell's ``>`` would: a new file 0666 less the umask (before, always 0644, so a user
+    whose umask is 077 had reports others could read); a replaced file keeps its permissions
+    (before, a 0600 report became 0644), but never a set-id bit."""
+    fresh, shared, private = (tmp_path / n for n in ("fresh.json", "shared.json", "private.json"))
+    shared.write_text("old")
+    shared.chmod(0o664)
+    private.write_text("old")
+    private.chmod(0o4600)  # set-uid: not carried onto the new content
+    previous = os.umask(umask)
+    try:
+        write_outputs([(fresh, "新"), (shared, "新"), (private, "新")], inputs=[TIANMEN])
+    finally:
+        os.umask(previous)
+    modes = [stat.S_IMODE(p.stat().st_mode) for p in (fresh, shared, private)]
+    assert modes == [0o666 & ~umask, 0o664, 0o600]
+    assert listing(tmp_path) == ["fresh.json", "private.json", "shared.json"]
 
 
 # -- places nobody may write -----------------------------------------------------------------

@@ -25,7 +25,6 @@ import re
 import secrets
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -134,6 +133,7 @@ class _Target:
     identity: tuple[int, int] | None  # (st_dev, st_ino) when the target exists
     alias_fd: int | None = None  # /dev/stdout and its kin: the descriptor to write through
     fifo: bool = False
+    mode: int | None = None  # the permissions of the regular file replaced, which it keeps
     fd: int = -1  # opened for writing (in place) or the temporary file's, while writing it
     tmp: Path | None = None
     previous: Path | None = None  # a hard link to the file the rename replaces, until it is done
@@ -218,7 +218,11 @@ def _inspect(path: Path, data: bytes | Streamed) -> _Target:
             raise _os_error(path, exc, creating=True) from None
         if not stat.S_ISDIR(folder):
             raise InputError(code="output_folder_missing", file=path)
-    return _Target(path, data, False, real, None if st is None else (st.st_dev, st.st_ino))
+    if st is None:
+        return _Target(path, data, False, real, None)
+    # The file replaced keeps its permissions (a private 0600 report stays private); only the
+    # read, write and execute bits: a set-id bit is not carried onto new content.
+    return _Target(path, data, False, real, (st.st_dev, st.st_ino), mode=st.st_mode & 0o777)
 
 
 def _input_identities(
@@ -328,18 +332,33 @@ def _open_in_place(target: _Target) -> None:
         raise InputError(code="output_write_failed", params={"reason": _REPLACED}, file=target.path)
 
 
+def _create_temporary(target: _Target) -> None:
+    """A new temporary file beside the target, created as a shell's ``>`` creates one: mode
+    0666 less the user's umask (mkstemp's 0600 would ignore it), never over an existing name."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = target.real.with_name(f".{target.real.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            target.fd = os.open(name, flags, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _os_error(target.path, exc, creating=True) from None
+        target.tmp = name
+        return
+    exists = FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
+    raise _os_error(target.path, exists, creating=True)
+
+
 def _write_temporary(target: _Target) -> None:
-    """The content in a temporary file beside the target (mode 0644), flushed to disk."""
-    try:
-        target.fd, name = tempfile.mkstemp(
-            prefix=f".{target.real.name}.", suffix=".tmp", dir=target.real.parent
-        )
-    except OSError as exc:
-        raise _os_error(target.path, exc, creating=True) from None
-    target.tmp = Path(name)
+    """The content in a temporary file beside the target, flushed to disk; with the
+    permissions of the file it replaces, else those the umask gives a new file."""
+    _create_temporary(target)
     try:
         _write_all(target.fd, target.data)
-        os.fchmod(target.fd, 0o644)  # mkstemp creates 0600; a report is meant to be shared
+        if target.mode is not None:
+            os.fchmod(target.fd, target.mode)
         os.fsync(target.fd)  # a full disk or a failing device shows here, not after the rename
     except OSError as exc:
         raise _os_error(target.path, exc) from None
