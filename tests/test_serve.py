@@ -312,6 +312,52 @@ def _raw(url: str, request: bytes, *, then: bytes = b"") -> bytes:
     return b"".join(chunks)
 
 
+@pytest.fixture(scope="module")
+def impatient() -> Iterator[Running]:
+    """A server that waits at most 1 s for a request's head."""
+    yield from start(ServeConfig(host="127.0.0.1", head_timeout=1.0))
+
+
+def _closed_after(conn: socket.socket, trickle: bytes) -> float:
+    """Send ``trickle`` a byte every 0.2 s (then nothing) until the server closes; how long
+    it took (at most 10 s)."""
+    started = time.monotonic()
+    conn.settimeout(0.2)
+    sent = 0
+    while time.monotonic() - started < 10:
+        if sent < len(trickle):
+            with contextlib.suppress(OSError):
+                conn.sendall(trickle[sent : sent + 1])
+            sent += 1
+        try:
+            if conn.recv(65536) == b"":
+                break
+        except TimeoutError:
+            continue
+        except ConnectionResetError:
+            break
+    return time.monotonic() - started
+
+
+def test_a_request_head_sent_a_byte_at_a_time_is_cut_off(impatient: Running) -> None:
+    """A slow-loris client (a header a byte at a time, or nothing at all) is disconnected
+    once the head deadline passes, from the connection or from its last response; a request
+    whose head arrives in time is answered, and kept alive as before."""
+    host, port = impatient.url.removeprefix("http://").split(":")
+    head = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Slow: " + b"a" * 200
+    for trickle in (head, b""):
+        with socket.create_connection((host, int(port)), timeout=20) as conn:
+            assert 0.9 < _closed_after(conn, trickle) < 4
+    with socket.create_connection((host, int(port)), timeout=20) as conn:
+        conn.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert conn.recv(65536).startswith(b"HTTP/1.1 200")
+        assert 0.9 < _closed_after(conn, head) < 4  # the next head, after a response
+    with impatient.client() as client:  # answered in time, on one kept-alive connection
+        for _ in range(3):
+            assert client.get("/health").status_code == 200
+            time.sleep(0.4)
+
+
 def test_a_declared_oversized_body_is_refused_before_it_is_read(small: Running) -> None:
     # Headers only: the server answers 413 without waiting for the gigabyte announced.
     started = time.monotonic()

@@ -16,6 +16,10 @@ MAX_BODY = 32_000_000
 TIMEOUT = 60.0
 #: At most this many seconds to receive a request's body.
 UPLOAD_TIMEOUT = 60.0
+#: At most this many seconds to receive a request's head (its line and headers), from the
+#: connection or the last response: a client sending a header a byte at a time would otherwise
+#: hold one of the MAX_CONNECTIONS for ever (engine/serve/server.py).
+HEAD_TIMEOUT = 10.0
 #: Assessments run at once (durable-rules fires one fact at a time anyway).
 WORKERS = 4
 
@@ -48,6 +52,7 @@ class ServeConfig:
     max_body: int = MAX_BODY
     timeout: float = TIMEOUT
     upload_timeout: float = UPLOAD_TIMEOUT
+    head_timeout: float = HEAD_TIMEOUT
     workers: int = WORKERS
 
     @property
