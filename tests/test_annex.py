@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 import engine
 from engine.load.annex import load_annex
+from engine.model.parts import prose
 
 ASSESS = Path(sys.executable).parent / "assess"
 HEADER = "序号,类别,指标名称,单位,指标属性,2020年基期值,2022年目标值,完成值,责任单位,佐证材料\n"
@@ -42,9 +43,12 @@ def test_each_row_is_a_target_indicator(tmp_path: Path) -> None:
         ("item_04", "expected", "个", 0, "higher", "target"),  # a county's own indicator
     ]
     assert ruleset.indicators[3].name.zh == "县级特色指标一"
-    assert ruleset.indicators[0].provenance == "county plan annex, row 2"
+    provenance = ruleset.indicators[0].provenance
+    assert not isinstance(provenance, str)
+    assert (provenance.zh, provenance.en) == ("县级建设方案指标表第2行", "county plan annex, row 2")
     assert ruleset.verdict_policy.expected_min_share == Decimal(80)  # type: ignore[union-attr]
-    assert any("80" in a for a in ruleset.assumptions)  # the share is labelled an assumption
+    # The share is labelled an assumption, in both languages.
+    assert any("80 %" in prose(a, "en") and "80%" in prose(a, "zh") for a in ruleset.assumptions)
 
 
 def test_direction_and_precision_columns(tmp_path: Path) -> None:
@@ -143,7 +147,7 @@ def test_the_yaml_written_from_an_annex_is_the_same_ruleset(tmp_path: Path) -> N
     )
     assert run.returncode == 0, run.stderr
     text = yaml_file.read_text(encoding="utf-8")
-    assert "provenance: county plan annex, row 2" in text and "expected_min_share: 75" in text
+    assert "en: county plan annex, row 2" in text and "expected_min_share: 75" in text
     from_yaml = engine.load_ruleset(yaml_file)
     from_table = load_annex(table, expected_share=Decimal(75))
     assert from_yaml.content_hash == from_table.content_hash
@@ -177,5 +181,8 @@ def test_an_annex_without_direction_keeps_the_provinces(
     data = write(tmp_path, f"指标,目标值,实际值\n{name},0.48,0.471\n", "c.csv")
     status = engine.assess(data, ruleset).rules[0].status
     assert status == ("met" if expected == "lower" else "not_met")
-    said = "lower is better, as in provincial-2021" in ruleset.indicators[0].provenance
+    provenance = ruleset.indicators[0].provenance
+    assert not isinstance(provenance, str)
+    said = "lower is better, as in provincial-2021" in provenance.en
+    assert said == ("越低越好，同 provincial-2021" in provenance.zh)
     assert said == (direction == "" and expected == "lower")

@@ -190,17 +190,24 @@ def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str
         "sources": [
             {"id": "annex", "title": path.name, "note": f"county plan annex, sha256 {digest[:12]}"}
         ],
-        "reconstruction": (
-            "Read from the county's own plan annex: each row is an indicator compared with its "
-            "target; 属性 gives binding or expected; the precision is the target's written "
-            "decimals unless 精度 says otherwise; the direction is 方向's, else the province's for "
-            "an indicator it names, else higher is better."
-        ),
+        "reconstruction": {
+            "zh": "读自县（市、区）建设方案所附指标表：每行为一项指标，与其目标值比较；约束性或"
+            "预期性按“属性”列；精度为目标值所写的小数位数，“精度”列另有规定的除外；方向按“方向”"
+            "列，未填的，省级指标取省级规定的方向，其余越高越好。",
+            "en": "Read from the county's own plan annex: each row is an indicator compared with "
+            "its target; 属性 gives binding or expected; the precision is the target's written "
+            "decimals unless 精度 says otherwise; the direction is 方向's, else the province's "
+            "for an indicator it names, else higher is better.",
+        },
         "assumptions": []
         if expected_share is not None
         else [
-            f"'Basically reached' (基本达到) = at least {share} % of expected indicators met "
-            "(the provincial reading; --expected-share replaces it)."
+            {
+                "zh": f"“基本达到”按预期性指标完成{share}%及以上认定（省级口径；"
+                "--expected-share 可另行指定）。",
+                "en": f"'Basically reached' (基本达到) = at least {share} % of expected "
+                "indicators met (the provincial reading; --expected-share replaces it).",
+            }
         ],
         "verdict_policy": {
             "kind": "binding_all_expected_share",
@@ -290,13 +297,21 @@ def _indicator(
         "precision": precision,
         "direction": direction,
         "threshold": {"kind": "target"},
-        "provenance": f"county plan annex, row {row.row}"
-        + ("" if written or direction == "higher" else "; lower is better, as in provincial-2021"),
+        "provenance": _provenance(row.row, kept=not written and direction == "lower"),
     }
     for column in ("department", "data_source"):  # 责任单位, 数据来源: only when filled
         if cells.get(column):
             indicator[column] = cells[column]
     return indicator
+
+
+def _provenance(row: int, *, kept: bool) -> dict[str, str]:
+    """Where an annex's indicator comes from; ``kept``: its direction is the province's."""
+    return {
+        "zh": f"县级建设方案指标表第{row}行" + ("；越低越好，同 provincial-2021" if kept else ""),
+        "en": f"county plan annex, row {row}"
+        + ("; lower is better, as in provincial-2021" if kept else ""),
+    }
 
 
 def load_annex(path: str | Path, *, expected_share: Decimal | None = None) -> Ruleset:
