@@ -977,11 +977,168 @@ ERRORS: dict[str, dict[str, str]] = {
 }
 
 
+#: The command line's usage errors: an option that does not fit, or is missing or wrong
+#: (engine/cli/usage.py; exit code 2). Click's own are worded in Chinese from the entries named
+#: ``click_…``; in English they are click's own message, as the ``en`` entries show.
+USAGE: dict[str, dict[str, str]] = {
+    # -- click's own (engine/cli/usage.py words them from click's exception) --
+    "click_no_such_option": {
+        "zh": "没有“{option}”这个选项。{suggestion}",
+        "en": "No such option '{option}'. {suggestion}",
+    },
+    "click_no_such_command": {
+        "zh": "没有“{command}”这个命令。{suggestion}",
+        "en": "No such command '{command}'. {suggestion}",
+    },
+    "click_did_you_mean": {
+        "zh": "是否要用{possibilities}？",
+        "en": "Did you mean {possibilities}?",
+    },
+    "click_needs_value": {
+        "zh": "选项“{option}”后面需要给出一个值。",
+        "en": "Option '{option}' requires an argument.",
+    },
+    "click_missing_argument": {"zh": "缺少参数{hint}。", "en": "Missing argument {hint}."},
+    "click_missing_option": {"zh": "缺少选项{hint}。", "en": "Missing option {hint}."},
+    "click_not_a_choice": {
+        "zh": "{hint} 的值“{value}”无效，可选值为：{choices}。",
+        "en": "Invalid value for {hint}: '{value}' is not one of {choices}.",
+    },
+    "click_not_a_date": {
+        "zh": "{hint} 的值“{value}”不是日期，应写作 {formats}（如 2026-12-01）。",
+        "en": "Invalid value for {hint}: '{value}' does not match the format {formats}.",
+    },
+    "click_not_an_integer": {
+        "zh": "{hint} 的值“{value}”不是整数。",
+        "en": "Invalid value for {hint}: '{value}' is not a valid integer.",
+    },
+    "click_bad_value": {
+        "zh": "{hint} 的值无效：{message}",
+        "en": "Invalid value for {hint}: {message}",
+    },
+    "click_extra_arguments": {
+        "zh": "多余的参数：{arguments}。",
+        "en": "Got unexpected extra argument(s) ({arguments})",
+    },
+    "usage_see_help": {"zh": "（参见 '{command} --help'）", "en": " (see '{command} --help')"},
+    # -- ours: what does not fit together (engine/cli/*.py) --
+    "usage_plan_rete": {
+        "zh": "--set 与 --plan 用 durable-rules 评估一个县（--engine rete）",
+        "en": "--set and --plan assess one county with durable-rules (--engine rete)",
+    },
+    "usage_plan_csv": {
+        "zh": "--set 与 --plan 用于一个县；csv 报告是批量评估的汇总表",
+        "en": "--set and --plan are for one county; the csv report is a batch's summary table",
+    },
+    "usage_plan_batch": {
+        "zh": "--set 与 --plan 用于一个县；此文件含 {n} 个县或年份（跟踪一个县历年的情况请用 "
+        "'assess monitor'）",
+        "en": "--set and --plan are for one county; this file holds {n} counties or years "
+        "('assess monitor' follows one county over its years)",
+    },
+    "usage_evidence_batch": {
+        "zh": "{subject}一个县的验收材料；批量评估（--format csv、--engine vector）不报告佐证材料",
+        "en": "{subject} one county's dossier; a batch (--format csv, --engine vector) "
+        "reports no evidence",
+    },
+    "usage_evidence_plan": {
+        "zh": "--require-evidence 决定一次评估的结论；--set 与 --plan 评估的是修改后的副本，不含"
+        "此项（可用 --evidence-dir 查看佐证材料的核对情况）",
+        "en": "--require-evidence decides one assessment's verdict; --set and --plan assess "
+        "modified copies without it (use --evidence-dir to see the evidence checked)",
+    },
+    "usage_legacy_option": {
+        "zh": "{old} 不接受 {option}（现为 '{new}'）",
+        "en": "{old} takes no {option} (now '{new}')",
+    },
+    "usage_legacy_format": {
+        "zh": "{old} 只以 text 或 json 报告（其发现的错误），不支持 {fmt}",
+        "en": "{old} reports as text or json (its errors), not {fmt}",
+    },
+    "usage_monitor_alone": {
+        "zh": "--monitor 自成一种报告；使用 --set 或 --plan 时请不要同时给出它",
+        "en": "--monitor is a report of its own; use --set or --plan without it",
+    },
+    "usage_monitor_rete": {
+        "zh": "--monitor 用 durable-rules 评估一个县（--engine rete）",
+        "en": "--monitor assesses one county with durable-rules (--engine rete)",
+    },
+    "usage_monitor_needs": {
+        "zh": "请给出县的数据文件 FILE 和 --ruleset：assess monitor FILE -r NAME",
+        "en": "give a county FILE and --ruleset: assess monitor FILE -r NAME",
+    },
+    "usage_check_needs": {
+        "zh": "请给出县的数据文件 FILE 和 --ruleset NAME|PATH，或一个命令",
+        "en": "give a county FILE and --ruleset NAME|PATH, or a command",
+    },
+    "usage_year_monitor": {
+        "zh": "--year 用于 --monitor（现为 'assess monitor FILE --year YEAR'）",
+        "en": "--year is for --monitor (now 'assess monitor FILE --year YEAR')",
+    },
+    "usage_expected_share": {
+        "zh": "--expected-share 的值“{text}”无效：应为 0 到 100 之间、至多两位小数的百分数（如 75 "
+        "或 66.67）",
+        "en": "Invalid value for --expected-share: '{text}' is not a percentage from 0 to 100 "
+        "with at most 2 decimals (such as 75 or 66.67)",
+    },
+    "usage_format_kind": {
+        "zh": "{what}的格式为 {formats}，不支持 {fmt}{hint}",
+        "en": "{what} is reported as {formats}, not {fmt}{hint}",
+    },
+    "usage_date_unused": {
+        "zh": "--date 不起作用：{what}不打印日期（日期只印在一个县的 {formats} 报告中）",
+        "en": "--date would change nothing: {what} prints no date (it is printed in one "
+        "county's {formats} reports)",
+    },
+    "usage_binary_terminal": {
+        "zh": "{fmt} 报告是二进制文件：请用 --output 文件名.{suffix} 写入文件",
+        "en": "the {fmt} report is a binary file: give --output FILE.{suffix}",
+    },
+    "usage_undeclared_theme": {
+        "zh": "--theme：规则集 '{ruleset}' 未规定建设主题，此选项不起作用",
+        "en": "--theme: ruleset '{ruleset}' declares no themes, so it would change nothing",
+    },
+    "usage_undeclared_county_type": {
+        "zh": "--county-type：规则集 '{ruleset}' 未规定县域类型，此选项不起作用",
+        "en": "--county-type: ruleset '{ruleset}' declares no county types, so it would change "
+        "nothing",
+    },
+    "usage_merge_needs": {
+        "zh": "请给出要合并的各部门填报工作簿",
+        "en": "give the departments' workbooks to merge",
+    },
+    "usage_ruleset_needs": {
+        "zh": "请给出 ruleset 的命令：list、show NAME、check NAME|PATH 或 schema",
+        "en": "give a ruleset command: list, show NAME, check NAME|PATH or schema",
+    },
+    "usage_annex_share": {
+        "zh": "--expected-share 的值“{text}”不是数字",
+        "en": "Invalid value for --expected-share: '{text}' is not a number",
+    },
+    "usage_county_name": {
+        "zh": "--county：请给出县（市、区）的名称",
+        "en": "--county: give the county's name",
+    },
+    "usage_token_short": {
+        "zh": "--token：至少需要 16 个字符（或不给出）",
+        "en": "--token: give at least 16 characters (or leave it out)",
+    },
+    "serve_needs_packages": {
+        "zh": "assess serve 需要网页组件（{package}）：pip install 'county-assess[serve]'",
+        "en": "assess serve needs the web packages ({package}): pip install 'county-assess[serve]'",
+    },
+    "serve_cannot_listen": {
+        "zh": "无法在 {host}:{port} 上监听：{reason}",
+        "en": "cannot listen on {host}:{port}: {reason}",
+    },
+}
+
+
 def errors_table() -> str:
     """Every error code with its English and Chinese sentence, as a Markdown table for
     docs/errors.md (``python -m engine.catalogue docs/errors.md`` rewrites that section)."""
     rows = ["| code | message | 说明 |", "|---|---|---|"]
-    for code, entry in sorted(ERRORS.items()):
+    for code, entry in sorted({**ERRORS, **USAGE}.items()):
         cells = [entry["en"], entry["zh"]]
         rows.append(f"| `{code}` | " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"

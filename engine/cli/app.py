@@ -11,12 +11,13 @@ import sys
 import click
 
 from engine.cli.check import EXAMPLES, check_command
-from engine.cli.common import EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_PASS
+from engine.cli.common import EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_PASS, default_lang
 from engine.cli.merge import merge_command
 from engine.cli.monitor import monitor_command
 from engine.cli.ruleset import ruleset_group
 from engine.cli.serve import serve_command
 from engine.cli.template import template_command
+from engine.cli.usage import command_lang, message, see_help
 
 #: The command run when the first argument names no other: ``assess FILE --ruleset NAME``.
 DEFAULT = "check"
@@ -126,11 +127,12 @@ def main() -> None:
     try:
         code = assess_command.main(standalone_mode=False)
     except click.UsageError as exc:  # a bad option: one line, in the user's words, and --help
-        hint = f" (see '{_help_path(exc.ctx)} --help')" if exc.ctx is not None else ""
-        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        lang = command_lang(sys.argv[1:], default_lang())
+        hint = see_help(_help_path(exc.ctx), lang) if exc.ctx is not None else ""
+        click.echo(f"error: {message(exc, lang)}{hint}", err=True)
         sys.exit(EXIT_INPUT)
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"error: {message(exc, command_lang(sys.argv[1:], default_lang()))}", err=True)
         sys.exit(EXIT_INPUT)
     except (KeyboardInterrupt, click.Abort):
         click.echo("interrupted", err=True)

@@ -37,6 +37,7 @@ from engine.cli.common import (
     ruleset_option,
 )
 from engine.cli.library import Kind, _assess, _render, format_is, load_counties
+from engine.cli.usage import Usage
 
 if TYPE_CHECKING:
     from engine.batch import Batch, Chunked
@@ -72,13 +73,9 @@ class CheckOptions:
 
     def __post_init__(self) -> None:
         if self.planning and self.engine == "vector":
-            raise click.UsageError(
-                "--set and --plan assess one county with durable-rules (--engine rete)"
-            )
+            raise Usage("usage_plan_rete")
         if self.planning and self.out.fmt == "csv":
-            raise click.UsageError(
-                "--set and --plan are for one county; the csv report is a batch's summary table"
-            )
+            raise Usage("usage_plan_csv")
         evidence = [
             option
             for option, given in (
@@ -88,15 +85,13 @@ class CheckOptions:
             if given
         ]
         if evidence and self.batch:
-            raise click.UsageError(
-                f"{' and '.join(evidence)} {'check' if len(evidence) > 1 else 'checks'} one "
-                "county's dossier; a batch (--format csv, --engine vector) reports no evidence"
-            )
+            subject = {
+                "en": f"{' and '.join(evidence)} {'check' if len(evidence) > 1 else 'checks'}",
+                "zh": f"{'、'.join(evidence)} 用于核对",
+            }
+            raise Usage("usage_evidence_batch", subject=subject)
         if self.data.require_evidence and self.planning:
-            raise click.UsageError(
-                "--require-evidence decides one assessment's verdict; --set and --plan assess "
-                "modified copies without it (use --evidence-dir to see the evidence checked)"
-            )
+            raise Usage("usage_evidence_plan")
         check_output(self.kinds, self.out)
 
     @property
@@ -196,11 +191,7 @@ def _planned(job: CheckJob) -> Result:
     options, data = job.options, job.options.data
     counties = load_counties(data, job.ruleset, job.read)
     if len(counties) > 1:
-        raise click.UsageError(
-            "--set and --plan are for one county; this file holds "
-            f"{len(counties)} counties or years ('assess monitor' follows one county over its "
-            "years)"
-        )
+        raise Usage("usage_plan_batch", n=len(counties))
     county, ruleset = counties[0], job.ruleset
     if options.plan:
         return gap_to_pass(
@@ -258,7 +249,7 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
         if not param.name or param.name == name or not _given(ctx, param.name):
             continue
         if param.name in _LEGACY or (takes is not None and param.name not in takes):
-            raise click.UsageError(f"{old} takes no {_spelling(param)} (now '{new}')")
+            raise Usage("usage_legacy_option", old=old, option=_spelling(param), new=new)
     if name == "list_rulesets":
         legacy_note(old, new)
         return rulesets.list_rulesets()
@@ -268,18 +259,18 @@ def _legacy(ctx: click.Context, name: str, params: dict[str, Any]) -> int:
     out = OutputOptions.parse(params["fmt"], params["output"], params["lang"])
     if name == "check_ruleset":
         if out.fmt not in ("text", "json"):
-            raise click.UsageError(f"{old} reports as text or json (its errors), not {out.fmt}")
+            raise Usage("usage_legacy_format", old=old, fmt=out.fmt)
         options = rulesets.CheckRulesetOptions(
             ruleset=params["check_ruleset"], lang=out.lang, errors_as_json=out.errors_as_json
         )
         legacy_note(old, new)
         return rulesets.check_ruleset(options)
     if params["settings"] or params["want_plan"]:
-        raise click.UsageError("--monitor is a report of its own; use --set or --plan without it")
+        raise Usage("usage_monitor_alone")
     if params["engine"] == "vector":
-        raise click.UsageError("--monitor assesses one county with durable-rules (--engine rete)")
+        raise Usage("usage_monitor_rete")
     if params["file"] is None or params["ruleset_name"] is None:
-        raise click.UsageError("give a county FILE and --ruleset: assess monitor FILE -r NAME")
+        raise Usage("usage_monitor_needs")
     monitor_options = monitoring.parse(params)
     legacy_note(old, new)
     return monitoring.run(monitor_options)
@@ -393,9 +384,9 @@ def check_command(ctx: click.Context, /, **params: Any) -> None:
         elif looks_like_annex(Path(params["file"])):  # a completion table carries its rules
             params["ruleset_name"] = str(params["file"])
     if params["file"] is None or params["ruleset_name"] is None:
-        raise click.UsageError("give a county FILE and --ruleset NAME|PATH, or a command")
+        raise Usage("usage_check_needs")
     if params["year"] is not None:
-        raise click.UsageError("--year is for --monitor (now 'assess monitor FILE --year YEAR')")
+        raise Usage("usage_year_monitor")
     options = CheckOptions.parse(params)
     with reporting_errors(options.out.lang, as_json=options.out.errors_as_json):
         code = execute(build(options))

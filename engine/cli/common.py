@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from engine.cli.library import Document, Kind, _format_choices, format_is
+from engine.cli.usage import Usage, Words
 
 if TYPE_CHECKING:
     from engine.errors import InputError
@@ -132,11 +133,7 @@ def expected_share(text: str | None) -> Decimal | None:
     except NumberFormatError:
         share = None
     if share is None or not 0 <= share <= 100 or decimals_of(share) > 2:
-        raise click.BadParameter(
-            f"'{text}' is not a percentage from 0 to 100 with at most 2 decimals (such as 75 "
-            "or 66.67)",
-            param_hint="--expected-share",
-        )
+        raise Usage("usage_expected_share", text=text)
     return Decimal(f"{share:f}")  # 1e1 is 10: the share as the report prints it
 
 
@@ -201,17 +198,34 @@ class OutputOptions:
 _DATED: dict[Kind, tuple[str, ...]] = {
     "county": ("text", "json", "md", "html", "xlsx", "docx", "completion-xlsx")
 }
-_WHAT: dict[Kind, str] = {
-    "county": "one county's report",
-    "batch": "a batch (a file of several counties or years, or --engine vector)",
-    "monitor": "the monitoring view",
+_WHAT: dict[Kind, Words] = {
+    "county": {"en": "one county's report", "zh": "一个县的报告"},
+    "batch": {
+        "en": "a batch (a file of several counties or years, or --engine vector)",
+        "zh": "批量评估（含多个县或年份的文件，或 --engine vector）",
+    },
+    "monitor": {"en": "the monitoring view", "zh": "中期监测视图"},
 }
-_FOR: dict[Kind, str] = {"county": "for one county", "batch": "a batch's summary table"}
+#: Where a format that does not fit belongs (a usage error's hint).
+_FOR: dict[Kind, Words] = {
+    "county": {"en": " (the {fmt} report is for one county)", "zh": "（{fmt} 报告用于一个县）"},
+    "batch": {
+        "en": " (the {fmt} report is a batch's summary table)",
+        "zh": "（{fmt} 报告是批量评估的汇总表）",
+    },
+}
+_THE_REPORT: Words = {"en": "the {fmt} report", "zh": "{fmt} 报告"}
 
 
-def _words(items: Collection[str]) -> str:
+def _words(items: Collection[str]) -> Words:
     *head, last = items
-    return f"{', '.join(head)} or {last}" if head else last
+    if not head:
+        return {"en": last, "zh": last}
+    return {"en": f"{', '.join(head)} or {last}", "zh": f"{'、'.join(head)} 或 {last}"}
+
+
+def _filled(words: Words, **params: str) -> Words:
+    return {lang: text.format(**params) for lang, text in words.items()}
 
 
 def check_output(kinds: tuple[Kind, ...], out: OutputOptions) -> None:
@@ -223,20 +237,20 @@ def check_output(kinds: tuple[Kind, ...], out: OutputOptions) -> None:
     if not fitting:
         kind = kinds[0]
         elsewhere = next((k for k in _FOR if k != kind and fmt in _format_choices(k)), None)
-        hint = f" (the {fmt} report is {_FOR[elsewhere]})" if elsewhere else ""
-        raise click.UsageError(
-            f"{_WHAT[kind]} is reported as {_words(_format_choices(kind))}, not {fmt}{hint}"
+        raise Usage(
+            "usage_format_kind",
+            what=_WHAT[kind],
+            formats=_words(_format_choices(kind)),
+            fmt=fmt,
+            hint=_filled(_FOR[elsewhere], fmt=fmt) if elsewhere else "",
         )
     if out.assessed_on is not None and not any(fmt in _DATED.get(k, ()) for k in fitting):
         kind = fitting[0]
-        what = f"the {fmt} report" if kind == "county" else _WHAT[kind]
-        raise click.UsageError(
-            f"--date would change nothing: {what} prints no date (it is printed in one "
-            f"county's {_words(_DATED['county'])} reports)"
-        )
+        what = _filled(_THE_REPORT, fmt=fmt) if kind == "county" else _WHAT[kind]
+        raise Usage("usage_date_unused", what=what, formats=_words(_DATED["county"]))
     if out.to_terminal and format_is(fmt, "binary"):
         suffix = fmt.rsplit("-", 1)[-1]
-        raise click.UsageError(f"the {fmt} report is a binary file: give --output FILE.{suffix}")
+        raise Usage("usage_binary_terminal", fmt=fmt, suffix=suffix)
 
 
 def protected_inputs(data: InputOptions, ruleset: Ruleset) -> tuple[Path, ...]:
@@ -260,10 +274,7 @@ def build_ruleset(data: InputOptions) -> Ruleset:
         ("--county-type", data.county_type, ruleset.county_types),
     ):
         if value is not None and not declared:
-            raise click.UsageError(
-                f"{option}: ruleset '{ruleset.id}' declares no "
-                f"{option[2:].replace('-', ' ')}s, so it would change nothing"
-            )
+            raise Usage(f"usage_undeclared_{option[2:].replace('-', '_')}", ruleset=ruleset.id)
     return ruleset
 
 

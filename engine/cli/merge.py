@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from engine.cli.common import EXIT_PASS, default_lang, lang_option, reporting_errors, ruleset_option
+from engine.cli.usage import Usage
 
 if TYPE_CHECKING:
     from engine.load.merge import Merged
@@ -42,7 +43,7 @@ class MergeOptions:
         from engine.errors import InputError
 
         if not self.files:
-            raise click.UsageError("give the departments' workbooks to merge")
+            raise Usage("usage_merge_needs")
         if self.output.suffix.lower() != ".xlsx":
             raise InputError(code="template_output_not_xlsx", file=self.output, field="--output")
 

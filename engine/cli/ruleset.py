@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from engine.cli.common import EXIT_PASS, default_lang, lang_option, reporting_errors
+from engine.cli.usage import Usage
 
 if TYPE_CHECKING:
     from engine.model.ruleset import Ruleset
@@ -36,9 +37,7 @@ def ruleset_group(ctx: click.Context) -> None:
       assess ruleset schema > ruleset.schema.json
     """
     if ctx.invoked_subcommand is None:
-        raise click.UsageError(
-            "give a ruleset command: list, show NAME, check NAME|PATH or schema", ctx=ctx
-        )
+        raise Usage("usage_ruleset_needs", ctx=ctx)
 
 
 # -- list ---------------------------------------------------------------------------------------
@@ -252,7 +251,7 @@ def from_annex_command(
     try:  # a percentage as its text, never a binary float
         share = None if expected_share is None else parse_number(expected_share)
     except NumberFormatError as exc:
-        raise click.BadParameter(str(exc), param_hint="--expected-share") from None
+        raise Usage("usage_annex_share", text=exc.text or expected_share) from None
     with reporting_errors(lang or default_lang()):
         text = annex_yaml(annex, expected_share=share)
         if output is None:

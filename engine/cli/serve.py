@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from dataclasses import replace
 from typing import Any
 
 import click
+
+from engine.cli.usage import Failure, Usage
 
 HELP_EPILOG = """\b
 Open the printed address in a browser. Uploaded files are used while they are
@@ -20,6 +23,14 @@ Examples:
   assess serve --port 8080
   assess serve --host 0.0.0.0 --token "$(cat token.txt)"
 """
+
+
+#: Why a socket cannot listen, in Chinese (strerror is English).
+_REASONS_ZH = {
+    errno.EADDRINUSE: "该端口已被占用，请用 --port 另选端口",
+    errno.EACCES: "没有权限（1024 以下的端口需要管理员权限）",
+    errno.EADDRNOTAVAIL: "本机没有这个地址",
+}
 
 
 @click.command(
@@ -50,18 +61,18 @@ def serve_command(**params: Any) -> None:
         from engine.serve.config import ServeConfig
         from engine.serve.server import bind, server
     except ImportError as exc:  # the serve extra is not installed
-        raise click.ClickException(
-            f"assess serve needs the web packages ({exc.name}): pip install 'county-assess[serve]'"
-        ) from None
+        raise Failure("serve_needs_packages", package=exc.name) from None
     token = params["token"]
     if token is not None and len(token.strip()) < 16:
-        raise click.UsageError("--token: give at least 16 characters (or leave it out)")
+        raise Usage("usage_token_short")
     config, made = ServeConfig(host=params["host"], port=params["port"], token=token).checked()
     try:
         sock = bind(config.host, config.port)
     except OSError as exc:
-        raise click.ClickException(
-            f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}"
+        english = exc.strerror or str(exc)
+        reason = {"en": english, "zh": _REASONS_ZH.get(exc.errno or 0, english)}
+        raise Failure(
+            "serve_cannot_listen", host=config.host, port=config.port, reason=reason
         ) from None
     port = sock.getsockname()[1]
     config = replace(config, port=port)

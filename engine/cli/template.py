@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from engine.cli.common import EXIT_PASS, default_lang, lang_option, reporting_errors, ruleset_option
+from engine.cli.usage import Usage
 
 if TYPE_CHECKING:
     from engine.load.merge import TemplateRow
@@ -64,7 +65,7 @@ class TemplateOptions:
         from engine.errors import InputError
 
         if self.county is not None and not self.county.strip():
-            raise click.UsageError("--county: give the county's name")
+            raise Usage("usage_county_name")
         if self.by_department and self.output.is_dir():
             return
         if self.output.suffix.lower() != ".xlsx":
