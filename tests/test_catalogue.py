@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalogue import ERRORS, REPORT, with_errors_table
+from engine.catalogue import ERRORS, REPORT, USAGE, with_errors_table
 from engine.errors import DataError, InputError, Problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,16 +34,17 @@ def test_every_code_raised_is_in_the_catalogue() -> None:
     assert not missing
 
 
-@pytest.mark.parametrize("code", sorted(ERRORS))
+SAID = {**ERRORS, **USAGE}  # the errors of bad input and the command line's usage errors
+
+
+@pytest.mark.parametrize("code", sorted(SAID))
 def test_both_languages_take_the_same_parameters(code: str) -> None:
     fields = {
-        lang: {f for _, f, _, _ in string.Formatter().parse(ERRORS[code][lang]) if f}
+        lang: {f for _, f, _, _ in string.Formatter().parse(SAID[code][lang]) if f}
         for lang in ("zh", "en")
     }
     assert fields["zh"] == fields["en"]
-    assert not re.search(r"[,;:?]\s*$", ERRORS[code]["zh"]), (
-        "Chinese ends in half-width punctuation"
-    )
+    assert not re.search(r"[,;:?]\s*$", SAID[code]["zh"]), "Chinese ends in half-width punctuation"
 
 
 def test_an_unknown_code_is_a_defect_not_a_message() -> None:

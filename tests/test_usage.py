@@ -5,7 +5,6 @@ sentence in English. Run through ``main()`` itself, as the installed command run
 from __future__ import annotations
 
 import re
-import string
 import sys
 from pathlib import Path
 
@@ -104,12 +103,3 @@ def test_every_usage_code_raised_is_in_the_catalogue() -> None:
     # One code is built at run time (usage_undeclared_{theme,county_type}): the two cases above.
     assert _codes_raised() and _codes_raised() <= set(USAGE)
     assert {"usage_undeclared_theme", "usage_undeclared_county_type"} <= set(USAGE)
-
-
-@pytest.mark.parametrize("code", sorted(USAGE))
-def test_both_languages_take_the_same_parameters(code: str) -> None:
-    fields = {
-        lang: {f for _, f, _, _ in string.Formatter().parse(USAGE[code][lang]) if f}
-        for lang in ("zh", "en")
-    }
-    assert fields["zh"] == fields["en"]
