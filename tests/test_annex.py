@@ -186,3 +186,30 @@ def test_an_annex_without_direction_keeps_the_provinces(
     said = "lower is better, as in provincial-2021" in provenance.en
     assert said == ("越低越好，同 provincial-2021" in provenance.zh)
     assert said == (direction == "" and expected == "lower")
+
+
+def test_an_indicator_the_province_names_is_never_compared_more_coarsely(tmp_path: Path) -> None:
+    """Excel keeps a typed 1.60 as 1.6 and a plan writes 8 for 8 亿元: read at the written
+    decimals, 1.55 rounded up to meet 1.6 and 7.5 to meet 8, so a binding indicator below its
+    target passed. An indicator the province names, in its unit, takes at least the province's
+    precision; one in another unit, or the county's own, keeps what was written."""
+    annex = write(
+        tmp_path,
+        "指标名称,单位,指标属性,目标值\n"
+        "全社会R&D经费支出占GDP比重,%,约束性,1.6\n"  # the province: 2 decimals
+        "技术合同成交额,亿元,预期性,8\n"  # the province: 2 decimals
+        "技术合同成交额2,万元,预期性,8\n"  # not the province's name
+        "高新技术企业数,家,约束性,90\n"  # the province: 0 decimals
+        "万元GDP综合能耗,千克标准煤/万元,预期性,480\n",  # another unit: as written
+    )
+    ruleset = load_annex(annex)
+    assert [i.precision for i in ruleset.indicators] == [2, 2, 0, 0, 0]
+    data = write(
+        tmp_path,
+        "指标,目标值,实际值\n全社会R&D经费支出占GDP比重,1.6,1.55\n技术合同成交额,8,7.5\n"
+        "技术合同成交额2,8,7.5\n高新技术企业数,90,90\n万元GDP综合能耗,480,480.4\n",
+        "c.csv",
+    )
+    result = engine.assess(data, ruleset)
+    assert [r.status for r in result.rules] == ["not_met", "not_met", "met", "met", "met"]
+    assert result.verdict == "FAIL"

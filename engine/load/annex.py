@@ -4,7 +4,9 @@ A county's rules are the table annexed to its construction plan: one row per ind
 name, unit, 约束性 or 预期性, base-year value and target. Such a table — or a completion table
 (完成情况表), which has the same columns plus 完成值 — is accepted wherever a ruleset is. Each row
 becomes a ``target`` indicator: compared with the county's own target, at the precision the
-target is written with (``1.60`` → 2 decimals) unless a 精度 column says otherwise. Its
+target is written with (``1.60`` → 2 decimals) unless a 精度 column says otherwise; an
+indicator the province names, in the province's unit, is never compared more coarsely than
+the province compares it (a target of 8 亿元 is 8.00, so 7.5 is not rounded up to meet it). Its
 direction is what 方向 says (越高越好 or 越低越好); where 方向 is absent or blank, an indicator the
 province names (万元GDP综合能耗, say) keeps the province's direction, and any other is higher-is-
 better. The verdict policy is the provincial one (every binding
@@ -132,6 +134,8 @@ class _Known:
 
     id: str
     direction: str
+    unit: str
+    precision: int
 
 
 def _known_ids() -> dict[str, _Known]:
@@ -143,7 +147,10 @@ def _known_ids() -> dict[str, _Known]:
         provincial = load_ruleset("provincial-2021")
     except RulesetError:  # pragma: no cover - the bundled ruleset always loads
         return {}
-    return {name_key(i.name.zh): _Known(i.id, i.direction) for i in provincial.indicators}
+    return {
+        name_key(i.name.zh): _Known(i.id, i.direction, i.unit, i.precision)
+        for i in provincial.indicators
+    }
 
 
 def _number(
@@ -192,11 +199,13 @@ def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str
         ],
         "reconstruction": {
             "zh": "读自县（市、区）建设方案所附指标表：每行为一项指标，与其目标值比较；约束性或"
-            "预期性按“属性”列；精度为目标值所写的小数位数，“精度”列另有规定的除外；方向按“方向”"
+            "预期性按“属性”列；精度为目标值所写的小数位数（省级指标不少于省级规定的位数），“精度”"
+            "列另有规定的除外；方向按“方向”"
             "列，未填的，省级指标取省级规定的方向，其余越高越好。",
             "en": "Read from the county's own plan annex: each row is an indicator compared with "
             "its target; 属性 gives binding or expected; the precision is the target's written "
-            "decimals unless 精度 says otherwise; the direction is 方向's, else the province's "
+            "decimals unless 精度 says otherwise (never fewer than the province's, for an "
+            "indicator it names in its unit); the direction is 方向's, else the province's "
             "for an indicator it names, else higher is better.",
         },
         "assumptions": []
@@ -280,6 +289,10 @@ def _indicator(
     else:
         exponent = target.as_tuple().exponent  # as written: 1.60 has two decimals
         precision = min(max(0, -exponent) if isinstance(exponent, int) else 0, 6)
+        if province is not None and match_key(province.unit) == match_key(unit):
+            # Excel keeps 1.60 as 1.6, and a plan writes 8 for 8.00 亿元: never coarser than
+            # the province, else 1.55 would round up to meet 1.6 and 7.5 to meet 8.
+            precision = max(precision, province.precision)
     ind_id = province.id if province is not None else None
     if ind_id is None or ind_id in used:
         seq = cells.get("seq") or ""
