@@ -1090,6 +1090,12 @@ USAGE: dict[str, dict[str, str]] = {
         "en": "--date would change nothing: {what} prints no date (it is printed in one "
         "county's {formats} reports)",
     },
+    "usage_suffix_mismatch": {
+        "zh": "-o {output} 是 {suffix} 文件，而报告格式为 {fmt}，写出的文件将无法打开；"
+        "请改用 -f {formats}，或另取文件名",
+        "en": "-o {output} is a {suffix} file but the report is {fmt}: it would not open; give "
+        "-f {formats}, or another file name",
+    },
     "usage_binary_terminal": {
         "zh": "{fmt} 报告是二进制文件：请用 --output 文件名.{suffix} 写入文件",
         "en": "the {fmt} report is a binary file: give --output FILE.{suffix}",

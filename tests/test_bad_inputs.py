@@ -202,7 +202,7 @@ def _is_char_device(path: str) -> bool:
 
 OUTPUTS = {
     "directory": "is a folder",
-    "proc-1": "/proc/1/x.json: cannot be written",
+    "proc-1": "/proc/1/x.txt: cannot be written",
     "over-input": "refusing to write the report over an input file",
     "csv-rules-over-input": "refusing to write the report over an input file",
     "dev-full": "/dev/full: cannot be written: no space left on device",
@@ -220,7 +220,7 @@ def test_report_goes_only_where_it_may(case: str, tmp_path: Path) -> None:
         (tmp_path / "reports").mkdir()
         args += ["-o", str(tmp_path / "reports")]
     elif case == "proc-1":
-        args += ["-o", "/proc/1/x.json"]  # /proc refuses new files, even to root
+        args += ["-o", "/proc/1/x.txt"]  # /proc refuses new files, even to root
     elif case == "over-input":
         args += ["-o", str(source)]
     elif case == "csv-rules-over-input":
@@ -248,5 +248,5 @@ def test_report_goes_only_where_it_may(case: str, tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr
         assert json.loads(run.stdout)["verdict"] == "PASS"
     assert _is_char_device("/dev/full") and _is_char_device("/dev/null")
-    assert not os.path.exists("/proc/1/x.json")
+    assert not os.path.exists("/proc/1/x.txt")
     assert source.read_bytes() == TIANMEN.read_bytes()

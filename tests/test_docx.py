@@ -502,8 +502,7 @@ def test_the_command_writes_the_draft(tmp_path: Path, tianmen: Result) -> None:
 
 
 def test_the_command_refuses_a_batch_in_word(tmp_path: Path) -> None:
-    out = tmp_path / "four.docx"
-    for fmt in ("docx", "completion-xlsx"):
+    for fmt, out in (("docx", tmp_path / "four.docx"), ("completion-xlsx", tmp_path / "four.xlsx")):
         done = run(FOUR, "-r", "provincial-2021", "-f", fmt, "-o", out)
         assert done.exit_code == 2
         assert "a batch (a file of several counties" in done.output

@@ -103,3 +103,43 @@ def test_every_usage_code_raised_is_in_the_catalogue() -> None:
     # One code is built at run time (usage_undeclared_{theme,county_type}): the two cases above.
     assert _codes_raised() and _codes_raised() <= set(USAGE)
     assert {"usage_undeclared_theme", "usage_undeclared_county_type"} <= set(USAGE)
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"),
+    [
+        ("自评价报告.docx", b"PK"),  # the Word draft
+        ("报告.xlsx", b"PK"),
+        ("报告.html", b"<!DOCTYPE html>"),
+        ("报告.md", b"# "),
+        ("result.json", b"{"),
+        ("报告.txt", "创新型县".encode()),
+    ],
+)
+def test_without_format_the_output_files_suffix_names_it(
+    name: str, magic: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o 自评价报告.docx`` without ``-f`` wrote plain text into a file Word could not open,
+    and said nothing; the suffix names the format now."""
+    out = tmp_path / name
+    monkeypatch.setattr(sys, "argv", ["assess", *ONE, "-o", str(out), "--lang", "zh"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 0
+    assert out.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("md", "报告.xlsx"), ("text", "报告.docx"), ("xlsx", "报告.csv")]
+)
+def test_a_report_into_a_file_it_would_not_open_as_is_refused(
+    fmt: str,
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / name
+    line = _error_line([*ONE, "-f", fmt, "-o", str(out), "--lang", "zh"], monkeypatch, capsys)
+    assert f"-o {name} 是 {out.suffix} 文件，而报告格式为 {fmt}" in line
+    assert not out.exists()

@@ -32,6 +32,8 @@ EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_SIMULATED_PASS, EXIT_SIMULATED_FAIL = 4, 5
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: The report without -f and without an --output suffix that names one.
+DEFAULT_FORMAT = "text"
 
 
 def default_lang() -> str:
@@ -153,13 +155,15 @@ class OutputOptions:
     @classmethod
     def parse(
         cls,
-        fmt: str,
+        fmt: str | None,
         output: Path | None,
         lang: str | None,
         assessed_on: datetime | None = None,
     ) -> OutputOptions:
+        """The options given; ``fmt`` None (no ``-f``) is what ``output``'s suffix names
+        (``-o 自评价报告.docx`` is the Word draft), else text."""
         return cls(
-            fmt=fmt,
+            fmt=_format_for(fmt, output),
             output=output,
             lang=lang or default_lang(),
             assessed_on=assessed_on.date() if assessed_on is not None else None,
@@ -189,6 +193,27 @@ class OutputOptions:
     @property
     def errors_as_json(self) -> bool:
         return self.fmt == "json"
+
+
+def _format_for(fmt: str | None, output: Path | None) -> str:
+    """``-f`` as given, else the format ``--output``'s suffix names, else text. A binary report
+    into a file of another known kind, or another report into a file of a binary kind (``-f md
+    -o X.xlsx``), is refused: Excel or Word could not open what was written."""
+    from engine.report.formats import FORMATS, by_suffix
+
+    named = by_suffix(output.suffix) if output is not None else ()
+    if fmt is None:
+        return named[0] if named else DEFAULT_FORMAT
+    if named and fmt not in named and (FORMATS[fmt].binary or FORMATS[named[0]].binary):
+        assert output is not None
+        raise Usage(
+            "usage_suffix_mismatch",
+            output=output.name,
+            suffix=output.suffix,
+            fmt=fmt,
+            formats=" / ".join(named),
+        )
+    return fmt
 
 
 # -- what applies to what -----------------------------------------------------------------------
@@ -431,8 +456,9 @@ def format_option(kinds: tuple[Kind, ...], help_text: str) -> Callable[[F], F]:
         "--format",
         "fmt",
         type=click.Choice(formats),
-        default=formats[0],
-        show_default=True,
+        default=None,  # the --output file's kind, else formats[0]: OutputOptions.parse
+        show_default=f"{formats[0]}, or what the --output file's suffix names (.docx, .xlsx, "
+        ".html, .md, .json …)",
         help=help_text,
     )
 

@@ -59,6 +59,8 @@ class Format:
     builder: Callable[..., Document] | None = None
     #: Renders a batch streamed chunk by chunk (engine.batch.Chunked) without holding it whole.
     streams: bool = False
+    #: The file suffixes of its output (``-o X.docx`` without ``-f`` is this format).
+    suffixes: tuple[str, ...] = ()
 
 
 class UnsupportedFormat(ValueError):
@@ -112,6 +114,7 @@ def _companions(module: str, name: str) -> Callable[[Any], list[tuple[str, Conte
 FORMATS: dict[str, Format] = {
     "text": Format(
         name="text",
+        suffixes=(".txt",),
         description="a table for people (at a terminal: colours unless NO_COLOR)",
         binary=False,
         kinds=EVERY,
@@ -119,6 +122,7 @@ FORMATS: dict[str, Format] = {
     ),
     "json": Format(
         name="json",
+        suffixes=(".json",),
         description="the full result, both languages (stable: identical input, identical bytes)",
         binary=False,
         kinds=EVERY,
@@ -128,6 +132,7 @@ FORMATS: dict[str, Format] = {
     ),
     "md": Format(
         name="md",
+        suffixes=(".md", ".markdown"),
         description="Markdown, to paste into documents",
         binary=False,
         kinds=DOCUMENTS,
@@ -135,6 +140,7 @@ FORMATS: dict[str, Format] = {
     ),
     "html": Format(
         name="html",
+        suffixes=(".html", ".htm"),
         description="a self-contained page to print (A4) or attach, with charts",
         binary=False,
         kinds=DOCUMENTS,
@@ -142,6 +148,7 @@ FORMATS: dict[str, Format] = {
     ),
     "xlsx": Format(
         name="xlsx",
+        suffixes=(".xlsx",),
         description="a spreadsheet: the summary, the rules, the what-if and plan",
         binary=True,
         kinds=COUNTY,
@@ -149,6 +156,7 @@ FORMATS: dict[str, Format] = {
     ),
     "docx": Format(
         name="docx",
+        suffixes=(".docx",),
         description="the self-evaluation report draft for the expert panel (Word): cover, "
         "indicator summary, shortfalls (and --plan), the parts the county writes, the "
         "completion table",
@@ -159,6 +167,7 @@ FORMATS: dict[str, Format] = {
     ),
     "completion-xlsx": Format(
         name="completion-xlsx",
+        suffixes=(".xlsx",),
         description="the indicator completion table (指标完成情况表) for the expert panel, "
         "as a spreadsheet",
         binary=True,
@@ -168,6 +177,7 @@ FORMATS: dict[str, Format] = {
     ),
     "csv": Format(
         name="csv",
+        suffixes=(".csv",),
         description="a batch's summary table (with --output X.csv the per-rule table goes to "
         "X.rules.csv)",
         binary=False,
@@ -178,6 +188,7 @@ FORMATS: dict[str, Format] = {
     ),
     "ndjson": Format(
         name="ndjson",
+        suffixes=(".ndjson", ".jsonl"),
         description="a batch as one JSON line per county (its summary and rules), streamed",
         binary=False,
         kinds=frozenset({"batch"}),
@@ -187,6 +198,7 @@ FORMATS: dict[str, Format] = {
     ),
     "parquet": Format(
         name="parquet",
+        suffixes=(".parquet",),
         description="a batch's summary table as Parquet, for analysts (with --output X.parquet "
         "the per-rule table goes to X.rules.parquet)",
         binary=True,
@@ -202,6 +214,12 @@ FORMATS: dict[str, Format] = {
 def register(fmt: Format) -> None:
     """Add (or replace) a format."""
     FORMATS[fmt.name] = fmt
+
+
+def by_suffix(suffix: str) -> tuple[str, ...]:
+    """The formats whose files end in ``suffix`` (``.xlsx``: xlsx, completion-xlsx), in the
+    registry's order; empty for a suffix none writes."""
+    return tuple(name for name, f in FORMATS.items() if suffix.lower() in f.suffixes)
 
 
 def choices(kind: Kind | None = None) -> tuple[str, ...]:
