@@ -1071,6 +1071,12 @@ USAGE: dict[str, dict[str, str]] = {
         "zh": "请给出县的数据文件 FILE 和 --ruleset NAME|PATH，或一个命令",
         "en": "give a county FILE and --ruleset NAME|PATH, or a command",
     },
+    "usage_ruleset_needed": {
+        "zh": "请用 --ruleset 给出评估 {file} 的规则集：内置规则集的名称（见 'assess ruleset "
+        "list'），或规则集文件、县级建设方案指标表的路径",
+        "en": "give the ruleset to assess {file} against with --ruleset: a bundled ruleset's name "
+        "(see 'assess ruleset list') or a ruleset or plan annex file",
+    },
     "usage_year_monitor": {
         "zh": "--year 用于 --monitor（现为 'assess monitor FILE --year YEAR'）",
         "en": "--year is for --monitor (now 'assess monitor FILE --year YEAR')",

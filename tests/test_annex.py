@@ -213,3 +213,16 @@ def test_an_indicator_the_province_names_is_never_compared_more_coarsely(tmp_pat
     result = engine.assess(data, ruleset)
     assert [r.status for r in result.rules] == ["not_met", "not_met", "met", "met", "met"]
     assert result.verdict == "FAIL"
+
+
+@pytest.mark.parametrize("name", ["指标附表.xlsx", "annex-typo.CSV", "plan.yaml"])
+def test_a_missing_ruleset_file_is_a_missing_file_not_an_unknown_name(
+    tmp_path: Path, name: str
+) -> None:
+    """``-r 指标附表.xlsx`` mistyped said "no bundled ruleset of that name"."""
+    with pytest.raises(engine.RulesetError) as info:
+        engine.load_ruleset(tmp_path / name)
+    assert info.value.code != "ruleset_unknown"
+    with pytest.raises(engine.RulesetError) as bare:
+        engine.load_ruleset(name)  # a bare file name, as typed in the current folder
+    assert bare.value.code != "ruleset_unknown", bare.value.describe()

@@ -29,7 +29,7 @@ CASES = [
     ([*ONE, "-o"], "选项“-o”后面需要给出一个值", "requires an argument"),
     ([TIANMEN, "extra", "-r", "provincial-2021"], "多余的参数：extra", "unexpected extra"),
     (["monitor"], "缺少参数 FILE", "Missing argument"),
-    ([TIANMEN], "请给出县的数据文件 FILE 和 --ruleset", "give a county FILE"),
+    ([TIANMEN], "请用 --ruleset 给出评估 tianmen-2022.csv 的规则集", "give the ruleset to assess"),
     ([*ONE, "--expected-share", "101"], "--expected-share 的值“101”无效", "not a percentage"),
     ([*ONE, "--plan", "-f", "csv"], "--set 与 --plan 用于一个县", "are for one county"),
     ([*ONE, "--theme", "x"], "规则集 'provincial-2021' 未规定建设主题", "declares no themes"),

@@ -383,6 +383,8 @@ def check_command(ctx: click.Context, /, **params: Any) -> None:
             params["ruleset_name"] = named
         elif looks_like_annex(Path(params["file"])):  # a completion table carries its rules
             params["ruleset_name"] = str(params["file"])
+    if params["file"] is not None and params["ruleset_name"] is None:
+        raise Usage("usage_ruleset_needed", file=params["file"].name)
     if params["file"] is None or params["ruleset_name"] is None:
         raise Usage("usage_check_needs")
     if params["year"] is not None:

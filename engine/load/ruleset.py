@@ -80,8 +80,11 @@ def _stat_kind(path: Path) -> str | None:
 
 
 def _is_path(text: str) -> bool:
-    """A name with a YAML suffix or a path separator is a path; a bare name may be bundled."""
-    return Path(text).suffix in (".yaml", ".yml") or "/" in text or "\\" in text
+    """A name with a ruleset file's suffix (YAML, or a plan annex's table) or a path separator
+    is a path; a bare name may be bundled. (``-r 指标附表.xlsx`` mistyped is a missing file,
+    not an unknown bundled name.)"""
+    suffix = Path(text).suffix.lower()
+    return suffix in (".yaml", ".yml", *ANNEX_SUFFIXES) or "/" in text or "\\" in text
 
 
 def _unknown(name: str, *, file: Path | None = None) -> RulesetError:
