@@ -201,11 +201,12 @@ def _format_for(fmt: str | None, output: Path | None) -> str:
     -o X.xlsx``), is refused: Excel or Word could not open what was written."""
     from engine.report.formats import FORMATS, by_suffix
 
-    named = by_suffix(output.suffix) if output is not None else ()
+    if output is None:
+        return fmt or DEFAULT_FORMAT
+    named = by_suffix(output.suffix)
     if fmt is None:
         return named[0] if named else DEFAULT_FORMAT
     if named and fmt not in named and (FORMATS[fmt].binary or FORMATS[named[0]].binary):
-        assert output is not None
         raise Usage(
             "usage_suffix_mismatch",
             output=output.name,
