@@ -476,6 +476,32 @@ def test_streamed_chunks_are_written_whole_and_in_order(tmp_path: Path) -> None:
     assert [t.name for t in threading.enumerate() if t.name == "assess-output"] == []
 
 
+def test_a_large_streamed_file_is_flushed_to_disk_as_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that the fsync before the rename waits for the tail only (docs/performance.md); a
+    stream to a terminal or a pipe is never flushed so (it cannot be)."""
+    flushed: list[int] = []
+    real = os.fdatasync
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (flushed.append(fd), real(fd))[1])
+    megabyte = b"x" * (1 << 20)
+    target = tmp_path / "big.json"
+    write_atomically(target, Streamed(lambda: iter([megabyte] * 20)), inputs=[])
+    assert target.stat().st_size == 20 << 20
+    assert len(flushed) == 2  # every 8 MiB: after the 8th and the 16th
+    flushed.clear()
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as reader:
+        drained = threading.Thread(target=reader.read)
+        drained.start()
+        write_atomically(
+            Path(f"/dev/fd/{write}"), Streamed(lambda: iter([megabyte] * 20)), inputs=[]
+        )
+        os.close(write)
+        drained.join()
+    assert flushed == []
+
+
 def test_what_making_the_content_raises_reaches_the_caller_and_nothing_is_written(
     tmp_path: Path,
 ) -> None:

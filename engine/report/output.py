@@ -276,10 +276,16 @@ def _write_chunk(fd: int, chunk: bytes) -> None:
 _AHEAD = 4
 
 
-def _write_all(fd: int, data: bytes | Streamed) -> None:
+#: A streamed file is flushed to disk each time this much more of it is written.
+_FLUSH_EVERY = 8 << 20
+
+
+def _write_all(fd: int, data: bytes | Streamed, *, durable: bool = False) -> None:
     """Write ``data``; a streamed content is made in a thread of its own while the chunks it
     made are written, so that polars making the next slice and the kernel taking the last
-    overlap (both release the interpreter)."""
+    overlap (both release the interpreter). ``durable`` (a file to be fsync'd when complete):
+    what is written is flushed as it goes, while the next chunks are made, so that the final
+    fsync waits only for the tail."""
     if not isinstance(data, Streamed):
         _write_chunk(fd, data)
         return
@@ -300,10 +306,15 @@ def _write_all(fd: int, data: bytes | Streamed) -> None:
     maker = threading.Thread(target=make, name="assess-output", daemon=True)
     maker.start()
     try:
+        unflushed = 0
         while (item := made.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
             _write_chunk(fd, item)
+            unflushed += len(item)
+            if durable and unflushed >= _FLUSH_EVERY:
+                os.fdatasync(fd)
+                unflushed = 0
     finally:
         stop.set()
         while maker.is_alive():  # a maker blocked on a full queue: make room, it sees the stop
@@ -356,7 +367,7 @@ def _write_temporary(target: _Target) -> None:
     permissions of the file it replaces, else those the umask gives a new file."""
     _create_temporary(target)
     try:
-        _write_all(target.fd, target.data)
+        _write_all(target.fd, target.data, durable=True)
         if target.mode is not None:
             os.fchmod(target.fd, target.mode)
         os.fsync(target.fd)  # a full disk or a failing device shows here, not after the rename
