@@ -38,7 +38,7 @@ from engine.load.county import load_counties, load_county, load_references, with
 from engine.model.county import CountyData
 from engine.model.result import Result
 from engine.pipeline import assess_path
-from tests.helpers import county_values, rulesets
+from tests.helpers import assert_same, county_values, rulesets
 from tests.national.make import NATIONAL_COUNTIES, write_national
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,6 +178,80 @@ def test_both_evaluators_give_the_same_outcomes_on_many_generated_cases(
     case: tuple[engine.Ruleset, list[CountyData]],
 ) -> None:
     _same_or_refused_alike(case)
+
+
+# -- indicators alike decided in one plan ------------------------------------------------------
+
+_ALIKE = {
+    "unit": "%",
+    "precision": 2,
+    "direction": "higher",
+    "threshold": {"kind": "growth", "min_growth": Decimal("10")},  # ≥, as the direction says
+}
+#: One field each that the vectorised rules read: an indicator that differs from the others in
+#: it alone must be decided in a plan of its own, or it would take their rounding, comparison
+#: or threshold.
+_APART = [
+    ("precision", {"precision": 3}),
+    ("direction", {"direction": "lower"}),  # the same threshold, ≤ and growth downwards
+    ("operator", {"threshold": {**_ALIKE["threshold"], "operator": ">"}}),
+    ("growth", {"threshold": {**_ALIKE["threshold"], "min_growth": Decimal("10.5")}}),
+    ("kind", {"threshold": {"kind": "growth", "min_increase": Decimal("1")}}),
+]
+
+
+@pytest.mark.parametrize(("field", "change"), _APART, ids=[a[0] for a in _APART])
+def test_indicators_alike_share_a_plan_and_one_field_apart_gets_its_own(
+    field: str, change: dict[str, Any]
+) -> None:
+    specs = [
+        {
+            **_ALIKE,
+            "id": f"i{k}",
+            "name": {"zh": f"指标{k}", "en": f"Indicator {k}"},
+            "category": {"zh": "类", "en": "category"},
+            "kind": "binding",
+            "provenance": "test",
+            **(change if k == 1 else {}),
+        }
+        for k in range(3)
+    ]
+    ruleset = engine.Ruleset.model_validate(
+        {
+            "id": "alike",
+            "version": "1",
+            "title": {"zh": "同类", "en": "alike"},
+            "sources": [{"id": "t", "title": "test"}],
+            "reconstruction": "test",
+            "verdict_policy": {
+                "kind": "binding_all_expected_share",
+                "expected_min_share": Decimal(80),
+                "basis": "test",
+            },
+            "indicators": specs,
+        }
+    )
+    # Values where the precision, the direction, the strictness and the growth all matter:
+    # 110 % of the baseline exactly, and just either side of it at three places.
+    values = ["1.1", "1.1005", "1.0995", "1.104", "0.9", "2.1", None]
+    counties = [
+        CountyData.from_mapping(
+            f"C{n}",
+            {
+                s["id"]: {"baseline": Decimal("1"), "actual": None if a is None else Decimal(a)}
+                for s in specs
+            },
+        )
+        for n, a in enumerate(values)
+    ]
+    vector = outcomes_of("vector", ruleset, counties)
+    blocks = [o.block.rule_indices if o.block else None for o in vector.indicators]
+    assert blocks == [(0, 2), (1,), (0, 2)]
+    assert_same_outcomes(outcomes_of("rete", ruleset, counties), vector)
+    assert_same(
+        assess_counties(counties, ruleset, engine="vector"),
+        assess_counties(counties, ruleset, engine="rete"),
+    )
 
 
 # -- the verdict: durable-rules', once per county, consistent ----------------------------------

@@ -92,22 +92,27 @@ def _fill(code: str, lang: str, params: dict[str, Expr | str]) -> Expr:
     return pl.concat_str(parts)
 
 
-# -- one indicator's texts, for every county ---------------------------------------------------
+# -- a group of indicators' texts, for every county --------------------------------------------
 
 
-def _input_reasons(ruleset: Ruleset, absent_inputs: Sequence[tuple[str, ...]]) -> pl.LazyFrame:
+def _input_reasons(
+    ruleset: Ruleset, members: Sequence[tuple[int, IndicatorOutcomes]]
+) -> pl.LazyFrame:
     """A derived indicator's reason when inputs are missing: it names them, for each county
-    that lacks one."""
+    and rule that lacks one."""
     found = [
-        (i, reason("input_missing", inputs=names([ruleset.data_items[x] for x in absent])))
-        for i, absent in enumerate(absent_inputs)
+        (i, k, reason("input_missing", inputs=names([ruleset.data_items[x] for x in absent])))
+        for k, o in members
+        if o.absent_inputs is not None
+        for i, absent in enumerate(o.absent_inputs)
         if absent
     ]
     return pl.LazyFrame(
         {
-            "county_index": pl.Series([i for i, _ in found], dtype=pl.UInt32),
+            "county_index": pl.Series([i for i, _, _ in found], dtype=pl.UInt32),
+            "rule_index": pl.Series([k for _, k, _ in found], dtype=pl.UInt32),
             **{
-                f"input_{lang}": pl.Series([getattr(r, lang) for _, r in found], dtype=pl.String)
+                f"input_{lang}": pl.Series([getattr(r, lang) for _, _, r in found], dtype=pl.String)
                 for lang in LANGS
             },
         }
@@ -128,33 +133,91 @@ def _fixed_reasons(ruleset: Ruleset, ind: Indicator) -> dict[str, Reason]:
     return found
 
 
+class _Params:
+    """What differs between the indicators explained in one plan: a literal where every one
+    has the same value, else a column of a small table joined on the rule's index (so that
+    the plan's size does not grow with the number of indicators)."""
+
+    def __init__(self, rule_indices: list[int]) -> None:
+        self.rule_indices = rule_indices
+        self.varying: dict[str, pl.Series] = {}
+
+    def __call__(self, name: str, values: Sequence[object], dtype: type[pl.DataType]) -> Expr:
+        if all(v == values[0] for v in values):
+            return pl.lit(values[0], dtype=dtype)
+        self.varying[name] = pl.Series(name, values, dtype=dtype)
+        return pl.col(name)
+
+    def joined(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        if not self.varying:
+            return frame
+        table = pl.LazyFrame(
+            [pl.Series("rule_index", self.rule_indices, dtype=pl.UInt32), *self.varying.values()]
+        )
+        return frame.join(table, on="rule_index", how="left", maintain_order="left")
+
+
 _equal_not_met = (pl.col("status") == "not_met") & (pl.col("margin_scaled") == 0)
+_TEXTS = ("actual", "threshold", "upper", "baseline", "reference")
 
 
-def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
-    """Texts: the numbers as the Decimal path prints them and the reason in both languages."""
-    ind, frame = outcomes.indicator, outcomes.frame
-    p, unit = ind.precision, ind.unit
+def _label(
+    params: _Params, inds: Sequence[Indicator], lang: str, text: dict[str, Expr], unit: Expr
+) -> Expr:
+    """The kind's words for the threshold, with the county value it is built from where they
+    name it (its place in the words marked by _SLOT)."""
+    parts = []
+    for ind in inds:
+        words = ind.threshold.explained_label(_SLOT, ind.unit, ind.direction).get(lang)
+        before, slot, after = words.partition(_SLOT)
+        needs = ind.threshold.needs
+        parts.append((before, after, (needs if needs in text else "threshold") if slot else None))
+    words_before = params(f"label_before_{lang}", [b for b, _, _ in parts], pl.String)
+    sources = [s for _, _, s in parts]
+    if set(sources) == {None}:
+        return words_before
+    words_after = params(f"label_after_{lang}", [a for _, a, _ in parts], pl.String)
+    source = params("label_source", sources, pl.String)
+    found = sorted({s for s in sources if s is not None})
+    value: Expr = pl.when(source == found[0]).then(text[found[0]])
+    for name in found[1:]:
+        value = pl.when(source == name).then(text[name]).otherwise(value)
+    with_value = pl.concat_str([words_before, value, unit, words_after])
+    return pl.when(source.is_not_null()).then(with_value).otherwise(words_before)
+
+
+def _frames(members: Sequence[tuple[int, IndicatorOutcomes]]) -> list[pl.LazyFrame]:
+    """The members' outcomes with their ``rule_index``: the evaluator's blocks whole where
+    they hold exactly these indicators (no filter, no plan per indicator), else each one's."""
+    blocks = {id(o.block): o.block for _, o in members if o.block is not None}
+    held = sorted(k for b in blocks.values() for k in b.rule_indices)
+    if len(blocks) and held == sorted(k for k, _ in members):
+        return [b.frame for b in blocks.values()]
+    return [o.frame.with_columns(rule_index=pl.lit(k, dtype=pl.UInt32)) for k, o in members]
+
+
+def _explained(ruleset: Ruleset, members: Sequence[tuple[int, IndicatorOutcomes]]) -> pl.LazyFrame:
+    """Texts for indicators of one precision and one operator family (every county of each):
+    the numbers as the Decimal path prints them and the reason in both languages."""
+    inds = [o.indicator for _, o in members]
+    p, between = inds[0].precision, inds[0].operator == "between"
+    params = _Params([k for k, _ in members])
+    frame = pl.concat(_frames(members))
+    unit = params("unit", [u if (u := i.unit) in ("%", "‰") else f" {u}" for i in inds], pl.String)
     # The numbers as texts once, in their own columns: every sentence below refers to them
     # (polars does not share an expression between contexts, so inline they were recomputed
     # for each sentence and again for the table).
-    frame = frame.with_columns(
-        **{
-            f"{name}_text": _text(pl.col(f"{name}_scaled"), p)
-            for name in ("actual", "threshold", "upper", "baseline", "reference", "margin")
-        },
-        margin_abs_text=_with_unit(_text(pl.col("margin_scaled").abs(), p), unit),
-    )
-    text = {
-        name: pl.col(f"{name}_text")
-        for name in ("actual", "threshold", "upper", "baseline", "reference")
-    }
+    text_columns = {f"{name}_text": _text(pl.col(f"{name}_scaled"), p) for name in _TEXTS}
+    text_columns["margin_text"] = _text(pl.col("margin_scaled"), p)
+    text_columns["margin_abs_text"] = pl.concat_str([_text(pl.col("margin_scaled").abs(), p), unit])
+    text = {name: pl.col(f"{name}_text") for name in _TEXTS}
     margin_abs = pl.col("margin_abs_text")
-    actual, threshold = _with_unit(text["actual"], unit), _with_unit(text["threshold"], unit)
+    actual = pl.concat_str([text["actual"], unit])
+    threshold = pl.concat_str([text["threshold"], unit])
+    fixed = [_fixed_reasons(ruleset, ind) for ind in inds]
     reasons: dict[str, Expr] = {}
-    fixed = _fixed_reasons(ruleset, ind)
     for lang in LANGS:
-        if ind.operator == "between":
+        if between:
             judged = {
                 status: _fill(
                     f"between_{status}",
@@ -162,22 +225,14 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
                     {
                         "actual": actual,
                         "low": threshold,
-                        "high": _with_unit(text["upper"], unit),
+                        "high": pl.concat_str([text["upper"], unit]),
                         "margin": margin_abs,
                     },
                 )
                 for status in ("met", "not_met")
             }
         else:
-            # The kind's words, with the county value it is built from where they name it.
-            words = ind.threshold.explained_label(_SLOT, unit, ind.direction).get(lang)
-            label: Expr | str = words
-            if _SLOT in words:
-                before, after = words.split(_SLOT)
-                source = ind.threshold.needs
-                value = _with_unit(text[source if source in text else "threshold"], unit)
-                label = pl.concat_str([pl.lit(before), value, pl.lit(after)])
-            symbol = OPERATOR_SYMBOLS[ind.operator]
+            symbol = params("op_symbol", [OPERATOR_SYMBOLS[i.operator] for i in inds], pl.String)
             judged = {
                 code: _fill(
                     code,
@@ -185,46 +240,51 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
                     {
                         "actual": actual,
                         "threshold": threshold,
-                        "threshold_label": label,
+                        "threshold_label": _label(params, inds, lang, text, unit),
                         "op": symbol,
                         "margin": margin_abs,
                     },
                 )
                 for code in ("met", "not_met", "not_met_equal")
             }
-        branches = [
-            (pl.col("status") == "not_applicable", pl.lit(getattr(fixed["not_applicable"], lang)))
-        ]
+
+        def said(code: str, lang: str = lang) -> Expr:
+            return params(f"{code}_{lang}", [getattr(f[code], lang) for f in fixed], pl.String)
+
+        branches = [(pl.col("status") == "not_applicable", said("not_applicable"))]
         if "not_met_equal" in judged:  # equal and not met: a strict operator (see result.py)
             branches.append((_equal_not_met, judged.pop("not_met_equal")))
         branches += [(pl.col("status") == status, sentence) for status, sentence in judged.items()]
         branches += [
-            (pl.col("missing") == code, pl.lit(getattr(fixed[f"{code}_missing"], lang)))
+            (pl.col("missing") == code, said(f"{code}_missing"))
             for code in ("actual", "target", "baseline", "reference", "undefined")
         ]
         expr = pl.when(branches[0][0]).then(branches[0][1])
         for condition, value in branches[1:]:
             expr = expr.when(condition).then(value)  # type: ignore[assignment]
         reasons[lang] = expr.otherwise(pl.lit(None, dtype=pl.String))
+    none = pl.lit(None, dtype=pl.String)
+    shows_reference = params(
+        "shows_reference", [i.threshold.needs == "reference" for i in inds], pl.Boolean
+    )
+    ids = params("id", [i.id for i in inds], pl.String)
+    kinds = params("kind", [i.kind for i in inds], pl.String)
+    frame = params.joined(frame).with_columns(**text_columns)
     frame = frame.with_columns(
         reason_code=pl.when(pl.col("status") == "not_applicable")
         .then(pl.lit("not_applicable"))
         .when(pl.col("status") == "not_evaluated")
         .then(pl.concat_str([pl.col("missing"), pl.lit("_missing")]))
-        .when(_equal_not_met if ind.operator != "between" else pl.lit(False))
+        .when(_equal_not_met if not between else pl.lit(False))
         .then(pl.lit("not_met_equal"))
-        .otherwise(
-            pl.concat_str(
-                [pl.lit("between_" if ind.operator == "between" else ""), pl.col("status")]
-            )
-        ),
+        .otherwise(pl.concat_str([pl.lit("between_" if between else ""), pl.col("status")])),
         reason_zh=reasons["zh"],
         reason_en=reasons["en"],
     )
-    if outcomes.absent_inputs is not None:
+    if any(o.absent_inputs is not None for _, o in members):
         frame = frame.join(
-            _input_reasons(ruleset, outcomes.absent_inputs),
-            on="county_index",
+            _input_reasons(ruleset, members),
+            on=["county_index", "rule_index"],
             how="left",
             maintain_order="left",
         )
@@ -236,19 +296,18 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
             .alias(f"reason_{lang}")
             for lang in LANGS
         )
-    none = pl.lit(None, dtype=pl.String)
     return frame.select(
         "county_index",
-        id=pl.lit(ind.id),
-        kind=pl.lit(ind.kind),
+        id=ids,
+        kind=kinds,
         status="status",
         actual=text["actual"],
         threshold=text["threshold"],
-        threshold_upper=text["upper"] if ind.operator == "between" else none,
+        threshold_upper=text["upper"] if between else none,
         margin="margin_text",
         completion=_text(pl.col("completion_tenths"), 1),
         baseline=text["baseline"],
-        reference=text["reference"] if ind.threshold.needs == "reference" else none,
+        reference=pl.when(shows_reference).then(text["reference"]).otherwise(none),
         growth=_text(pl.col("growth_tenths"), 1),
         score=_text(pl.col("score_hundredths"), 2) if ruleset.scored else none,
         reason_code="reason_code",
@@ -257,6 +316,7 @@ def _explained(ruleset: Ruleset, outcomes: IndicatorOutcomes) -> pl.LazyFrame:
         over_50="over_50",
         over_100="over_100",
         **({"score_hundredths": pl.col("score_hundredths")} if ruleset.scored else {}),
+        rule_index="rule_index",
     )
 
 
@@ -269,16 +329,18 @@ def explain(outcomes: Outcomes) -> pl.DataFrame:
     if not outcomes.columnar:
         return _worded_by_rule(outcomes)
     ruleset = outcomes.ruleset
-    plans = [_explained(ruleset, o) for o in outcomes.indicators]
-    # One collect for all indicators: polars runs the independent plans in parallel.
+    # One plan per precision and operator family, not per indicator: polars' cost per plan
+    # and per expression is paid whatever the number of counties (most of a small batch's
+    # time), while the texts cost the same per row in one plan as in many.
+    groups: dict[tuple[int, bool], list[tuple[int, IndicatorOutcomes]]] = {}
+    for k, o in enumerate(outcomes.indicators):
+        key = (o.indicator.precision, o.indicator.operator == "between")
+        groups.setdefault(key, []).append((k, o))
+    plans = [_explained(ruleset, members) for members in groups.values()]
+    # One collect for all groups: polars runs the independent plans in parallel.
     done = pl.collect_all([*plans, *outcomes.checks])
     outcomes.verified(done[len(plans) :])
-    order = {ind.id: i for i, ind in enumerate(ruleset.indicators)}
-    return (
-        pl.concat(done[: len(plans)])
-        .with_columns(rule_index=pl.col("id").replace_strict(order, return_dtype=pl.UInt32))
-        .sort("county_index", "rule_index")
-    )
+    return pl.concat(done[: len(plans)]).sort("county_index", "rule_index")
 
 
 # -- county by county --------------------------------------------------------------------------

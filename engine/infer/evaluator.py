@@ -62,6 +62,18 @@ OUTCOME_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 
 
 @dataclass(frozen=True)
+class Block:
+    """The outcomes of several indicators decided in one plan (a columnar evaluator decides
+    indicators whose rules are the same, but for their data, together: polars' cost per plan
+    and per expression does not depend on the number of rows). ``frame``: OUTCOME_SCHEMA and
+    ``rule_index`` (the indicator's place in the ruleset), the indicators' rows one after the
+    other, in the order of ``rule_indices``, counties in order within each."""
+
+    frame: pl.LazyFrame
+    rule_indices: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class IndicatorOutcomes:
     """One indicator's outcomes for every county."""
 
@@ -70,6 +82,8 @@ class IndicatorOutcomes:
     #: Derived indicators: per county, the inputs without a value when that is why the rule is
     #: not evaluated (the reason names them); None when no county lacks one.
     absent_inputs: Sequence[tuple[str, ...]] | None = None
+    #: The block this indicator was decided in, if any (``frame`` is then its rows of it).
+    block: Block | None = None
 
 
 @dataclass(frozen=True)
@@ -99,10 +113,16 @@ class Outcomes:
 
     def collect(self) -> list[pl.DataFrame]:
         """Every indicator's outcomes (in ruleset order), computed in one collect and verified."""
-        done = pl.collect_all([*(i.frame for i in self.indicators), *self.checks])
-        n = len(self.indicators)
-        self.verified(done[n:])
-        return done[:n]
+        blocks = list({id(i.block): i.block for i in self.indicators if i.block}.values())
+        loose = [k for k, i in enumerate(self.indicators) if i.block is None]
+        plans = [b.frame for b in blocks] + [self.indicators[k].frame for k in loose]
+        done = pl.collect_all([*plans, *self.checks])
+        self.verified(done[len(plans) :])
+        found = dict(zip(loose, done[len(blocks) : len(plans)], strict=True))
+        for block, frame in zip(blocks, done[: len(blocks)], strict=True):
+            parts = frame.partition_by("rule_index", as_dict=True, include_key=False)
+            found |= {k: parts[(k,)] for k in block.rule_indices}
+        return [found[k] for k in range(len(self.indicators))]
 
 
 class Evaluator(Protocol):

@@ -32,6 +32,7 @@ from engine.errors import DataError
 from engine.infer.evaluator import (
     OUTCOME_SCHEMA,
     Advance,
+    Block,
     Engine,
     EvaluatorUnsupported,
     IndicatorOutcomes,
@@ -41,7 +42,7 @@ from engine.infer.evaluator import (
 from engine.load.fast import SCALE, FastTable
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.ruleset import Indicator, Ruleset
-from engine.model.thresholds import CountyValue
+from engine.model.thresholds import CountyValue, ThresholdKind
 
 if TYPE_CHECKING:
     from polars import Expr
@@ -176,11 +177,38 @@ def _gather_one(ruleset: Ruleset, ind: Indicator, county: CountyData, percent: b
 # -- one indicator's rules, for every county ---------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """All of an indicator that its rules' plan (:func:`_decided`) reads: indicators alike in
+    these are decided in one plan, their rows one after the other (engine.infer.evaluator.Block).
+    """
+
+    threshold: ThresholdKind
+    operator: str
+    direction: str
+    precision: int
+    scored: bool
+
+    @classmethod
+    def of(cls, ruleset: Ruleset, ind: Indicator) -> _Rules:
+        return cls(ind.threshold, ind.operator, ind.direction, ind.precision, ruleset.scored)
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.threshold.model_dump_json(),
+            self.operator,
+            self.direction,
+            self.precision,
+            self.scored,
+        )
+
+
 class _PolarsColumns:
     """The threshold kinds' arithmetic (engine.model.thresholds.Columns) on every county's
     columns, scaled by 10**SCALE; each bound comes out rounded half-up to the precision, once."""
 
-    def __init__(self, ind: Indicator) -> None:
+    def __init__(self, ind: _Rules) -> None:
         self.ind = ind
 
     def constant(self, value: Decimal) -> Expr:
@@ -200,17 +228,17 @@ class _PolarsColumns:
         return _rescale(base + step, SCALE, ind.precision)
 
 
-def _good(ind: Indicator, delta: Expr) -> Expr:
+def _good(ind: _Rules, delta: Expr) -> Expr:
     return delta if ind.direction == "higher" else _neg(delta)
 
 
-def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, index: pl.Series) -> pl.LazyFrame:
-    """Every column of OUTCOME_SCHEMA for one indicator (and the raw inputs), lazily;
-    ``index`` is the county index column, 0 … n − 1, shared by every indicator."""
-    p = ind.precision
-    frame = pl.DataFrame(
+def _inputs(col: _Column, index: pl.Series, rule_index: int) -> pl.DataFrame:
+    """One indicator's raw inputs, a row per county; ``index`` is the county index column,
+    0 … n − 1, shared by every indicator."""
+    return pl.DataFrame(
         {
             "county_index": index,
+            "rule_index": pl.repeat(rule_index, len(index), dtype=pl.UInt32, eager=True),
             "actual_raw": pl.Series(col.actual, dtype=INT),
             "baseline_raw": pl.Series(col.baseline, dtype=INT),
             "target_raw": pl.Series(col.target, dtype=INT),
@@ -218,7 +246,13 @@ def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, index: pl.Series) -
             "applicable": pl.Series(col.applicable, dtype=pl.Boolean),
             "missing_actual": pl.Series(col.missing_actual, dtype=pl.String),
         }
-    ).lazy()
+    )
+
+
+def _decided(ind: _Rules, frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Every column of OUTCOME_SCHEMA (and the raw inputs) for the rows of ``frame`` (the
+    inputs of indicators with these rules), lazily."""
+    p = ind.precision
     threshold, upper = ind.threshold.bounds(_PolarsColumns(ind))
     needs = ind.threshold.needs
     actual, target = pl.col("actual_scaled"), pl.col("threshold_scaled")
@@ -274,12 +308,12 @@ def _decided(ruleset: Ruleset, ind: Indicator, col: _Column, index: pl.Series) -
         },
     )
     frame = frame.with_columns(
-        score_hundredths=_score(ind) if ruleset.scored else pl.lit(None, dtype=INT)
+        score_hundredths=_score(ind) if ind.scored else pl.lit(None, dtype=INT)
     )
     return frame
 
 
-def _score(ind: Indicator) -> Expr:
+def _score(ind: _Rules) -> Expr:
     """Hundredths of a score, as engine.infer.scoring.rule_score computes it."""
     actual, target = pl.col("actual_scaled"), pl.col("threshold_scaled")
     num, den = (actual, target) if ind.direction == "higher" else (target, actual)
@@ -309,27 +343,27 @@ def _beyond_durable_rules(frame: pl.LazyFrame) -> pl.LazyFrame:
             (pl.col("actual_scaled").abs() > MAX_SCALED)
             | (pl.col("threshold_scaled").abs() > MAX_SCALED)
         )
-    ).select("county_index", "actual_scaled", "threshold_scaled")
+    ).select("rule_index", "county_index", "actual_scaled", "threshold_scaled")
 
 
 def _refuse_too_large(
     ruleset: Ruleset,
     columns: list[_Column],
     counties: Sequence[CountyData] | None,
-    hits_by_rule: list[pl.DataFrame],
+    hits: pl.DataFrame,
 ) -> None:
     """The durable-rules path takes integers up to 2**53 only and refuses a comparable value
     beyond that; this path must refuse the same value with the same message (the first county,
-    then the first indicator, actual before threshold)."""
+    then the first indicator, actual before threshold). ``hits``: every such value's rule
+    index, county index, actual and threshold."""
+    if hits.is_empty():
+        return
+    if counties is None:  # read by the fast loader: let the general one name the row
+        raise VectorUnsupported("a value too large to compare exactly")
     found: list[tuple[int, int, int, DataError]] = []
-    for rule_index, (ind, col, hits) in enumerate(
-        zip(ruleset.indicators, columns, hits_by_rule, strict=True)
-    ):
-        if hits.is_empty():
-            continue
-        if counties is None:  # read by the fast loader: let the general one name the row
-            raise VectorUnsupported("a value too large to compare exactly")
-        i, a, t = hits.row(0)
+    first = hits.sort("rule_index", "county_index").unique("rule_index", keep="first")
+    for rule_index, i, a, t in first.sort("rule_index").iter_rows():
+        ind, col = ruleset.indicators[rule_index], columns[rule_index]
         value = a if abs(a) > MAX_SCALED else t
         try:
             to_scaled(Decimal(value).scaleb(-ind.precision), ind.precision)
@@ -346,17 +380,28 @@ def _outcomes(
     names: list[tuple[str, int | None]],
     counties: Sequence[CountyData] | None,
 ) -> Outcomes:
-    indicators, checks = [], []
     index = pl.Series("county_index", range(len(names)), dtype=pl.UInt32)
-    for ind, col in zip(ruleset.indicators, columns, strict=True):
+    alike: dict[tuple[object, ...], list[int]] = {}
+    for k, ind in enumerate(ruleset.indicators):
+        alike.setdefault(_Rules.of(ruleset, ind).key, []).append(k)
+    found: dict[int, IndicatorOutcomes] = {}
+    checks = []
+    for members in alike.values():
+        rules = _Rules.of(ruleset, ruleset.indicators[members[0]])
+        inputs = pl.concat([_inputs(columns[k], index, k) for k in members])
         # Cached: the outcomes and the check read one computation (in one collect_all).
-        frame = _decided(ruleset, ind, col, index).cache()
-        absent = col.absent_inputs if ind.derived is not None and any(col.absent_inputs) else None
-        indicators.append(IndicatorOutcomes(ind, frame.select(*OUTCOME_SCHEMA), absent))
-        checks.append(_beyond_durable_rules(frame))
+        decided = _decided(rules, inputs.lazy()).cache()
+        block = Block(decided.select(*OUTCOME_SCHEMA, "rule_index"), tuple(members))
+        for k in members:
+            ind, col = ruleset.indicators[k], columns[k]
+            absent = col.absent_inputs if ind.derived and any(col.absent_inputs) else None
+            frame = block.frame.filter(pl.col("rule_index") == k).drop("rule_index")
+            found[k] = IndicatorOutcomes(ind, frame, absent, block)
+        checks.append(_beyond_durable_rules(decided))
+    indicators = [found[k] for k in range(len(ruleset.indicators))]
 
     def verify(hits: list[pl.DataFrame]) -> None:
-        _refuse_too_large(ruleset, columns, counties, hits)
+        _refuse_too_large(ruleset, columns, counties, pl.concat(hits))
 
     return Outcomes(
         ruleset=ruleset,
