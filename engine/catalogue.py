@@ -407,6 +407,18 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "含有NUL字节，不是文本CSV文件。",
         "en": "contains NUL bytes: not a text CSV file",
     },
+    "word_as_data": {
+        "zh": "是Word文档，不是数据表；请将指标数据填入Excel填报表（可用 assess template 生成）"
+        "或CSV文件后再评估。",
+        "en": "is a Word document, not a data table: enter the indicators in a fill-in workbook "
+        "(assess template makes one) or a CSV file",
+    },
+    "pdf_as_data": {
+        "zh": "是PDF文件，不是数据表；请将指标数据填入Excel填报表（可用 assess template 生成）"
+        "或CSV文件后再评估。",
+        "en": "is a PDF file, not a data table: enter the indicators in a fill-in workbook "
+        "(assess template makes one) or a CSV file",
+    },
     "workbook_named_csv": {
         "zh": "实际是Excel工作簿，只是扩展名为{suffix}；请将扩展名改为.xlsx。",
         "en": "is an Excel workbook with a {suffix} name; rename it to .xlsx",
@@ -734,6 +746,18 @@ ERRORS: dict[str, dict[str, str]] = {
     "ruleset_too_large": {
         "zh": "超过{limit}字节的大小上限；规则集文件远小于此，请检查是否选错了文件。",
         "en": "is larger than {limit} bytes; a ruleset is far smaller, check the file",
+    },
+    "word_as_ruleset": {
+        "zh": "是Word文档，不能作为指标体系读取；如是本县的指标附件，请把其中的指标表复制到Excel，"
+        "另存为.xlsx后再用 --ruleset 指定。",
+        "en": "is a Word document and cannot be read as a ruleset; if it is the county's indicator "
+        "annex, copy its table into Excel, save that as .xlsx and give it to --ruleset",
+    },
+    "pdf_as_ruleset": {
+        "zh": "是PDF文件，不能作为指标体系读取；如是本县的指标附件，请把其中的指标表录入Excel，"
+        "另存为.xlsx后再用 --ruleset 指定。",
+        "en": "is a PDF file and cannot be read as a ruleset; if it is the county's indicator "
+        "annex, enter its table in Excel, save that as .xlsx and give it to --ruleset",
     },
     "ruleset_not_utf8": {
         "zh": "不是UTF-8文本，请以UTF-8编码保存。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -185,6 +186,51 @@ def test_a_file_named_xlsx_that_is_not_one(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER, name="c.xlsx")
     with pytest.raises(engine.DataError, match=r"is not an \.xlsx workbook"):
         engine.load_county(path, RULESET)
+
+
+def _word(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("附件：创新型县建设指标表")
+    document.add_table(rows=2, cols=3)
+    document.save(str(path))
+    return path
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504  # the container of .doc and .xls
+
+#: A document where a table belongs: named for what it is, under any name.
+DOCUMENTS = [
+    ("annex.docx", _word, "Word document", "是Word文档"),
+    ("annex.xlsx", _word, "Word document", "是Word文档"),  # renamed by hand
+    ("annex.doc", lambda p: (p.write_bytes(_OLE), p)[1], "Word document", "是Word文档"),
+    (
+        "report.pdf",
+        lambda p: (p.write_bytes(b"%PDF-1.4\n%\xe2\xe3\n"), p)[1],
+        "PDF file",
+        "是PDF文件",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "en", "zh"), DOCUMENTS, ids=[d[0] for d in DOCUMENTS])
+def test_a_document_given_as_data_or_as_ruleset_is_named_for_what_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, make: Any, en: str, zh: str
+) -> None:
+    path = make(tmp_path / name)
+    with pytest.raises(engine.DataError) as info:
+        engine.load_county(path, RULESET)
+    said = info.value.describe("en")
+    assert f"is a {en}, not a data table" in said and "assess template" in said
+    assert zh in info.value.describe("zh")
+    if name.endswith(".xlsx"):
+        return  # a table's suffix: --ruleset reads it as an annex, a table (the message above)
+    monkeypatch.chdir(tmp_path)  # the bare name: a file, not an unknown bundled ruleset
+    with pytest.raises(engine.RulesetError) as refused:
+        engine.load_ruleset(name)
+    assert f"is a {en} and cannot be read as a ruleset" in refused.value.describe("en")
+    assert zh in refused.value.describe("zh") and "--ruleset" in refused.value.describe("zh")
 
 
 def test_full_width_forms_in_headers_names_and_units(tmp_path: Path) -> None:

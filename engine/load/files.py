@@ -27,6 +27,28 @@ _FOREIGN = (
 )
 
 
+def document_kind(raw: bytes, suffix: str) -> str | None:
+    """ "word" or "pdf" when the bytes are a Word document or a PDF (what a bureau may attach
+    in place of its table), else None. A .docx is a zip archive like an .xlsx: told apart by
+    its main part's name in the archive's directory, read from the bytes already in memory; an
+    old binary .doc (or WPS's .wps) shares its container with .xls, and is told by its name."""
+    if raw.startswith(b"%PDF-"):
+        return "pdf"
+    if raw.startswith(b"\xd0\xcf\x11\xe0") and suffix.lower() in (".doc", ".wps"):
+        return "word"
+    if not raw.startswith(b"PK\x03\x04"):
+        return None
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
+    return "word" if "word/document.xml" in names and "xl/workbook.xml" not in names else None
+
+
 def kind_of(mode: int) -> str | None:
     """None for a regular file, else what it is (a key of FILE_KINDS)."""
     if stat.S_ISREG(mode):

@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from engine.errors import Problems, RulesetError
 from engine.load import ruleset_cache
-from engine.load.files import FILE_KINDS, kind_of, read_bounded
+from engine.load.files import FILE_KINDS, document_kind, kind_of, read_bounded
 from engine.model.ruleset import POLICY_KINDS, THRESHOLD_KINDS, ExtendingRuleset, Ruleset
 
 MAX_RULESET_BYTES = 1_000_000
@@ -84,7 +84,13 @@ def _is_path(text: str) -> bool:
     is a path; a bare name may be bundled. (``-r 指标附表.xlsx`` mistyped is a missing file,
     not an unknown bundled name.)"""
     suffix = Path(text).suffix.lower()
-    return suffix in (".yaml", ".yml", *ANNEX_SUFFIXES) or "/" in text or "\\" in text
+    files = (".yaml", ".yml", *ANNEX_SUFFIXES, *DOCUMENT_SUFFIXES)
+    return suffix in files or "/" in text or "\\" in text
+
+
+#: Documents a county's annex may come as, which no ruleset can be read from: given to
+#: --ruleset, they are files, refused with what to do instead.
+DOCUMENT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf")
 
 
 def _unknown(name: str, *, file: Path | None = None) -> RulesetError:
@@ -326,6 +332,9 @@ def _read_file(path: Path, digests: list[tuple[Path, str]] | None = None) -> str
     raw = _read_bytes(path)
     if digests is not None:
         digests.append((path, hashlib.sha256(raw).hexdigest()))
+    document = document_kind(raw, path.suffix)
+    if document is not None:
+        raise RulesetError(code=f"{document}_as_ruleset", file=path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from engine.errors import DataError
-from engine.load.files import decode_text, read_bounded
+from engine.load.files import decode_text, document_kind, read_bounded
 from engine.model.county import DataFile
 from engine.safe_text import visible
 
@@ -212,6 +212,9 @@ def read_table(
     encoding: str | None = None
     sheet_name: str | None = None
     kinds: dict[tuple[int, int], str] = {}
+    document = document_kind(raw, suffix)
+    if document is not None:
+        raise DataError(code=f"{document}_as_data", file=path)
     if suffix in (".xls", ".et") or raw.startswith(_OLE):
         if suffix in (".xlsx", ".xlsm"):
             from engine.load.xlsx import read_workbook
