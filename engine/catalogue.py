@@ -456,9 +456,9 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "indicator_unknown": {
         "zh": "规则集“{ruleset}”中没有指标“{name}”；请使用规则集中的指标名称或代码"
-        "（assess ruleset show {ruleset} 可列出全部指标）。",
+        "（assess ruleset show {show} 可列出全部指标）。",
         "en": "unknown indicator '{name}' (not in ruleset '{ruleset}'); use the ruleset's "
-        "names or ids",
+        "names or ids (assess ruleset show {show} lists them)",
     },
     "indicator_unknown_like": {
         "zh": "规则集“{ruleset}”中没有指标“{name}”；是否是“{like}”？",

@@ -226,3 +226,22 @@ def test_a_missing_ruleset_file_is_a_missing_file_not_an_unknown_name(
     with pytest.raises(engine.RulesetError) as bare:
         engine.load_ruleset(name)  # a bare file name, as typed in the current folder
     assert bare.value.code != "ruleset_unknown", bare.value.describe()
+
+
+def test_an_unknown_indicator_points_to_a_command_that_lists_the_annexs_indicators(
+    tmp_path: Path,
+) -> None:
+    """The hint named ``assess ruleset show annex-…``, the annex's id, which no command finds."""
+    annex = write(tmp_path, HEADER + ROWS)
+    data = write(tmp_path, "指标名称,完成值\n不存在的指标,1\n", name="data.csv")
+    for lang in ("zh", "en"):
+        proc = subprocess.run(
+            [ASSESS, data, "--ruleset", annex, "--lang", lang], capture_output=True, text=True
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert f"assess ruleset show {annex}" in proc.stderr, proc.stderr
+    shown = subprocess.run([ASSESS, "ruleset", "show", annex], capture_output=True, text=True)
+    assert shown.returncode == 0 and "县级特色指标一" in shown.stdout, shown.stderr
+    with pytest.raises(engine.DataError) as bundled:
+        engine.load_county(data, engine.load_ruleset("provincial-2021"))
+    assert "assess ruleset show provincial-2021 " in bundled.value.describe("en")

@@ -309,9 +309,8 @@ def test_unknown_columns_are_kept_with_each_row_and_listed(tmp_path: Path) -> No
     assert county.values["tech_smes"].actual == 271
     # 责任单位 is kept with the row and is also the rules' department: it is not listed as unused.
     assert county.values["high_tech_enterprises"].department == "市科技局"
-    assert [n["params"] for n in notes(county, "columns_kept")] == [
-        {"columns": "类别、联系人、anything"}
-    ]
+    # Nor is 类别, a column of the fill-in workbook's own: known, kept, never "unused".
+    assert [n["params"] for n in notes(county, "columns_kept")] == [{"columns": "联系人、anything"}]
     (warning,) = [w for w in engine.assess(path, RULESET).warnings if w.code == "columns_kept"]
     assert "联系人" in warning.en and "联系人" in warning.zh and "责任单位" not in warning.zh
 

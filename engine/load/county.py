@@ -46,13 +46,17 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "evidence": ("evidence", "佐证材料", "佐证资料", "证明材料", "佐证"),
     "kind": ("kind", "指标属性", "属性", "指标性质", "指标类型"),
     "seq": ("no", "no.", "#", "序号"),  # a row counter: read and ignored
+    # The fill-in workbook's own descriptive columns (engine/load/merge.py): kept with the row
+    # and known, so that a filled template is not told its columns went unused.
+    "category": ("category", "类别", "指标类别", "分类"),
+    "measure": ("measure", "统计口径", "口径"),
 }
 #: Columns that describe a row rather than give its values: a row with only these filled (and no
 #: indicator) is a remark, skipped like a section row. 责任单位 is also kept with the row's
 #: unused cells (``extra``), as before it was read into ``department``: it does not change the
-#: assessment.
-DESCRIPTIVE = ("seq", "department", "evidence", "kind")
-KEPT_AS_EXTRA = ("department",)
+#: assessment. So are 类别 and 统计口径, which the ruleset says already: known, never "unused".
+DESCRIPTIVE = ("seq", "department", "evidence", "kind", "category", "measure")
+KEPT_AS_EXTRA = ("department", "category", "measure")
 #: What an 指标属性 cell may say (compared after match_key): binding or expected.
 KIND_WORDS = {
     "约束性": "binding",
@@ -355,10 +359,17 @@ def _rows(
                 )
             found = lookup.find(key)
             if found is None:
+                from engine.load.ruleset import shown_name
+
                 like = lookup.suggestion(key)
                 raise DataError(
                     code="indicator_unknown_like" if like else "indicator_unknown",
-                    params={"name": key, "ruleset": ruleset.id, "like": like or ""},
+                    params={
+                        "name": key,
+                        "ruleset": ruleset.id,
+                        "like": like or "",
+                        "show": shown_name(ruleset),
+                    },
                     file=path,
                     row=row_no,
                     field=names["indicator"],

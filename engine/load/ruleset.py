@@ -461,6 +461,15 @@ def load_ruleset(name_or_path: str | Path) -> Ruleset:
     return ruleset
 
 
+def shown_name(ruleset: Ruleset) -> str:
+    """What names ``ruleset`` to the commands (``assess ruleset show …``): a bundled ruleset's
+    name, else its file (an annex's id, ``annex-…``, names nothing a command can find)."""
+    path = ruleset.source_path
+    if path is None or (_is_bundled(path) and path.stem == ruleset.id):
+        return ruleset.id
+    return str(path)
+
+
 def _is_bundled(path: Path) -> bool:
     """The file is a bundled ruleset (in the package's folder of rulesets, after symlinks):
     only those are cached."""
