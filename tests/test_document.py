@@ -277,6 +277,19 @@ def test_the_builder_writes_one_section_per_part(kinds: tuple[Result, Ruleset]) 
     (section,) = summary.sections
     tables = [b for b in section.blocks if isinstance(b, Table)]
     assert len(tables) == 1 and len(tables[0].rows) == 2
+    # The rule closest to failing by its name in the reader's language (the id is the JSON's).
+    from engine.report.batch import sorted_summary
+
+    names = [batch.ruleset.by_id[i].name for i in sorted_summary(batch)["closest"]]
+    for lang in ("zh", "en"):
+        (table,) = [
+            b
+            for s in batch_document(batch, lang=lang).sections
+            for b in s.blocks
+            if isinstance(b, Table)
+        ]
+        at = [c.code for c in table.columns].index("closest")
+        assert [row.cells[at] for row in table.rows] == [Text(n.get(lang)) for n in names]
 
 
 def test_cells_are_typed_and_numbers_exact(kinds: tuple[Result, Ruleset]) -> None:

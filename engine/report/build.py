@@ -741,7 +741,8 @@ def batch_document(batch: Batch, *, lang: str, limit: int | None = None) -> Docu
             "share": _figure(row["expected_share"], "%"),
             "score": _figure(row["score"]),
             "growth": Text(f"{row['growth_over_50']}/{row['growth_over_100']}"),
-            "closest": Text(row["closest"] or "—"),
+            # The indicator's name in the reader's language; its id is the JSON's and CSV's.
+            "closest": Text(rs.by_id[row["closest"]].name.get(lang) if row["closest"] else "—"),
             "completion": _figure(row["closest_completion"], "%"),
         }
         rows.append(Row(tuple(cells[c] for c in codes)))
