@@ -254,6 +254,24 @@ def test_indicators_alike_share_a_plan_and_one_field_apart_gets_its_own(
     )
 
 
+def test_outcomes_without_blocks_are_worded_alike(tmp_path: Path) -> None:
+    """A columnar evaluator need not decide in blocks (the interface's ``block`` is optional):
+    its outcomes indicator by indicator give the explanation the blocks give."""
+    import dataclasses
+
+    from engine.explain.vector import explain
+
+    ruleset = engine.load_ruleset("provincial-2021")
+    counties = load_counties(write_national(tmp_path / "national.csv", counties=30), ruleset)
+    blocked = outcomes_of("vector", ruleset, counties)
+    assert all(o.block is not None for o in blocked.indicators)
+    loose = dataclasses.replace(
+        blocked, indicators=[dataclasses.replace(o, block=None) for o in blocked.indicators]
+    )
+    assert_frame_equal(explain(loose), explain(blocked))
+    assert [f.height for f in loose.collect()] == [30] * len(ruleset.indicators)
+
+
 # -- the verdict: durable-rules', once per county, consistent ----------------------------------
 
 
