@@ -298,6 +298,18 @@ REPORT: dict[str, dict[str, str]] = {
         "zh": "已合并{count}个文件,写入{file}。",
         "en": "Merged {count} files into {file}.",
     },
+    # -- assess ruleset check (engine/cli/ruleset.py): the line of a ruleset without problems --
+    "ruleset_checked": {
+        "zh": "检查通过:{ruleset} {version}:{indicators}项指标(约束性{binding}项,预期性{expected}"
+        "项),基础数据{inputs}项,文字项{text_items}项,判定方式为{policy}{extends};哈希值 {hash}",
+        "en": "ok: {ruleset} {version}: {indicators} indicators ({binding} binding, {expected} "
+        "expected), {inputs} inputs, {text_items} text items, policy {policy}{extends}; "
+        "hash {hash}",
+    },
+    "ruleset_checked_extends": {
+        "zh": ",继承{ruleset} {version}({hash})",
+        "en": ", extends {ruleset} {version} ({hash})",
+    },
 }
 
 # Where an input error is: the words around file, row, indicator and field.
@@ -563,6 +575,40 @@ ERRORS: dict[str, dict[str, str]] = {
         "zh": "文字项“{id}”在备注和实际值两列都有文字；请保留一处。",
         "en": "text item '{id}' has text in both note and actual; keep one",
     },
+    # -- what the county's data must give its ruleset (engine/compile/facts.py) --
+    "theme_unknown": {
+        "zh": "规则集“{ruleset}”中没有建设主题“{value}”（可选：{known}）。",
+        "en": "unknown theme '{value}' for ruleset '{ruleset}' (known: {known})",
+    },
+    "county_type_unknown": {
+        "zh": "规则集“{ruleset}”中没有县域类型“{value}”（可选：{known}）。",
+        "en": "unknown county type '{value}' for ruleset '{ruleset}' (known: {known})",
+    },
+    "theme_needed": {
+        "zh": "指标“{id}”只适用于部分建设主题；请给出本县的建设主题（“建设主题”列，或--theme）。",
+        "en": "indicator '{id}' applies only to some themes; give the county's theme (a 'theme' "
+        "column, or --theme)",
+    },
+    "county_type_needed": {
+        "zh": "指标“{id}”只适用于部分县域类型；请给出本县的县域类型（“县域类型”列，"
+        "或--county-type）。",
+        "en": "indicator '{id}' applies only to some county types; give the county's county type "
+        "(a 'county_type' column, or --county-type)",
+    },
+    "derived_differs": {
+        "zh": "{column}{given}与由基础数据按公式“{formula}”算得的{computed}不一致；"
+        "请改正其中之一。",
+        "en": "{column} {given} differs from {computed} computed from its inputs ({formula}); "
+        "correct one of them",
+    },
+    "indicator_not_in_ruleset": {
+        "zh": "规则集“{ruleset}”中没有指标“{id}”。",
+        "en": "indicator '{id}' is not in ruleset '{ruleset}'",
+    },
+    "value_too_large": {
+        "zh": "{value}太大，按{precision}位小数无法精确比较（最大为{limit}）；请核对数值和单位。",
+        "en": "{value} is too large to compare exactly at {precision} decimals (at most {limit})",
+    },
     # -- the acceptance dossier (engine/load/county.py, engine/load/evidence.py,
     # engine/load/annex.py, engine/pipeline.py) --
     "evidence_dir_invalid": {
@@ -604,6 +650,67 @@ ERRORS: dict[str, dict[str, str]] = {
         "--expected-share不适用。",
         "en": "ruleset '{ruleset}' decides by a weighted score (pass mark {pass_mark}), not by a "
         "share of expected indicators, so --expected-share does not apply",
+    },
+    # -- what-if and monitoring (engine/plan/whatif.py: --set; engine/plan/monitor.py) --
+    "set_syntax": {
+        "zh": "请写作“指标=数值”或“指标.列=数值”，列为actual（实际值）、target（目标值）、"
+        "baseline（基期值）或reference（参考值）。",
+        "en": "give INDICATOR=VALUE or INDICATOR.FIELD=VALUE (FIELD: actual, target, baseline, "
+        "reference)",
+    },
+    "set_value_empty": {
+        "zh": "没有给出数值；请写作“指标=数值”或“指标.列=数值”，列为actual（实际值）、"
+        "target（目标值）、baseline（基期值）或reference（参考值）。",
+        "en": "the value is empty; give INDICATOR=VALUE or INDICATOR.FIELD=VALUE (FIELD: actual, "
+        "target, baseline, reference)",
+    },
+    "set_unknown": {
+        "zh": "规则集“{ruleset}”中没有指标或基础数据“{name}”；请使用规则集中的指标名称或代码"
+        "（assess ruleset show {show} 可列出全部指标）。",
+        "en": "'{name}' is not an indicator or input of ruleset '{ruleset}'; use the ruleset's "
+        "names or ids (assess ruleset show {show} lists them)",
+    },
+    "set_unknown_like": {
+        "zh": "规则集“{ruleset}”中没有指标或基础数据“{name}”；是否是“{like}”？",
+        "en": "'{name}' is not an indicator or input of ruleset '{ruleset}'; did you mean {like}?",
+    },
+    "set_text_item": {
+        "zh": "“{id}”是文字项，没有可修改的数值。",
+        "en": "'{id}' is a text item; it holds no number",
+    },
+    "set_derived": {
+        "zh": "“{id}”由公式“{formula}”计算，不能直接修改；请修改其基础数据（{inputs}）。",
+        "en": "'{id}' is computed by its formula ({formula}); set its inputs instead ({inputs})",
+    },
+    "set_input_reference": {
+        "zh": "“{id}”是基础数据，没有参考值。",
+        "en": "'{id}' is a raw input; it takes no reference value",
+    },
+    "set_twice": {
+        "zh": "给出了两次；每一项请只修改一次。",
+        "en": "is given twice; give each change once",
+    },
+    "monitor_needs_years": {
+        "zh": "规则集“{ruleset}”没有规定基期年和目标年（base_year、target_year，目标年须晚于"
+        "基期年），无法进行中期监测。",
+        "en": "ruleset '{ruleset}' needs base_year and target_year (target after base) for "
+        "monitoring",
+    },
+    "monitor_one_county": {
+        "zh": "中期监测只用于一个县，而数据中有{count}个县（{names}）。",
+        "en": "monitoring is for one county; the data holds {count} ({names})",
+    },
+    "monitor_year_several": {
+        "zh": "--year只用于一年的数据文件；此文件的“年份”列含有多个年份。",
+        "en": "--year is for a file of one year; this one has a 'year' column with several years",
+    },
+    "monitor_year_missing": {
+        "zh": "中期监测需要数据的年份：请添加“年份”列，或用--year给出。",
+        "en": "monitoring needs the data's year: a 'year' column, or --year",
+    },
+    "monitor_year_contradicts": {
+        "zh": "--year {year}与数据中的年份{data_year}不符。",
+        "en": "--year {year} contradicts the data's year {data_year}",
     },
     # -- workbooks (engine/load/xlsx.py) --
     "xlsx_area_too_large": {
@@ -730,6 +837,11 @@ ERRORS: dict[str, dict[str, str]] = {
     "ruleset_unknown": {
         "zh": "没有名为“{name}”的规则集（内置规则集：{bundled}；也可给出规则集文件的路径）。",
         "en": "unknown ruleset '{name}' (bundled: {bundled}; or give a path)",
+    },
+    "ruleset_unknown_like": {
+        "zh": "没有名为“{name}”的规则集；是否是“{like}”？内置规则集：{bundled}；"
+        "也可给出规则集文件的路径。",
+        "en": "unknown ruleset '{name}'; did you mean {like}? (bundled: {bundled}; or give a path)",
     },
     "ruleset_missing": {
         "zh": "规则集文件不存在，请检查文件名和路径。",

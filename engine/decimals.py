@@ -92,14 +92,25 @@ def round_half_up(value: Decimal, precision: int) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded  # -0.001 → 0.00, not -0.00
 
 
+class ScaleOverflow(OverflowError):
+    """A value too large to compare exactly at its precision; ``value``, ``precision`` and
+    ``limit`` (the largest that can be) word it in the catalogue (``value_too_large``)."""
+
+    def __init__(self, value: Decimal, precision: int) -> None:
+        self.value, self.precision = value, precision
+        self.limit = from_scaled(MAX_SCALED, precision)
+        super().__init__(
+            f"{value} is too large to compare exactly at {precision} decimals "
+            f"(at most {self.limit})"
+        )
+
+
 def to_scaled(value: Decimal, precision: int) -> int:
-    """The value rounded half-up to ``precision`` decimals, counted in units of 10**-precision."""
+    """The value rounded half-up to ``precision`` decimals, counted in units of 10**-precision;
+    :class:`ScaleOverflow` when it is too large for that."""
     scaled = int(round_half_up(value, precision).scaleb(precision, context=_CONTEXT))
     if abs(scaled) > MAX_SCALED:
-        raise OverflowError(
-            f"{value} is too large to compare exactly at {precision} decimals "
-            f"(at most {from_scaled(MAX_SCALED, precision)})"
-        )
+        raise ScaleOverflow(value, precision)
     return scaled
 
 

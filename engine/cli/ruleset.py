@@ -197,15 +197,39 @@ def check_ruleset(options: CheckRulesetOptions) -> int:
     with reporting_errors(options.lang, as_json=options.errors_as_json):
         rs = load_ruleset(options.ruleset)
         compile_ruleset(rs)
-    kinds = [i.kind for i in rs.indicators]
-    chain = "".join(f", extends {p.id} {p.version} ({p.content_hash[:12]})" for p in rs.ancestors)
-    click.echo(
-        f"ok: {rs.id} {rs.version}: {len(kinds)} indicators ({kinds.count('binding')} "
-        f"binding, {kinds.count('expected')} expected), {len(rs.inputs)} inputs, "
-        f"{len(rs.text_items)} text items, policy {rs.verdict_policy.kind}{chain}; "
-        f"hash {rs.content_hash}"
-    )
+    click.echo(checked_line(rs, options.lang))
     return EXIT_PASS
+
+
+#: The verdict policies as the Chinese line names them (the English line gives the kind).
+_POLICY_ZH = {"binding_all_expected_share": "预期性指标完成比例", "weighted_score": "加权得分"}
+
+
+def checked_line(rs: Ruleset, lang: str) -> str:
+    """The one line of a ruleset without problems, in ``lang``: its indicators, inputs, text
+    items, policy, what it extends, its hash."""
+    from engine.catalogue import REPORT
+
+    kind = rs.verdict_policy.kind
+    chain = "".join(
+        REPORT["ruleset_checked_extends"][lang].format(
+            ruleset=p.id, version=p.version, hash=p.content_hash[:12]
+        )
+        for p in rs.ancestors
+    )
+    kinds = [i.kind for i in rs.indicators]
+    return REPORT["ruleset_checked"][lang].format(
+        ruleset=rs.id,
+        version=rs.version,
+        indicators=len(kinds),
+        binding=kinds.count("binding"),
+        expected=kinds.count("expected"),
+        inputs=len(rs.inputs),
+        text_items=len(rs.text_items),
+        policy=_POLICY_ZH.get(kind, kind) if lang == "zh" else kind,
+        extends=chain,
+        hash=rs.content_hash,
+    )
 
 
 @ruleset_group.command("check", short_help="Check a ruleset file without data.")

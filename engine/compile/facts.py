@@ -12,11 +12,12 @@ from decimal import Context, Decimal
 from typing import Literal
 
 from engine.compile.rules import SEEN_FIELD, CompiledRuleset
-from engine.decimals import round_half_up, to_scaled
+from engine.decimals import ScaleOverflow, round_half_up, to_scaled
 from engine.errors import DataError
 from engine.formula import FormulaUndefined
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.ruleset import Indicator, IndicatorInputs, Ruleset
+from engine.model.thresholds import VALUE_WORDS
 from engine.units import match_key
 
 #: Why a rule is not evaluated: a value missing, an input of a derived indicator missing, a
@@ -77,9 +78,13 @@ def _choice(ruleset: Ruleset, value: str | None, field: str) -> str | None:
             match_key(choice.name.en),
         ):
             return choice.id
-    known = ", ".join(f"{c.id} ({c.name.zh})" for c in choices) or "none declared"
+    known = {
+        "zh": "、".join(f"{c.id}（{c.name.zh}）" for c in choices) or "未规定",
+        "en": ", ".join(f"{c.id} ({c.name.zh})" for c in choices) or "none declared",
+    }
     raise DataError(
-        f"unknown {field.replace('_', ' ')} '{value}' for ruleset '{ruleset.id}' (known: {known})",
+        code=f"{field}_unknown",
+        params={"value": value, "ruleset": ruleset.id, "known": known},
         field=field,
     )
 
@@ -93,12 +98,7 @@ def _applicable(ruleset: Ruleset, county: CountyData, ind: Indicator) -> bool:
             continue
         declared = _choice(ruleset, getattr(county, field), field)
         if declared is None:
-            what = field.replace("_", " ")
-            raise DataError(
-                f"indicator '{ind.id}' applies only to some {what}s; give the county's {what} "
-                f"(a '{field}' column, or --{field.replace('_', '-')})",
-                field=field,
-            )
+            raise DataError(code=f"{field}_needed", params={"id": ind.id}, field=field)
         if declared not in allowed:
             return False
     return True
@@ -144,8 +144,13 @@ def _derive(ind: Indicator, county: CountyData) -> _Derivation:
             round_half_up(given, ind.precision) != round_half_up(computed, ind.precision)
         ):
             raise DataError(
-                f"{column} {given} differs from {round_half_up(computed, ind.precision)} "
-                f"computed from its inputs ({ind.derived.formula}); correct one of them",
+                code="derived_differs",
+                params={
+                    "column": VALUE_WORDS[column],
+                    "given": given,
+                    "computed": round_half_up(computed, ind.precision),
+                    "formula": ind.derived.formula,
+                },
                 row=own.row if own else None,
                 indicator=ind.id,
                 field=column,
@@ -158,7 +163,9 @@ def resolve(ruleset: Ruleset, county: CountyData) -> list[ResolvedIndicator]:
     """Every indicator of the ruleset, in ruleset order, with its comparable values."""
     unknown = sorted(set(county.values) - set(ruleset.data_items))
     if unknown:
-        raise DataError(f"indicator '{unknown[0]}' is not in ruleset '{ruleset.id}'")
+        raise DataError(
+            code="indicator_not_in_ruleset", params={"id": unknown[0], "ruleset": ruleset.id}
+        )
     resolved = []
     for ind in ruleset.indicators:
         values = county.values.get(ind.id)
@@ -218,7 +225,12 @@ def county_fact(compiled: CompiledRuleset, resolved: list[ResolvedIndicator]) ->
             fact[fields.actual] = to_scaled(r.actual, ind.precision)
             if fields.threshold is not None:
                 fact[fields.threshold] = to_scaled(r.threshold, ind.precision)
-        except OverflowError as exc:
+        except ScaleOverflow as exc:
             row = r.values.row if r.values else None
-            raise DataError(str(exc), row=row, indicator=ind.id) from exc
+            raise DataError(
+                code="value_too_large",
+                params={"value": exc.value, "precision": exc.precision, "limit": exc.limit},
+                row=row,
+                indicator=ind.id,
+            ) from exc
     return fact

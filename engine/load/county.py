@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -209,12 +209,13 @@ def _closest(candidates: Sequence[str], choices: Sequence[str]) -> str | None:
 
 
 class _Lookup:
-    """Data items by id and by Chinese or English name, in ``name_key`` form."""
+    """Data items by id and by Chinese or English name, in ``name_key`` form (``among``: only
+    these items of the ruleset)."""
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    def __init__(self, ruleset: Ruleset, among: Iterable[DataItem] | None = None) -> None:
         self.ruleset = ruleset
         self.items: dict[str, DataItem] = {}
-        for item in ruleset.data_items.values():
+        for item in ruleset.data_items.values() if among is None else among:
             for text in (item.id, item.name.zh, item.name.en):
                 self.items.setdefault(name_key(text), item)
 
@@ -240,6 +241,14 @@ class _Lookup:
             return None
         item = self.items[found[0]]
         return f"{item.name.zh}({item.id})"
+
+
+def closest_item(
+    ruleset: Ruleset, text: str, among: Iterable[DataItem] | None = None
+) -> str | None:
+    """The data item of ``ruleset`` (of ``among``, if given) most like ``text``, a misspelt id or
+    name, as an unknown indicator's row suggests it: ``名称(id)``; None when none is close."""
+    return _Lookup(ruleset, among).suggestion(text)
 
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

@@ -94,10 +94,16 @@ DOCUMENT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf")
 
 
 def _unknown(name: str, *, file: Path | None = None) -> RulesetError:
-    names = ", ".join(sorted(bundled_rulesets())) or "none"
+    """No bundled ruleset of that name: the closest one is suggested when one is close (a
+    misspelt ``provincal-2021``)."""
+    from rapidfuzz import fuzz, process
+
+    bundled = sorted(bundled_rulesets())
+    names = ", ".join(bundled) or "none"
+    close = process.extractOne(name, bundled, scorer=fuzz.ratio, score_cutoff=70)
     return RulesetError(
-        code="ruleset_unknown",
-        params={"name": name, "bundled": names},
+        code="ruleset_unknown_like" if close else "ruleset_unknown",
+        params={"name": name, "bundled": names, "like": close[0] if close else ""},
         file=file,
         field="extends" if file is not None else None,
     )

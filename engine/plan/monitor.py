@@ -42,10 +42,7 @@ STATUSES: tuple[Progress, ...] = ("ahead", "on_track", "behind", "unknown")
 def _years(ruleset: Ruleset) -> tuple[int, int]:
     b, t = ruleset.base_year, ruleset.target_year
     if b is None or t is None or t <= b:
-        raise InputError(
-            f"ruleset '{ruleset.id}' needs base_year and target_year (target after "
-            "base) for monitoring"
-        )
+        raise InputError(code="monitor_needs_years", params={"ruleset": ruleset.id})
     return b, t
 
 
@@ -176,16 +173,20 @@ def monitor(
         counties = list(data)
     names = sorted({c.county for c in counties})
     if len(names) != 1:
+        more = len(names) > 5
         raise DataError(
-            f"monitoring is for one county; the data holds {len(names)} "
-            f"({', '.join(names[:5])}{', …' if len(names) > 5 else ''})",
+            code="monitor_one_county",
+            params={
+                "count": len(names),
+                "names": {
+                    "zh": "、".join(names[:5]) + ("等" if more else ""),
+                    "en": ", ".join(names[:5]) + (", …" if more else ""),
+                },
+            },
             field="county",
         )
     if len(counties) > 1 and year is not None:
-        raise DataError(
-            "--year is for a file of one year; this one has a 'year' column with several years",
-            field="year",
-        )
+        raise DataError(code="monitor_year_several", field="year")
     if isinstance(references, str | Path):  # read the file once, not once per year
         refs, ref_file = load_references(references, ruleset)
         counties = [with_references(c, refs, ref_file) for c in counties]
@@ -194,12 +195,12 @@ def monitor(
     for county in counties:
         given = year if year is not None else county.year
         if given is None:
-            raise DataError(
-                "monitoring needs the data's year: a 'year' column, or --year", field="year"
-            )
+            raise DataError(code="monitor_year_missing", field="year")
         if year is not None and county.year is not None and county.year != year:
             raise DataError(
-                f"--year {year} contradicts the data's year {county.year}", field="year"
+                code="monitor_year_contradicts",
+                params={"year": year, "data_year": county.year},
+                field="year",
             )
         prepared, _ = prepare(
             county, ruleset, references=references, theme=theme, county_type=county_type

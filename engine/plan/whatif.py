@@ -14,7 +14,7 @@ from typing import cast
 
 from engine.decimals import MAX_MAGNITUDE, NumberFormatError, parse_number
 from engine.errors import InputError
-from engine.load.county import COUNT_UNITS
+from engine.load.county import COUNT_UNITS, closest_item
 from engine.model.county import CountyData, IndicatorValues
 from engine.model.plan import AppliedChange, Change, ChangeField, StatusChange, WhatIf
 from engine.model.result import Result
@@ -23,12 +23,10 @@ from engine.pipeline import assess, prepare
 from engine.units import match_key
 
 FIELDS: tuple[ChangeField, ...] = ("actual", "target", "baseline", "reference")
-_USAGE = (
-    "give INDICATOR=VALUE or INDICATOR.FIELD=VALUE (FIELD: actual, target, baseline, reference)"
-)
 
 
 def _option(text: str) -> dict[str, str]:
+    """Where a problem of ``--set text`` is: said before its sentence."""
     return {"zh": f"选项 --set {text}", "en": f"--set {text}"}
 
 
@@ -39,7 +37,7 @@ def parse_change(text: str, ruleset: Ruleset | None = None) -> Change:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise InputError(f"--set {text}: {_USAGE}")
+        raise InputError(code="set_syntax", item=_option(text))
     item, dot, field = key.rpartition(".")
     if not dot or field.strip() not in FIELDS:
         item, field = key, "actual"
@@ -58,7 +56,7 @@ def parse_change(text: str, ruleset: Ruleset | None = None) -> Change:
             item=_option(text),
         ) from None
     if value is None:
-        raise InputError(f"--set {text}: the value is empty; {_USAGE}")
+        raise InputError(code="set_value_empty", item=_option(text))
     if unit in COUNT_UNITS and value < 0:
         raise InputError(
             code="count_negative", params={"value": value, "unit": unit}, item=_option(text)
@@ -66,23 +64,44 @@ def parse_change(text: str, ruleset: Ruleset | None = None) -> Change:
     return Change(id=item.strip(), field=cast(ChangeField, field.strip()), value=value)
 
 
+def _unknown(ruleset: Ruleset, change: Change, where: dict[str, str]) -> InputError:
+    """An item the ruleset does not have, with the closest indicator or input if one is close
+    (by id or name, as an unknown row of a county's file is told)."""
+    from engine.load.ruleset import shown_name
+
+    like = closest_item(ruleset, change.id, [*ruleset.indicators, *ruleset.inputs])
+    return InputError(
+        code="set_unknown_like" if like else "set_unknown",
+        params={
+            "name": change.id,
+            "ruleset": ruleset.id,
+            "like": like or "",
+            "show": shown_name(ruleset),
+        },
+        item=where,
+    )
+
+
 def _item(ruleset: Ruleset, change: Change) -> Indicator | RawInput:
-    where = f"--set {change.id}.{change.field}={change.value}"
+    where = _option(f"{change.id}.{change.field}={change.value}")
     found = ruleset.data_items.get(change.id) or ruleset.by_name.get(change.id)
     if found is None:
-        raise InputError(
-            f"{where}: '{change.id}' is not an indicator or input of ruleset '{ruleset.id}'"
-        )
+        raise _unknown(ruleset, change, where)
     if isinstance(found, TextItem):
-        raise InputError(f"{where}: '{found.id}' is a text item; it holds no number")
+        raise InputError(code="set_text_item", params={"id": found.id}, item=where)
     if isinstance(found, Indicator) and found.derived is not None:
-        inputs = ", ".join(found.derived.parsed.inputs)
+        inputs = found.derived.parsed.inputs
         raise InputError(
-            f"{where}: '{found.id}' is computed by its formula "
-            f"({found.derived.formula}); set its inputs instead ({inputs})"
+            code="set_derived",
+            params={
+                "id": found.id,
+                "formula": found.derived.formula,
+                "inputs": {"zh": "、".join(inputs), "en": ", ".join(inputs)},
+            },
+            item=where,
         )
     if isinstance(found, RawInput) and change.field == "reference":
-        raise InputError(f"{where}: '{found.id}' is a raw input; it takes no reference value")
+        raise InputError(code="set_input_reference", params={"id": found.id}, item=where)
     return found
 
 
@@ -96,7 +115,7 @@ def apply_changes(
     for change in changes:
         item = _item(ruleset, change)
         if (item.id, change.field) in seen:
-            raise InputError(f"--set {item.id}.{change.field} is given twice")
+            raise InputError(code="set_twice", item=_option(f"{item.id}.{change.field}"))
         seen.add((item.id, change.field))
         row = values.get(item.id) or IndicatorValues()
         applied.append(
