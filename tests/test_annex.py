@@ -192,7 +192,8 @@ def test_an_indicator_the_province_names_is_never_compared_more_coarsely(tmp_pat
     """Excel keeps a typed 1.60 as 1.6 and a plan writes 8 for 8 亿元: read at the written
     decimals, 1.55 rounded up to meet 1.6 and 7.5 to meet 8, so a binding indicator below its
     target passed. An indicator the province names, in its unit, takes at least the province's
-    precision; one in another unit, or the county's own, keeps what was written."""
+    precision; one in another unit, or the county's own, at least two decimals unless it
+    counts things (a target of 55 % made 54.6 % meet it, and 480.4 千克 meet ≤ 480)."""
     annex = write(
         tmp_path,
         "指标名称,单位,指标属性,目标值\n"
@@ -200,18 +201,22 @@ def test_an_indicator_the_province_names_is_never_compared_more_coarsely(tmp_pat
         "技术合同成交额,亿元,预期性,8\n"  # the province: 2 decimals
         "技术合同成交额2,万元,预期性,8\n"  # not the province's name
         "高新技术企业数,家,约束性,90\n"  # the province: 0 decimals
-        "万元GDP综合能耗,千克标准煤/万元,预期性,480\n",  # another unit: as written
+        "万元GDP综合能耗,千克标准煤/万元,预期性,480\n"  # another unit: 2 decimals at least
+        "科技进步贡献率,%,约束性,55\n"  # the county's own: 2 decimals at least
+        "县级众创空间数,个,预期性,5\n",  # the county's own count: whole numbers
     )
     ruleset = load_annex(annex)
-    assert [i.precision for i in ruleset.indicators] == [2, 2, 0, 0, 0]
+    assert [i.precision for i in ruleset.indicators] == [2, 2, 2, 0, 2, 2, 0]
     data = write(
         tmp_path,
         "指标,目标值,实际值\n全社会R&D经费支出占GDP比重,1.6,1.55\n技术合同成交额,8,7.5\n"
-        "技术合同成交额2,8,7.5\n高新技术企业数,90,90\n万元GDP综合能耗,480,480.4\n",
+        "技术合同成交额2,8,7.5\n高新技术企业数,90,90\n万元GDP综合能耗,480,480.4\n"
+        "科技进步贡献率,55,54.6\n县级众创空间数,5,5\n",
         "c.csv",
     )
     result = engine.assess(data, ruleset)
-    assert [r.status for r in result.rules] == ["not_met", "not_met", "met", "met", "met"]
+    statuses = [r.status for r in result.rules]
+    assert statuses == ["not_met", "not_met", "not_met", "met", "not_met", "not_met", "met"]
     assert result.verdict == "FAIL"
 
 

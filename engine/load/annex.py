@@ -4,7 +4,8 @@ A county's rules are the table annexed to its construction plan: one row per ind
 name, unit, 约束性 or 预期性, base-year value and target. Such a table — or a completion table
 (完成情况表), which has the same columns plus 完成值 — is accepted wherever a ruleset is. Each row
 becomes a ``target`` indicator: compared with the county's own target, at the precision the
-target is written with (``1.60`` → 2 decimals) unless a 精度 column says otherwise; an
+target is written with (``1.60`` → 2 decimals) but at least two decimals unless it counts things
+(55 % is 55.00, so 54.6 % does not meet it), unless a 精度 column says otherwise; an
 indicator the province names, in the province's unit, is never compared more coarsely than
 the province compares it (a target of 8 亿元 is 8.00, so 7.5 is not rounded up to meet it). Its
 direction is what 方向 says (越高越好 or 越低越好); where 方向 is absent or blank, an indicator the
@@ -29,7 +30,7 @@ from typing import Any
 
 from engine.decimals import NumberFormatError, decimals_of, parse_number
 from engine.errors import InputError, Problems, RulesetError
-from engine.load.county import KIND_WORDS, header_key
+from engine.load.county import COUNT_UNITS, KIND_WORDS, header_key
 from engine.load.table import read_table
 from engine.model.ruleset import Ruleset
 from engine.units import match_key, name_key
@@ -87,6 +88,11 @@ def looks_like_annex(path: Path) -> bool:
     except InputError:  # not readable as a table: the ruleset loader says what is wrong
         return False
     return is_annex_header(table.header)
+
+
+#: The fewest decimals a county's own indicator (not one the province names) is compared at,
+#: whatever its target's written decimals, unless it counts things.
+OWN_MIN_PRECISION = 2
 
 
 @dataclass(frozen=True)
@@ -199,13 +205,14 @@ def annex_data(path: Path, *, expected_share: Decimal | None = None) -> dict[str
         ],
         "reconstruction": {
             "zh": "读自县（市、区）建设方案所附指标表：每行为一项指标，与其目标值比较；约束性或"
-            "预期性按“属性”列；精度为目标值所写的小数位数（省级指标不少于省级规定的位数），“精度”"
+            "预期性按“属性”列；精度为目标值所写的小数位数（省级指标不少于省级规定的位数，其余不少于两位，计数类为整数），“精度”"
             "列另有规定的除外；方向按“方向”"
             "列，未填的，省级指标取省级规定的方向，其余越高越好。",
             "en": "Read from the county's own plan annex: each row is an indicator compared with "
             "its target; 属性 gives binding or expected; the precision is the target's written "
             "decimals unless 精度 says otherwise (never fewer than the province's, for an "
-            "indicator it names in its unit); the direction is 方向's, else the province's "
+            "indicator it names in its unit, else never fewer than two, but for counts); "
+            "the direction is 方向's, else the province's "
             "for an indicator it names, else higher is better.",
         },
         "assumptions": []
@@ -293,6 +300,11 @@ def _indicator(
             # Excel keeps 1.60 as 1.6, and a plan writes 8 for 8.00 亿元: never coarser than
             # the province, else 1.55 would round up to meet 1.6 and 7.5 to meet 8.
             precision = max(precision, province.precision)
+        else:
+            # The county's own, or in another unit: no precision to borrow, and a target of
+            # 55 % must not make 54.6 % meet it; compared at two decimals at least, as the
+            # province compares its shares and sums, unless it counts things (家, 个).
+            precision = max(precision, 0 if unit in COUNT_UNITS else OWN_MIN_PRECISION)
     ind_id = province.id if province is not None else None
     if ind_id is None or ind_id in used:
         seq = cells.get("seq") or ""
