@@ -20,6 +20,18 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+#: Characters that take no space and show nothing (zero-width space, joiners, word joiner, a
+#: stray byte-order mark): a copy and paste leaves them in a cell, where they mean nothing but
+#: make 天门市 and 天门市\u200b two counties.
+INVISIBLE_PATTERN = "[\u200b-\u200d\u2060\ufeff]"
+_INVISIBLE = re.compile(INVISIBLE_PATTERN)
+
+
+def without_invisible(text: str) -> str:
+    """``text`` as its reader sees it: without the characters that show nothing."""
+    return _INVISIBLE.sub("", text)
+
+
 def visible(text: str) -> str:
     """``text`` with every control character shown as an escape; tab and newline kept."""
     return _CONTROL.sub(_escape, text)

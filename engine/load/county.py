@@ -27,6 +27,7 @@ from engine.load.evidence import EvidenceFolder, look_up, split_entries
 from engine.load.table import RawTable, read_table
 from engine.model.county import CountyData, DataFile, IndicatorValues, IntakeNote
 from engine.model.ruleset import Indicator, RawInput, Ruleset, TextItem
+from engine.safe_text import without_invisible
 from engine.units import conversion_factor, match_key, name_key
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -341,7 +342,8 @@ def _rows(
         if problems.full:  # a wrong file would list thousands, at a cost; say so and stop
             problems.stop()
             break
-        raw_cells = [v.strip() if isinstance(v, str) else v for v in record]
+        # A cell means what its reader sees: invisible characters dropped, then spaces.
+        raw_cells = [without_invisible(v).strip() if isinstance(v, str) else v for v in record]
         cells: dict[str, str | None] = {c: raw_cells[i] for c, i in cols.index.items()}
         kind = _skippable(raw_cells)  # in any column: a merged note cell keeps its text in A
         if kind is not None:

@@ -22,7 +22,7 @@ from engine.errors import InputError
 from engine.load.county import COUNT_UNITS, column_of
 from engine.load.files import read_bounded
 from engine.model.ruleset import Ruleset
-from engine.safe_text import CONTROL_PATTERN
+from engine.safe_text import CONTROL_PATTERN, INVISIBLE_PATTERN
 
 #: Larger than the general loader's limit: national files are large and this path is lean.
 MAX_FAST_BYTES = 1_000_000_000
@@ -81,6 +81,8 @@ def _declined(ruleset: Ruleset, numbers: list[str], columns: list[str]) -> list[
         pl.col("county").is_null() | (pl.col("county") == ""),
         # Control characters are shown escaped by the general loader.
         *(pl.col(c).str.contains(CONTROL_PATTERN).fill_null(False) for c in texts),
+        # Invisible characters are dropped by the general loader (天门市\u200b is 天门市).
+        pl.col("county").str.contains(INVISIBLE_PATTERN).fill_null(False),
         ~pl.col("indicator").is_in(ids) | pl.col("indicator").is_null(),
         pl.col("year").is_not_null()
         & ~pl.col("year").str.contains(r"^(19[0-9][0-9]|20[0-9][0-9]|2100)$"),

@@ -18,7 +18,7 @@ import polars as pl
 from engine.errors import DataError
 from engine.load.files import decode_text, document_kind, read_bounded
 from engine.model.county import DataFile
-from engine.safe_text import visible
+from engine.safe_text import visible, without_invisible
 
 MAX_DATA_BYTES = 20_000_000
 #: Lines of a CSV the general reader takes: a county's table has dozens, a batch of 3,000
@@ -249,7 +249,7 @@ def read_table(
         and all(len(r) < width or not (r[width - 1] or "").strip() for r in rows[h + 1 :])
     ):
         width -= 1
-    header = [visible((c or "").replace("\ufeff", "").strip()) for c in header_cells[:width]]
+    header = [visible(without_invisible(c or "").strip()) for c in header_cells[:width]]
     if is_column_name is not None and not all(is_column_name(name) for name in header):
         _check_single_header_row(rows, h, is_column_name, path)
     for col, name in enumerate(header):
