@@ -313,7 +313,8 @@ def _write_all(fd: int, data: bytes | Streamed, *, durable: bool = False) -> Non
             _write_chunk(fd, item)
             unflushed += len(item)
             if durable and unflushed >= _FLUSH_EVERY:
-                os.fdatasync(fd)
+                # fdatasync where the system has it (not macOS or Windows): the data, not the times
+                getattr(os, "fdatasync", os.fsync)(fd)
                 unflushed = 0
     finally:
         stop.set()
