@@ -502,8 +502,8 @@ def _child_worded(data: Path, out: Path) -> dict[str, Any]:
     a, t, b = pl.col("a"), pl.col("t"), pl.col("b")
     frame = frame.with_columns(a=scaled("actual"), t=scaled("target"), b=scaled("baseline"))
     good = pl.when(pl.col("higher")).then(a - t).otherwise(t - a)
-    num, den = pl.when(pl.col("higher")).then(a).otherwise(t), pl.when(pl.col("higher")).then(t)
-    den = den.otherwise(a)
+    num = pl.when(pl.col("higher")).then(a).otherwise(t)
+    den = pl.when(pl.col("higher")).then(t).otherwise(a)
     grown = pl.when(pl.col("higher")).then(a - b).otherwise(b - a)
     frame = frame.with_columns(
         status=pl.when(a.is_null())

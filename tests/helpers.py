@@ -96,18 +96,22 @@ def rulesets(draw: st.DrawFn, max_indicators: int = 8) -> tuple[engine.Ruleset, 
             "basis": "generated",
         }
     )
-    ruleset = engine.Ruleset.model_validate(
+    return ruleset_of(specs, policy), specs
+
+
+def ruleset_of(specs: list[dict], policy: dict[str, Any], name: str = "generated") -> Ruleset:
+    """A standalone ruleset of these indicator specs and verdict policy, validated."""
+    return engine.Ruleset.model_validate(
         {
-            "id": "generated",
+            "id": name,
             "version": "1",
-            "title": {"zh": "生成", "en": "generated"},
-            "sources": [{"id": "g", "title": "hypothesis"}],
+            "title": {"zh": name, "en": name},
+            "sources": [{"id": "g", "title": "test"}],
             "reconstruction": "generated",
             "verdict_policy": policy,
             "indicators": specs,
         }
     )
-    return ruleset, specs
 
 
 def decimals(precision: int, magnitude: int = 10**7) -> st.SearchStrategy[Decimal]:
@@ -291,3 +295,22 @@ def launched_chromium() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+def run_main(
+    args: Sequence[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int | str | None, str, str]:
+    """The ``assess`` command run in this process with ``args``, no locale set (so the
+    language is the command's default or ``--lang``): its exit code, standard output and
+    standard error."""
+    import sys
+
+    from engine.cli import main
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "argv", ["assess", *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err

@@ -38,7 +38,7 @@ from engine.load.county import load_counties, load_county, load_references, with
 from engine.model.county import CountyData
 from engine.model.result import Result
 from engine.pipeline import assess_path
-from tests.helpers import assert_same, county_values, rulesets
+from tests.helpers import assert_same, county_values, ruleset_of, rulesets
 from tests.national.make import NATIONAL_COUNTIES, write_national
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,21 +216,8 @@ def test_indicators_alike_share_a_plan_and_one_field_apart_gets_its_own(
         }
         for k in range(3)
     ]
-    ruleset = engine.Ruleset.model_validate(
-        {
-            "id": "alike",
-            "version": "1",
-            "title": {"zh": "同类", "en": "alike"},
-            "sources": [{"id": "t", "title": "test"}],
-            "reconstruction": "test",
-            "verdict_policy": {
-                "kind": "binding_all_expected_share",
-                "expected_min_share": Decimal(80),
-                "basis": "test",
-            },
-            "indicators": specs,
-        }
-    )
+    policy = {"kind": "binding_all_expected_share", "expected_min_share": 80, "basis": "test"}
+    ruleset = ruleset_of(specs, policy, "alike")
     # Values where the precision, the direction, the strictness and the growth all matter:
     # 110 % of the baseline exactly, and just either side of it at three places.
     values = ["1.1", "1.1005", "1.0995", "1.104", "0.9", "2.1", None]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 import engine
 from engine.catalogue import ERRORS, REPORT
-from engine.cli import main
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 TIANMEN = str(ROOT / "scenarios" / "tianmen-2022.csv")
@@ -207,18 +206,6 @@ CASES: list[Case] = [
 ]
 
 
-def _run(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int | str | None, str, str]:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(sys, "argv", ["assess", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
-
-
 def _template(text: str) -> re.Pattern[str]:
     """A catalogue sentence as a pattern: each ``{param}`` any text."""
     parts = re.split(r"\{[a-z_]+\}", text)
@@ -246,16 +233,16 @@ def test_the_user_is_told_in_chinese_and_in_english(
     args = [str(tmp_path / a[1:]) if a.startswith("@") else a for a in given]
     if code in REPORT:  # a line of the report on standard output, exit code 0
         for lang, said in (("zh", zh), ("en", en)):
-            status, out, err = _run([*args, "--lang", lang], monkeypatch, capsys)
+            status, out, err = run_main([*args, "--lang", lang], monkeypatch, capsys)
             assert status == 0 and err == "", err
             assert said in out and _template(REPORT[code][lang]).fullmatch(out.strip()), out
         return
     assert code in ERRORS
-    status, out, err = _run([*args, "--lang", "zh", "--format", "json"], monkeypatch, capsys)
+    status, out, err = run_main([*args, "--lang", "zh", "--format", "json"], monkeypatch, capsys)
     assert status == 2 and err.startswith("error: ") and err.count("\n") == 1, err
     assert zh in err, err
     (problem,) = json.loads(out)["errors"]
     assert problem["code"] == code
     assert zh in problem["message"]["zh"] and en in problem["message"]["en"]
-    status, out, err = _run([*args, "--lang", "en"], monkeypatch, capsys)
+    status, out, err = run_main([*args, "--lang", "en"], monkeypatch, capsys)
     assert status == 2 and err.startswith("error: ") and en in err, err

@@ -12,6 +12,7 @@ import pytest
 
 from engine.catalogue import USAGE
 from engine.cli import main
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 TIANMEN = str(ROOT / "scenarios" / "tianmen-2022.csv")
@@ -46,13 +47,8 @@ CASES = [
 def _error_line(
     args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> str:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(sys, "argv", ["assess", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    assert exit_.value.code == 2, err
+    code, out, err = run_main(args, monkeypatch, capsys)
+    assert code == 2, err
     assert out == "" and err.count("\n") == 1 and err.startswith("error: "), err
     return err
 

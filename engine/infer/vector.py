@@ -362,7 +362,7 @@ def _refuse_too_large(
         raise VectorUnsupported("a value too large to compare exactly")
     found: list[tuple[int, int, int, DataError]] = []
     first = hits.sort("rule_index", "county_index").unique("rule_index", keep="first")
-    for rule_index, i, a, t in first.sort("rule_index").iter_rows():
+    for rule_index, i, a, t in first.iter_rows():
         ind, col = ruleset.indicators[rule_index], columns[rule_index]
         value = a if abs(a) > MAX_SCALED else t
         try:
